@@ -1,0 +1,256 @@
+/* clockmodel.c: a simulated PHC: deterministic true offset, noisy reads. */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "clockmodel.h"
+
+#define NS_PER_S 1000000000LL
+
+/* splitmix64: a counter-based generator, good enough for noise. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Uniform in (0, 1) from a 64-bit value. */
+static double to_unit(uint64_t x)
+{
+	return ((double)(x >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* Uniform in (0, 1) from a stream. */
+static double next_unit(uint64_t *state)
+{
+	*state += 1;
+	return to_unit(mix64(*state));
+}
+
+/* Standard normal from two uniforms (Box-Muller). */
+static double gauss_from(double u1, double u2)
+{
+	return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+/* Uniform for the k-th element of a named sequence of this seed. */
+static double seq_unit(const struct clockmodel *m, uint64_t seq, uint64_t k)
+{
+	return to_unit(mix64(m->p.seed ^ mix64(seq * 0x100000001b3ULL + k)));
+}
+
+enum { SEQ_WANDER = 1, SEQ_WANDER2, SEQ_STEP_GAP, SEQ_STEP_SIGN };
+
+void clockmodel_defaults(struct clockmodel_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->delay_ns = 1000.0;
+	p->jitter_ns = 50.0;
+	p->precise_noise_ns = 2.0;
+	p->seed = 1;
+}
+
+void clockmodel_init(struct clockmodel *m, const struct clockmodel_params *p,
+		     int64_t epoch_ns)
+{
+	memset(m, 0, sizeof(*m));
+	m->p = *p;
+	m->epoch_ns = epoch_ns;
+	m->noise_state = mix64(p->seed ^ 0x6e6f697365ULL);
+	m->step_time_ns = -1;
+}
+
+/* Value of the wander random walk at knot k (knots 1 s apart, knot 0 = 0). */
+static double wander_knot(struct clockmodel *m, int64_t k)
+{
+	if (k <= 0)
+		return 0.0;
+	if (k < m->wander_knot) {
+		m->wander_knot = 0;
+		m->wander_value = 0.0;
+	}
+	while (m->wander_knot < k) {
+		uint64_t i = (uint64_t)m->wander_knot++;
+		m->wander_value += m->p.wander_ns *
+				   gauss_from(seq_unit(m, SEQ_WANDER, i),
+					      seq_unit(m, SEQ_WANDER2, i));
+	}
+	return m->wander_value;
+}
+
+static double wander_at(struct clockmodel *m, int64_t rel_ns)
+{
+	if (m->p.wander_ns == 0.0 || rel_ns <= 0)
+		return 0.0;
+	int64_t k = rel_ns / NS_PER_S;
+	double frac = (double)(rel_ns % NS_PER_S) / NS_PER_S;
+	double a = wander_knot(m, k);
+	double b = wander_knot(m, k + 1);
+	/* b is computed after a, so the cache ends at k + 1 */
+	return a + (b - a) * frac;
+}
+
+/* Gap before step i: exponential with the configured mean, at least 1 s. */
+static int64_t step_gap_ns(const struct clockmodel *m, int64_t i)
+{
+	double mean = m->p.step_interval_s;
+	double gap = -mean * log(seq_unit(m, SEQ_STEP_GAP, (uint64_t)i));
+	if (gap < 1.0)
+		gap = 1.0;
+	return (int64_t)(gap * NS_PER_S);
+}
+
+static double steps_at(struct clockmodel *m, int64_t rel_ns)
+{
+	if (m->p.step_interval_s <= 0.0 || m->p.step_ns == 0.0)
+		return 0.0;
+	if (m->step_time_ns < 0 || rel_ns < m->step_time_ns - step_gap_ns(m, m->step_index)) {
+		m->step_index = 0;
+		m->step_sum_ns = 0.0;
+		m->step_time_ns = step_gap_ns(m, 0);
+	}
+	while (rel_ns >= m->step_time_ns) {
+		double sign = seq_unit(m, SEQ_STEP_SIGN, (uint64_t)m->step_index) < 0.5 ? -1.0 : 1.0;
+		m->step_sum_ns += sign * m->p.step_ns;
+		m->step_index++;
+		m->step_time_ns += step_gap_ns(m, m->step_index);
+	}
+	return m->step_sum_ns;
+}
+
+double clockmodel_true_offset(struct clockmodel *m, int64_t t_ns)
+{
+	int64_t rel = t_ns - m->epoch_ns;
+	return m->p.offset_ns + m->p.freq_ppm * 1e-6 * (double)rel +
+	       wander_at(m, rel) + steps_at(m, rel);
+}
+
+bool clockmodel_vanished(const struct clockmodel *m, int64_t t_ns)
+{
+	double rel_s = (double)(t_ns - m->epoch_ns) / NS_PER_S;
+	return m->p.vanish_for_s > 0.0 && rel_s >= m->p.vanish_at_s &&
+	       rel_s < m->p.vanish_at_s + m->p.vanish_for_s;
+}
+
+/* Delay of one read: base + exponential jitter + rare heavy spikes. */
+static double read_delay(struct clockmodel *m)
+{
+	double d = m->p.delay_ns;
+	if (m->p.jitter_ns > 0.0)
+		d += -m->p.jitter_ns * log(next_unit(&m->noise_state));
+	if (m->p.spike_prob > 0.0 && next_unit(&m->noise_state) < m->p.spike_prob)
+		d += m->p.spike_ns * (1.0 + 9.0 * next_unit(&m->noise_state));
+	return d;
+}
+
+int64_t clockmodel_read_extended(struct clockmodel *m, int64_t t_ns,
+				 struct phc_reading *out, int n)
+{
+	int64_t t = t_ns;
+	int stall_at = -1;
+	if (m->p.stall_prob > 0.0 && next_unit(&m->noise_state) < m->p.stall_prob)
+		stall_at = (int)(next_unit(&m->noise_state) * n);
+	for (int i = 0; i < n; i++) {
+		double d = read_delay(m);
+		if (i == stall_at)
+			d += m->p.stall_ns;
+		/* the PHC is latched somewhere inside the read window */
+		double latch = d * next_unit(&m->noise_state);
+		int64_t t_latch = t + (int64_t)llround(latch);
+		out[i].sys_before = t;
+		out[i].phc = t_latch + (int64_t)llround(clockmodel_true_offset(m, t_latch));
+		out[i].sys_after = t + (int64_t)llround(d);
+		/* a little gap between consecutive reads in the same ioctl */
+		t = out[i].sys_after + (int64_t)(m->p.delay_ns * 0.1);
+	}
+	return t;
+}
+
+void clockmodel_read_precise(struct clockmodel *m, int64_t t_ns,
+			     struct phc_reading *out)
+{
+	double noise = m->p.precise_noise_ns *
+		       gauss_from(next_unit(&m->noise_state), next_unit(&m->noise_state));
+	out->sys_before = t_ns;
+	out->sys_after = t_ns;
+	out->phc = t_ns + (int64_t)llround(clockmodel_true_offset(m, t_ns) + noise);
+}
+
+/* Parameter table: configuration name, unit, where it lives. */
+struct param_desc {
+	const char *name;
+	enum clockmodel_unit unit;
+	size_t offset;	/* offsetof in struct clockmodel_params */
+	double scale;	/* multiply the base-unit value by this */
+};
+
+#define P(n, u, f, s) { n, u, offsetof(struct clockmodel_params, f), s }
+static const struct param_desc params[] = {
+	P("offset", CLOCKMODEL_TIME, offset_ns, 1.0),
+	P("freq", CLOCKMODEL_PPM, freq_ppm, 1.0),
+	P("wander", CLOCKMODEL_TIME, wander_ns, 1.0),
+	P("delay", CLOCKMODEL_TIME, delay_ns, 1.0),
+	P("jitter", CLOCKMODEL_TIME, jitter_ns, 1.0),
+	P("spike_prob", CLOCKMODEL_NUMBER, spike_prob, 1.0),
+	P("spike", CLOCKMODEL_TIME, spike_ns, 1.0),
+	P("stall_prob", CLOCKMODEL_NUMBER, stall_prob, 1.0),
+	P("stall", CLOCKMODEL_TIME, stall_ns, 1.0),
+	P("step_interval", CLOCKMODEL_TIME, step_interval_s, 1e-9),
+	P("step", CLOCKMODEL_TIME, step_ns, 1.0),
+	P("vanish_at", CLOCKMODEL_TIME, vanish_at_s, 1e-9),
+	P("vanish_for", CLOCKMODEL_TIME, vanish_for_s, 1e-9),
+	P("precise_noise", CLOCKMODEL_TIME, precise_noise_ns, 1.0),
+	P("precise", CLOCKMODEL_BOOL, precise, 1.0),
+	P("seed", CLOCKMODEL_NUMBER, seed, 1.0),
+};
+#undef P
+
+static const struct param_desc *find_param(const char *name)
+{
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (strcmp(params[i].name, name) == 0)
+			return &params[i];
+	return NULL;
+}
+
+int clockmodel_param_unit(const char *name)
+{
+	const struct param_desc *d = find_param(name);
+	return d ? (int)d->unit : -ENOENT;
+}
+
+static bool is_probability(const char *name)
+{
+	return strcmp(name, "spike_prob") == 0 || strcmp(name, "stall_prob") == 0;
+}
+
+int clockmodel_set_param(struct clockmodel_params *p, const char *name,
+			 double value)
+{
+	const struct param_desc *d = find_param(name);
+	if (!d)
+		return -ENOENT;
+	char *field = (char *)p + d->offset;
+	if (strcmp(name, "seed") == 0) {
+		if (value < 0 || value > 18446744073709549568.0 || value != floor(value))
+			return -ERANGE;
+		p->seed = (uint64_t)value;
+		return 0;
+	}
+	if (d->unit == CLOCKMODEL_BOOL) {
+		*(bool *)field = value != 0.0;
+		return 0;
+	}
+	if (is_probability(name) && (value < 0.0 || value > 1.0))
+		return -ERANGE;
+	if (strcmp(name, "offset") != 0 && strcmp(name, "freq") != 0 &&
+	    strcmp(name, "step") != 0 && value < 0.0)
+		return -ERANGE;
+	if (strcmp(name, "freq") == 0 && fabs(value) > 1e5)
+		return -ERANGE;
+	*(double *)field = value * d->scale;
+	return 0;
+}

@@ -1,0 +1,148 @@
+/* discover.c: find PHC devices and their names through /dev and sysfs. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+
+/* Hypervisor clocks, best first, by their sysfs clock_name. */
+static const char *const preferred_names[] = {
+	"hyperv",
+	"KVM virtual PTP",
+	"ptp_vmw",
+};
+
+/* Parse "ptpN" into N; -1 if @name is not of that form. */
+static int ptp_index(const char *name)
+{
+	char *end;
+	long n;
+
+	if (strncmp(name, "ptp", 3) != 0 || name[3] < '0' || name[3] > '9')
+		return -1;
+	n = strtol(name + 3, &end, 10);
+	if (*end != '\0' || n < 0 || n > 65535)
+		return -1;
+	return (int)n;
+}
+
+/* Read a one-line sysfs attribute without its newline. */
+static int read_attr(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		buf[0] = '\0';
+		return -EIO;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int name_of_index(const struct discover_roots *roots, int idx,
+			 char *name, size_t len)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/class/ptp/ptp%d/clock_name",
+		 roots->sysfs, idx);
+	return read_attr(path, name, len);
+}
+
+int discover_clock_name(const struct discover_roots *roots,
+			const char *devpath, char *name, size_t len)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	int idx;
+
+	name[0] = '\0';
+	n = readlink(devpath, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		base = strrchr(target, '/');
+		base = base ? base + 1 : target;
+	} else {
+		base = strrchr(devpath, '/');
+		base = base ? base + 1 : devpath;
+	}
+	idx = ptp_index(base);
+	if (idx < 0)
+		return -ENOENT;
+	return name_of_index(roots, idx, name, len);
+}
+
+int discover_by_interface(const struct discover_roots *roots,
+			  const char *ifname, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int idx = -1;
+	DIR *dir;
+
+	if (strchr(ifname, '/') || strcmp(ifname, "..") == 0 ||
+	    strcmp(ifname, ".") == 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%s/class/net/%s/device/ptp",
+		 roots->sysfs, ifname);
+	dir = opendir(path);
+	if (!dir)
+		return -ENOENT;
+	while ((e = readdir(dir)) != NULL) {
+		int i = ptp_index(e->d_name);
+		if (i >= 0 && (idx < 0 || i < idx))
+			idx = i;
+	}
+	closedir(dir);
+	if (idx < 0)
+		return -ENOENT;
+	snprintf(out, len, "%s/ptp%d", roots->dev, idx);
+	return 0;
+}
+
+/* Rank of a clock name: lower is better. */
+static int rank_of(const char *name)
+{
+	size_t n = sizeof(preferred_names) / sizeof(preferred_names[0]);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, preferred_names[i]) == 0)
+			return (int)i;
+	return (int)n;
+}
+
+int discover_auto(const struct discover_roots *roots, char *out, size_t len)
+{
+	char path[PATH_MAX], name[128];
+	int best_idx = -1, best_rank = INT_MAX;
+	struct dirent *e;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/class/ptp", roots->sysfs);
+	dir = opendir(path);
+	if (!dir)
+		return -ENOENT;
+	while ((e = readdir(dir)) != NULL) {
+		int idx = ptp_index(e->d_name);
+		if (idx < 0)
+			continue;
+		if (name_of_index(roots, idx, name, sizeof(name)) < 0)
+			name[0] = '\0';
+		int rank = rank_of(name);
+		if (rank < best_rank || (rank == best_rank && idx < best_idx)) {
+			best_rank = rank;
+			best_idx = idx;
+		}
+	}
+	closedir(dir);
+	if (best_idx < 0)
+		return -ENOENT;
+	snprintf(out, len, "%s/ptp%d", roots->dev, best_idx);
+	return 0;
+}

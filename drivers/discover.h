@@ -1,0 +1,40 @@
+/* discover.h: find PHC devices and their names through /dev and sysfs. */
+#ifndef PHCB_DISCOVER_H
+#define PHCB_DISCOVER_H
+
+#include <stddef.h>
+
+/* Roots of the device and sysfs trees; tests point them at fixtures. */
+struct discover_roots {
+	const char *dev;   /* normally "/dev" */
+	const char *sysfs; /* normally "/sys" */
+};
+
+/**
+ * discover_clock_name - the clock_name sysfs attribute of the PHC at
+ * @devpath (which may be a symlink such as /dev/ptp_hyperv).
+ * @name: filled with the name, "" if unknown
+ * Returns 0 or a negative errno.
+ */
+int discover_clock_name(const struct discover_roots *roots,
+			const char *devpath, char *name, size_t len);
+
+/**
+ * discover_by_interface - the PHC of network interface @ifname, from
+ * <sysfs>/class/net/IFNAME/device/ptp/ptpN.
+ * @out: "<dev>/ptpN"
+ * Returns 0, -ENOENT (no such interface or no PHC) or another -errno.
+ */
+int discover_by_interface(const struct discover_roots *roots,
+			  const char *ifname, char *out, size_t len);
+
+/**
+ * discover_auto - pick the best PHC of this host: a hypervisor clock first
+ * (Hyper-V "hyperv", KVM "KVM virtual PTP", VMware "ptp_vmw"), else the
+ * lowest-numbered /dev/ptpN.
+ * @out: "<dev>/ptpN"
+ * Returns 0 or -ENOENT when the host has no PHC.
+ */
+int discover_auto(const struct discover_roots *roots, char *out, size_t len);
+
+#endif

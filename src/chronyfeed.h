@@ -1,0 +1,44 @@
+/* chronyfeed.h: send samples to chronyd's SOCK refclock, never blocking. */
+#ifndef PHCB_CHRONYFEED_H
+#define PHCB_CHRONYFEED_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "sockmsg.h"
+
+/* A sender to one refclock socket. */
+struct chronyfeed {
+	int fd;
+	struct sockaddr_un addr;
+	socklen_t addr_len;
+	bool up;		  /* the last send reached chronyd */
+	unsigned long sent;	  /* samples chronyd received */
+	unsigned long failed;	  /* samples that did not reach it */
+	unsigned long reconnects; /* times chronyd came back after failures */
+	int last_error;		  /* errno of the last failure, 0 none */
+};
+
+/**
+ * chronyfeed_open - prepare to send to the socket chronyd binds at @path.
+ * chronyd need not be running yet.
+ * Returns 0, -ENAMETOOLONG or -errno from socket(2).
+ */
+int chronyfeed_open(struct chronyfeed *f, const char *path);
+
+/**
+ * chronyfeed_send - send one sample without blocking.
+ *
+ * Every datagram is addressed by path, so a restarted chronyd (which
+ * unlinks and binds the path anew) is reached by the next sample without
+ * any reconnect logic; a missing socket (-ENOENT), a dead one
+ * (-ECONNREFUSED) or a full queue (-EAGAIN) costs only this sample.
+ * Returns 0 or -errno.
+ */
+int chronyfeed_send(struct chronyfeed *f, const struct sockmsg *m);
+
+/** chronyfeed_close - release the socket. */
+void chronyfeed_close(struct chronyfeed *f);
+
+#endif

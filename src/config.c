@@ -1,0 +1,471 @@
+/* config.c: phcbrokerd.conf: sections, keys, units, errors with file:line. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "log.h"
+#include "units.h"
+
+#define CONFIG_FILE_MAX (1 << 20)
+
+/* Parser state: where we are, what we fill, where errors go. */
+struct parser {
+	const char *filename;
+	int line;
+	struct config *cfg;
+	struct source_config *src; /* current [source], NULL in [global] */
+	bool in_section;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%d: %s", p->filename, p->line, msg);
+	return -EINVAL;
+}
+
+static void global_defaults(struct global_config *g)
+{
+	snprintf(g->control_socket, sizeof(g->control_socket),
+		 "/run/phcbrokerd/control.sock");
+	snprintf(g->chronyd_socket, sizeof(g->chronyd_socket),
+		 "/run/chrony/chronyd.sock");
+	snprintf(g->dev_root, sizeof(g->dev_root), "/dev");
+	snprintf(g->sysfs_root, sizeof(g->sysfs_root), "/sys");
+	g->log_level = LOG_NOTICE;
+	g->summary_interval_s = 60.0;
+}
+
+static void source_defaults(struct source_config *s, const char *name,
+			    int line)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->device, sizeof(s->device), "auto");
+	snprintf(s->sock, sizeof(s->sock), "/run/chrony.%s.sock", name);
+	s->rate_hz = 8.0;
+	s->readings = 25;
+	s->timescale = TIMESCALE_UTC;
+	s->utc_offset_s = 37;
+	s->filter.enabled = true;
+	s->filter.delay_quantile = 0.3;
+	s->filter.outlier_threshold = 5.0;
+	s->filter.step_threshold_ns = 1000.0;
+	clockmodel_defaults(&s->sim);
+	s->line = line;
+}
+
+/* Copy a path value; reject what does not fit. */
+static int set_path(struct parser *p, const char *key, const char *val,
+		    char *dst, size_t len)
+{
+	if (strlen(val) >= len)
+		return fail(p, "%s: path longer than %zu characters", key,
+			    len - 1);
+	if (val[0] != '/')
+		return fail(p, "%s: '%s' is not an absolute path", key, val);
+	memcpy(dst, val, strlen(val) + 1);
+	return 0;
+}
+
+static int parse_global_key(struct parser *p, const char *key,
+			    const char *val)
+{
+	struct global_config *g = &p->cfg->global;
+	double d;
+
+	if (strcmp(key, "control_socket") == 0)
+		return set_path(p, key, val, g->control_socket,
+				sizeof(g->control_socket));
+	if (strcmp(key, "chronyd_socket") == 0)
+		return set_path(p, key, val, g->chronyd_socket,
+				sizeof(g->chronyd_socket));
+	if (strcmp(key, "dev_root") == 0)
+		return set_path(p, key, val, g->dev_root, sizeof(g->dev_root));
+	if (strcmp(key, "sysfs_root") == 0)
+		return set_path(p, key, val, g->sysfs_root,
+				sizeof(g->sysfs_root));
+	if (strcmp(key, "log_level") == 0) {
+		int lvl = log_level_from_name(val);
+		if (lvl < 0)
+			return fail(p, "log_level: '%s' is not one of err, "
+				       "warning, notice, info, debug", val);
+		g->log_level = lvl;
+		return 0;
+	}
+	if (strcmp(key, "summary_interval") == 0) {
+		if (units_parse_duration_ns(val, &d) < 0 || d < 0)
+			return fail(p, "summary_interval: '%s' is not a "
+				       "duration such as 60s", val);
+		g->summary_interval_s = d * 1e-9;
+		return 0;
+	}
+	return fail(p, "unknown key '%s' in [global]", key);
+}
+
+static int parse_sim_key(struct parser *p, const char *key, const char *val)
+{
+	struct source_config *s = p->src;
+	int unit = clockmodel_param_unit(key);
+	double v = 0.0;
+	bool b;
+	int r = -EINVAL;
+
+	switch (unit) {
+	case CLOCKMODEL_TIME:
+		r = units_parse_duration_ns(val, &v);
+		break;
+	case CLOCKMODEL_PPM:
+		r = units_parse_ppm(val, &v);
+		break;
+	case CLOCKMODEL_NUMBER:
+		r = units_parse_number(val, &v);
+		break;
+	case CLOCKMODEL_BOOL:
+		r = units_parse_bool(val, &b);
+		v = b;
+		break;
+	default:
+		return fail(p, "unknown key '%s' in [source %s]", key,
+			    s->name);
+	}
+	if (r == 0)
+		r = clockmodel_set_param(&s->sim, key, v);
+	if (r < 0)
+		return fail(p, "%s: bad value '%s'", key, val);
+	if (!s->first_sim_line)
+		s->first_sim_line = p->line;
+	return 0;
+}
+
+static int parse_filter_key(struct parser *p, const char *key,
+			    const char *val, bool *handled)
+{
+	struct filter_config *f = &p->src->filter;
+	double d;
+
+	*handled = true;
+	if (strcmp(key, "filter") == 0) {
+		if (units_parse_bool(val, &f->enabled) < 0)
+			return fail(p, "filter: '%s' is not yes or no", val);
+		return 0;
+	}
+	if (strcmp(key, "delay_quantile") == 0) {
+		if (units_parse_number(val, &d) < 0 || d <= 0.0 || d > 1.0)
+			return fail(p, "delay_quantile: '%s' is not a number "
+				       "in (0, 1]", val);
+		f->delay_quantile = d;
+		return 0;
+	}
+	if (strcmp(key, "outlier_threshold") == 0) {
+		if (units_parse_number(val, &d) < 0 || d < 1.0 || d > 1000.0)
+			return fail(p, "outlier_threshold: '%s' is not a "
+				       "number in [1, 1000]", val);
+		f->outlier_threshold = d;
+		return 0;
+	}
+	if (strcmp(key, "step_threshold") == 0) {
+		if (units_parse_duration_ns(val, &d) < 0 || d <= 0.0)
+			return fail(p, "step_threshold: '%s' is not a "
+				       "duration such as 1us", val);
+		f->step_threshold_ns = d;
+		return 0;
+	}
+	*handled = false;
+	return 0;
+}
+
+static int parse_source_key(struct parser *p, const char *key,
+			    const char *val)
+{
+	struct source_config *s = p->src;
+	bool handled;
+	double d;
+	long n;
+	int r;
+
+	if (strcmp(key, "device") == 0) {
+		if (strcmp(val, "auto") != 0 && strcmp(val, "sim") != 0)
+			return set_path(p, key, val, s->device,
+					sizeof(s->device));
+		snprintf(s->device, sizeof(s->device), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "interface") == 0) {
+		if (strlen(val) >= sizeof(s->interface) || strchr(val, '/'))
+			return fail(p, "interface: '%s' is not an interface "
+				       "name", val);
+		snprintf(s->interface, sizeof(s->interface), "%s", val);
+		return 0;
+	}
+	if (strcmp(key, "sock") == 0)
+		return set_path(p, key, val, s->sock, sizeof(s->sock));
+	if (strcmp(key, "ptp4l_socket") == 0)
+		return set_path(p, key, val, s->ptp4l_socket,
+				sizeof(s->ptp4l_socket));
+	if (strcmp(key, "domain") == 0) {
+		if (units_parse_int(val, 0, 255, &n) < 0)
+			return fail(p, "domain: '%s' is not 0..255", val);
+		s->domain = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "rate") == 0) {
+		if (units_parse_rate_hz(val, &d) < 0 || d < 0.0625 || d > 128.0)
+			return fail(p, "rate: '%s' is not a rate from "
+				       "0.0625Hz to 128Hz", val);
+		s->rate_hz = d;
+		return 0;
+	}
+	if (strcmp(key, "readings") == 0) {
+		if (units_parse_int(val, 1, 25, &n) < 0)
+			return fail(p, "readings: '%s' is not 1..25", val);
+		s->readings = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "timescale") == 0) {
+		if (strcmp(val, "utc") == 0)
+			s->timescale = TIMESCALE_UTC;
+		else if (strcmp(val, "tai") == 0)
+			s->timescale = TIMESCALE_TAI;
+		else
+			return fail(p, "timescale: '%s' is not utc or tai",
+				    val);
+		return 0;
+	}
+	if (strcmp(key, "utc_offset") == 0) {
+		if (units_parse_int(val, 0, 1000, &n) < 0)
+			return fail(p, "utc_offset: '%s' is not 0..1000 "
+				       "seconds", val);
+		s->utc_offset_s = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "correction") == 0) {
+		if (units_parse_duration_ns(val, &d) < 0 || d > 1e9 || d < -1e9)
+			return fail(p, "correction: '%s' is not a duration "
+				       "within +-1s", val);
+		s->correction_ns = d;
+		return 0;
+	}
+	r = parse_filter_key(p, key, val, &handled);
+	if (handled)
+		return r;
+	return parse_sim_key(p, key, val);
+}
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 1 || n >= CONFIG_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
+static int parse_section(struct parser *p, char *line)
+{
+	char *end = strchr(line, ']');
+	char name[64];
+
+	if (!end || end[1] != '\0')
+		return fail(p, "section header '%s' lacks a closing ]", line);
+	*end = '\0';
+	line++;
+	if (strcmp(line, "global") == 0) {
+		p->src = NULL;
+		p->in_section = true;
+		return 0;
+	}
+	if (sscanf(line, "source %63s", name) != 1 ||
+	    strncmp(line, "source ", 7) != 0)
+		return fail(p, "unknown section [%s]; expected [global] or "
+			       "[source NAME]", line);
+	if (!valid_name(name))
+		return fail(p, "source name '%s' must be 1 to 4 letters or "
+			       "digits (it is chrony's refid)", name);
+	for (int i = 0; i < p->cfg->n_sources; i++)
+		if (strcmp(p->cfg->sources[i].name, name) == 0)
+			return fail(p, "[source %s] defined twice (first at "
+				       "line %d)", name,
+				    p->cfg->sources[i].line);
+	if (p->cfg->n_sources >= CONFIG_MAX_SOURCES)
+		return fail(p, "more than %d sources", CONFIG_MAX_SOURCES);
+	p->src = &p->cfg->sources[p->cfg->n_sources++];
+	source_defaults(p->src, name, p->line);
+	p->in_section = true;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_line(struct parser *p, char *line)
+{
+	char *key, *val;
+
+	line[strcspn(line, "#")] = '\0';
+	line = trim(line);
+	if (*line == '\0')
+		return 0;
+	if (*line == '[')
+		return parse_section(p, line);
+	if (!p->in_section)
+		return fail(p, "'%s' before any [global] or [source NAME] "
+			       "section", line);
+	key = line;
+	val = key + strcspn(key, " \t");
+	if (*val == '\0')
+		return fail(p, "key '%s' has no value", key);
+	*val++ = '\0';
+	val = trim(val);
+	if (p->src)
+		return parse_source_key(p, key, val);
+	return parse_global_key(p, key, val);
+}
+
+/* Checks across sections, reported at the line that is at fault. */
+static int validate(struct parser *p)
+{
+	struct config *c = p->cfg;
+
+	if (c->n_sources == 0)
+		return fail(p, "no [source NAME] section: nothing to feed "
+			       "chronyd");
+	for (int i = 0; i < c->n_sources; i++) {
+		struct source_config *s = &c->sources[i];
+		if (s->first_sim_line && strcmp(s->device, "sim") != 0) {
+			p->line = s->first_sim_line;
+			return fail(p, "simulation parameters need 'device "
+				       "sim' in [source %s]", s->name);
+		}
+		for (int j = 0; j < i; j++) {
+			if (strcmp(c->sources[j].sock, s->sock) == 0) {
+				p->line = s->line;
+				return fail(p, "[source %s] uses sock %s, as "
+					       "[source %s] does", s->name,
+					    s->sock, c->sources[j].name);
+			}
+		}
+	}
+	return 0;
+}
+
+int config_parse(const char *text, const char *filename, struct config *cfg,
+		 char *err, size_t errlen)
+{
+	struct parser p = { filename, 0, cfg, NULL, false, err, errlen };
+	const char *pos = text;
+	char line[1024];
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->path, sizeof(cfg->path), "%s", filename);
+	global_defaults(&cfg->global);
+	while (*pos) {
+		size_t n = strcspn(pos, "\n");
+		p.line++;
+		if (n >= sizeof(line))
+			return fail(&p, "line longer than %zu characters",
+				    sizeof(line) - 1);
+		memcpy(line, pos, n);
+		line[n] = '\0';
+		r = parse_line(&p, line);
+		if (r < 0)
+			return r;
+		pos += n;
+		if (*pos == '\n')
+			pos++;
+	}
+	return validate(&p);
+}
+
+int config_load(const char *path, struct config *cfg, char *err,
+		size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+	int r;
+
+	if (!f) {
+		r = -errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return r;
+	}
+	buf = malloc(CONFIG_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
+	bool read_error = ferror(f);
+	if (read_error || n > CONFIG_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path,
+			 read_error ? "read error" : "larger than 1 MiB");
+		fclose(f);
+		free(buf);
+		return read_error ? -EIO : -EFBIG;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (strlen(buf) != n) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		free(buf);
+		return -EINVAL;
+	}
+	r = config_parse(buf, path, cfg, err, errlen);
+	free(buf);
+	return r;
+}
+
+#define SAME(f) (a->f == b->f)
+#define SAME_STR(f) (strcmp(a->f, b->f) == 0)
+
+static bool model_equal(const struct clockmodel_params *a,
+			const struct clockmodel_params *b)
+{
+	return SAME(offset_ns) && SAME(freq_ppm) && SAME(wander_ns) &&
+	       SAME(delay_ns) && SAME(jitter_ns) && SAME(spike_prob) &&
+	       SAME(spike_ns) && SAME(stall_prob) && SAME(stall_ns) &&
+	       SAME(step_interval_s) && SAME(step_ns) && SAME(vanish_at_s) &&
+	       SAME(vanish_for_s) && SAME(precise_noise_ns) &&
+	       SAME(precise) && SAME(seed);
+}
+
+bool config_source_equal(const struct source_config *a,
+			 const struct source_config *b)
+{
+	return SAME_STR(name) && SAME_STR(device) && SAME_STR(interface) &&
+	       SAME_STR(sock) && SAME_STR(ptp4l_socket) && SAME(domain) &&
+	       SAME(rate_hz) && SAME(readings) && SAME(timescale) &&
+	       SAME(utc_offset_s) && SAME(correction_ns) &&
+	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
+	       SAME(filter.outlier_threshold) &&
+	       SAME(filter.step_threshold_ns) && model_equal(&a->sim, &b->sim);
+}

@@ -1,0 +1,94 @@
+/* config.h: phcbrokerd.conf: sections, keys, units, errors with file:line. */
+#ifndef PHCB_CONFIG_H
+#define PHCB_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "clockmodel.h"
+
+#define CONFIG_MAX_SOURCES 16
+#define CONFIG_PATH_MAX 256
+#define CONFIG_SOCK_MAX 108 /* sizeof(sockaddr_un.sun_path) */
+#define CONFIG_NAME_MAX 5   /* a chrony refid: 1..4 characters + NUL */
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define CONFIG_DEFAULT_PATH SYSCONFDIR "/phcbroker/phcbrokerd.conf"
+
+enum timescale {
+	TIMESCALE_UTC, /* PHC keeps UTC (hypervisor clocks) */
+	TIMESCALE_TAI, /* PHC keeps TAI (NIC PHC disciplined by ptp4l) */
+};
+
+/* Filtering of one source: estimator (per poll) and tracker (across). */
+struct filter_config {
+	bool enabled;		  /* false: plain mean of readings, no rejection */
+	double delay_quantile;	  /* keep readings up to this delay quantile */
+	double outlier_threshold; /* reject residuals beyond this many sigma */
+	double step_threshold_ns; /* smallest jump treated as a step */
+};
+
+/* One [source NAME] section: a PHC fed to one chrony SOCK refclock. */
+struct source_config {
+	char name[CONFIG_NAME_MAX];	   /* chrony refid */
+	char device[CONFIG_PATH_MAX];	   /* "auto", "sim" or a path */
+	char interface[32];		   /* NIC whose PHC to use, or "" */
+	char sock[CONFIG_SOCK_MAX];	   /* chronyd's SOCK refclock path */
+	char ptp4l_socket[CONFIG_SOCK_MAX]; /* ptp4l to gate on, or "" */
+	int domain;			   /* PTP domain of that ptp4l */
+	double rate_hz;			   /* polls per second */
+	int readings;			   /* readings per poll, 1..25 */
+	enum timescale timescale;
+	int utc_offset_s;		   /* TAI - UTC, used with TAI */
+	double correction_ns;		   /* constant added to every offset */
+	struct filter_config filter;
+	struct clockmodel_params sim;	   /* device sim: the model */
+	int line;			   /* line of the section header */
+	int first_sim_line;		   /* line of the first sim key, 0 none */
+};
+
+/* The [global] section. */
+struct global_config {
+	char control_socket[CONFIG_SOCK_MAX];
+	char chronyd_socket[CONFIG_SOCK_MAX];
+	char dev_root[CONFIG_PATH_MAX];
+	char sysfs_root[CONFIG_PATH_MAX];
+	int log_level;		  /* syslog priority */
+	double summary_interval_s; /* periodic summary in the log, 0 = never */
+};
+
+struct config {
+	char path[CONFIG_PATH_MAX]; /* file it came from */
+	struct global_config global;
+	struct source_config sources[CONFIG_MAX_SOURCES];
+	int n_sources;
+};
+
+/**
+ * config_parse - parse configuration text.
+ * @text:     the whole file, NUL-terminated
+ * @filename: name used in error messages
+ * @cfg:      filled on success (defaults for everything not given)
+ * @err:      on failure, "FILE:LINE: what is wrong"
+ * Returns 0 or -EINVAL.
+ */
+int config_parse(const char *text, const char *filename, struct config *cfg,
+		 char *err, size_t errlen);
+
+/**
+ * config_load - read and parse the file at @path.
+ * Returns 0, -EINVAL (bad content, see @err) or -errno from reading it.
+ */
+int config_load(const char *path, struct config *cfg, char *err,
+		size_t errlen);
+
+/**
+ * config_source_equal - whether two source sections would run the same way
+ * (a reload keeps such a source running without a gap).
+ */
+bool config_source_equal(const struct source_config *a,
+			 const struct source_config *b);
+
+#endif

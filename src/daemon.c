@@ -1,0 +1,297 @@
+/* daemon.c: the event loop: one timer per source, signals, systemd. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+#include "source.h"
+#include "timeutil.h"
+
+#define STATUS_INTERVAL_S 5
+
+/* A running source and its poll timer. */
+struct slot {
+	struct source *src;
+	struct event *timer;
+	struct daemon *d;
+};
+
+struct daemon {
+	struct event_base *base;
+	const char *cfg_path;
+	struct config cfg;
+	struct slot slots[CONFIG_MAX_SOURCES];
+	int n_slots;
+	struct event *ev_term, *ev_int, *ev_hup;
+	struct event *ev_watchdog, *ev_status, *ev_summary;
+	int exit_code;
+};
+
+static struct timeval tv_from_s(double s)
+{
+	struct timeval tv;
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+static void on_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot *slot = arg;
+	source_poll(slot->src, clock_now_ns(CLOCK_REALTIME));
+}
+
+/* Start a source from its configuration; NULL on failure (logged). */
+static int slot_start(struct daemon *d, struct slot *slot,
+		      const struct source_config *sc)
+{
+	struct timeval tv = tv_from_s(1.0 / sc->rate_hz);
+	int r;
+
+	slot->d = d;
+	slot->src = calloc(1, sizeof(*slot->src));
+	if (!slot->src)
+		return -ENOMEM;
+	r = source_init(slot->src, sc, &d->cfg.global,
+			clock_now_ns(CLOCK_REALTIME));
+	if (r < 0) {
+		log_err(sc->name, "cannot create the feed socket for %s: %s",
+			sc->sock, strerror(-r));
+		free(slot->src);
+		slot->src = NULL;
+		return r;
+	}
+	slot->timer = event_new(d->base, -1, EV_PERSIST, on_poll, slot);
+	if (!slot->timer || event_add(slot->timer, &tv) < 0) {
+		source_fini(slot->src);
+		free(slot->src);
+		slot->src = NULL;
+		return -ENOMEM;
+	}
+	/* open and take the first sample now, not one interval later */
+	source_poll(slot->src, clock_now_ns(CLOCK_REALTIME));
+	return 0;
+}
+
+static void slot_stop(struct slot *slot)
+{
+	if (slot->timer)
+		event_free(slot->timer);
+	if (slot->src) {
+		source_fini(slot->src);
+		free(slot->src);
+	}
+	memset(slot, 0, sizeof(*slot));
+}
+
+static void log_summaries(struct daemon *d, int prio)
+{
+	char buf[512];
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+
+	for (int i = 0; i < d->n_slots; i++) {
+		if (!d->slots[i].src)
+			continue;
+		source_summary(d->slots[i].src, now, buf, sizeof(buf));
+		log_msg(prio, d->slots[i].src->cfg.name, "summary: %s", buf);
+	}
+}
+
+/* One STATUS= line: each source's state and last offset. */
+static void status_line(struct daemon *d, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < d->n_slots && n < len; i++) {
+		struct source *s = d->slots[i].src;
+		if (!s)
+			continue;
+		int w = snprintf(buf + n, len - n, "%s%s: %s", n ? "; " : "",
+				 s->cfg.name, source_state_name(s->state));
+		if (w > 0 && s->state == SOURCE_RUNNING && s->fed)
+			w += snprintf(buf + n + (size_t)w, len - n - (size_t)w,
+				      ", offset %+.3fus, %s",
+				      s->last_fed_offset_ns / 1e3,
+				      s->feed.up ? "chronyd receiving"
+						 : "chronyd not receiving");
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static void on_status(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[512];
+	status_line(arg, buf, sizeof(buf));
+	notify_status(buf);
+}
+
+static void on_summary(evutil_socket_t fd, short what, void *arg)
+{
+	log_summaries(arg, LOG_INFO);
+}
+
+static void on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	notify_watchdog();
+}
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	log_notice(NULL, "stopping on signal %d", (int)sig);
+	notify_stopping();
+	event_base_loopbreak(d->base);
+}
+
+/* Keep sources whose section did not change; restart the others. */
+static void apply_config(struct daemon *d, const struct config *nc)
+{
+	struct slot old[CONFIG_MAX_SOURCES];
+	int n_old = d->n_slots;
+
+	memcpy(old, d->slots, sizeof(old));
+	memset(d->slots, 0, sizeof(d->slots));
+	d->cfg = *nc;
+	d->n_slots = nc->n_sources;
+	for (int i = 0; i < nc->n_sources; i++) {
+		const struct source_config *sc = &nc->sources[i];
+		int keep = -1;
+		for (int j = 0; j < n_old && keep < 0; j++)
+			if (old[j].src &&
+			    config_source_equal(&old[j].src->cfg, sc))
+				keep = j;
+		if (keep >= 0) {
+			d->slots[i] = old[keep];
+			d->slots[i].src->cfg = *sc; /* new line numbers */
+			memset(&old[keep], 0, sizeof(old[keep]));
+			/* the timer's argument is the slot, which moved */
+			event_del(d->slots[i].timer);
+			event_assign(d->slots[i].timer, d->base, -1,
+				     EV_PERSIST, on_poll, &d->slots[i]);
+			struct timeval tv = tv_from_s(1.0 / sc->rate_hz);
+			event_add(d->slots[i].timer, &tv);
+			continue;
+		}
+		log_notice(sc->name, "starting");
+		slot_start(d, &d->slots[i], sc);
+	}
+	for (int j = 0; j < n_old; j++) {
+		if (old[j].src) {
+			log_notice(old[j].src->cfg.name, "stopping (removed or "
+				   "changed in the configuration)");
+			slot_stop(&old[j]);
+		}
+	}
+}
+
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct config *nc = malloc(sizeof(*nc));
+	char err[512];
+
+	if (!nc) {
+		log_err(NULL, "reload: out of memory; keeping the running "
+			"configuration");
+		return;
+	}
+	if (config_load(d->cfg_path, nc, err, sizeof(err)) < 0) {
+		log_err(NULL, "reload refused: %s; keeping the running "
+			"configuration", err);
+		free(nc);
+		return;
+	}
+	notify_reloading();
+	log_set_level(nc->global.log_level);
+	apply_config(d, nc);
+	free(nc);
+	log_notice(NULL, "configuration reloaded from %s: %d sources",
+		   d->cfg_path, d->n_slots);
+	notify_ready("reloaded");
+}
+
+static struct event *add_timer(struct daemon *d, double interval_s,
+			       event_callback_fn cb)
+{
+	struct timeval tv = tv_from_s(interval_s);
+	struct event *ev = event_new(d->base, -1, EV_PERSIST, cb, d);
+	if (ev)
+		event_add(ev, &tv);
+	return ev;
+}
+
+static int setup_events(struct daemon *d)
+{
+	uint64_t wd = notify_watchdog_usec();
+
+	d->ev_term = evsignal_new(d->base, SIGTERM, on_stop, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, on_stop, d);
+	d->ev_hup = evsignal_new(d->base, SIGHUP, on_reload, d);
+	if (!d->ev_term || !d->ev_int || !d->ev_hup ||
+	    evsignal_add(d->ev_term, NULL) < 0 ||
+	    evsignal_add(d->ev_int, NULL) < 0 ||
+	    evsignal_add(d->ev_hup, NULL) < 0)
+		return -ENOMEM;
+	if (wd > 0)
+		d->ev_watchdog = add_timer(d, (double)wd / 2e6, on_watchdog);
+	d->ev_status = add_timer(d, STATUS_INTERVAL_S, on_status);
+	if (d->cfg.global.summary_interval_s > 0)
+		d->ev_summary = add_timer(d, d->cfg.global.summary_interval_s,
+					  on_summary);
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	struct event *evs[] = { d->ev_term,	d->ev_int,  d->ev_hup,
+				d->ev_watchdog, d->ev_status, d->ev_summary };
+
+	for (int i = 0; i < d->n_slots; i++)
+		slot_stop(&d->slots[i]);
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	event_base_free(d->base);
+}
+
+int daemon_run(const char *cfg_path, const struct config *cfg)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	char status[512];
+	int code;
+
+	if (!d)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	d->cfg_path = cfg_path;
+	d->cfg = *cfg;
+	d->base = event_base_new();
+	if (!d->base || setup_events(d) < 0) {
+		log_err(NULL, "cannot set up the event loop");
+		free(d);
+		return 2;
+	}
+	d->n_slots = cfg->n_sources;
+	for (int i = 0; i < cfg->n_sources; i++)
+		slot_start(d, &d->slots[i], &cfg->sources[i]);
+	/* sources are open or their failure is logged: never hold chronyd */
+	status_line(d, status, sizeof(status));
+	notify_ready(status);
+	log_notice(NULL, "running with %d sources from %s", d->n_slots,
+		   cfg_path);
+	event_base_dispatch(d->base);
+	log_summaries(d, LOG_NOTICE);
+	code = d->exit_code;
+	teardown(d);
+	free(d);
+	return code;
+}

@@ -1,0 +1,58 @@
+/* log.h: logging to the systemd journal (structured) or to stderr. */
+#ifndef PHCB_LOG_H
+#define PHCB_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+/* Where log lines go. */
+enum log_target {
+	LOG_TARGET_STDERR,  /* "phcbrokerd[pid]: level: message" lines */
+	LOG_TARGET_JOURNAL, /* sd_journal_send with MESSAGE, PRIORITY, fields */
+};
+
+/**
+ * log_init - set where logs go and the most verbose priority kept.
+ * @target:   LOG_TARGET_STDERR or LOG_TARGET_JOURNAL
+ * @max_prio: syslog priority (LOG_ERR .. LOG_DEBUG); lines above it drop
+ * The logger is the one process-wide piece of state outside main().
+ */
+void log_init(enum log_target target, int max_prio);
+
+/** log_set_level - change the most verbose priority kept. */
+void log_set_level(int max_prio);
+
+/** log_get_level - the most verbose priority kept. */
+int log_get_level(void);
+
+/**
+ * log_level_from_name - parse "err", "warning", "notice", "info", "debug".
+ * Returns the syslog priority or -1 for an unknown name.
+ */
+int log_level_from_name(const char *name);
+
+/** log_level_name - name of a syslog priority ("info", ...). */
+const char *log_level_name(int prio);
+
+/**
+ * log_stderr_is_journal - whether stderr is connected to journald (the
+ * JOURNAL_STREAM protocol systemd documents), i.e. structured logging
+ * should be used.
+ */
+bool log_stderr_is_journal(void);
+
+/**
+ * log_msg - log a line at @prio.
+ * @source: name of the clock source it concerns, or NULL; sent to the
+ *          journal as the field PHCB_SOURCE
+ */
+void log_msg(int prio, const char *source, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define log_err(src, ...) log_msg(LOG_ERR, src, __VA_ARGS__)
+#define log_warn(src, ...) log_msg(LOG_WARNING, src, __VA_ARGS__)
+#define log_notice(src, ...) log_msg(LOG_NOTICE, src, __VA_ARGS__)
+#define log_info(src, ...) log_msg(LOG_INFO, src, __VA_ARGS__)
+#define log_debug(src, ...) log_msg(LOG_DEBUG, src, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,139 @@
+/* main.c: phcbrokerd: options, configuration, logging, then the loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: phcbrokerd [OPTION]...\n"
+		"Read PTP hardware clocks, filter the readings and feed them to\n"
+		"chronyd through refclock SOCK.\n"
+		"\n"
+		"  -f, --config FILE   configuration file (default %s)\n"
+		"  -n, --foreground    do not detach; log to stderr\n"
+		"  -d, --debug         foreground with debug logging\n"
+		"      --check-config  parse the configuration, report, exit\n"
+		"  -V, --version       print the version and exit\n"
+		"  -h, --help          print this help and exit\n"
+		"\n"
+		"Signals: SIGTERM/SIGINT stop, SIGHUP reloads the configuration\n"
+		"(an invalid file is refused and the running one kept).\n"
+		"Exit status: 0 clean stop, 1 bad configuration or usage,\n"
+		"2 runtime failure.\n",
+		CONFIG_DEFAULT_PATH);
+}
+
+/* Detach from the terminal: fork, new session, stdio to /dev/null. */
+static int detach(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+enum { OPT_CHECK_CONFIG = 256 };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "foreground", no_argument, NULL, 'n' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = CONFIG_DEFAULT_PATH;
+	bool foreground = false, debug = false, check = false;
+	struct config *cfg;
+	char err[512];
+	int c, code;
+
+	while ((c = getopt_long(argc, argv, "f:ndVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'n':
+			foreground = true;
+			break;
+		case 'd':
+			foreground = debug = true;
+			break;
+		case OPT_CHECK_CONFIG:
+			check = true;
+			break;
+		case 'V':
+			printf("phcbrokerd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "phcbrokerd: unexpected argument '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg) {
+		fprintf(stderr, "phcbrokerd: out of memory\n");
+		return 2;
+	}
+	if (config_load(path, cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "phcbrokerd: %s\n", err);
+		free(cfg);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK, %d source%s\n", path,
+		       cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
+		free(cfg);
+		return 0;
+	}
+	if (!foreground && detach() < 0) {
+		fprintf(stderr, "phcbrokerd: cannot detach: %s\n",
+			strerror(errno));
+		free(cfg);
+		return 2;
+	}
+	log_init(foreground && !log_stderr_is_journal() ? LOG_TARGET_STDERR
+							: LOG_TARGET_JOURNAL,
+		 debug ? LOG_DEBUG : cfg->global.log_level);
+	code = daemon_run(path, cfg);
+	free(cfg);
+	return code;
+}

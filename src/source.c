@@ -1,0 +1,241 @@
+/* source.c: one configured clock: device, filter, and its chrony feed. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "source.h"
+#include "timeutil.h"
+
+#define REOPEN_INTERVAL_NS NS_PER_SEC
+#define MAX_CONSECUTIVE_ERRORS 25 /* then close and reopen the device */
+
+const char *source_state_name(enum source_state st)
+{
+	switch (st) {
+	case SOURCE_OPENING:
+		return "opening";
+	case SOURCE_RUNNING:
+		return "running";
+	case SOURCE_MISSING:
+		return "missing";
+	}
+	return "?";
+}
+
+int source_init(struct source *s, const struct source_config *cfg,
+		const struct global_config *g, int64_t now_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	snprintf(s->dev_root, sizeof(s->dev_root), "%s", g->dev_root);
+	snprintf(s->sysfs_root, sizeof(s->sysfs_root), "%s", g->sysfs_root);
+	s->est_cfg.filter = cfg->filter.enabled;
+	s->est_cfg.delay_quantile = cfg->filter.delay_quantile;
+	s->trk_cfg.enabled = cfg->filter.enabled;
+	s->trk_cfg.outlier_threshold = cfg->filter.outlier_threshold;
+	s->trk_cfg.step_threshold_ns = cfg->filter.step_threshold_ns;
+	est_init(&s->est);
+	trk_init(&s->trk);
+	s->sim_epoch_ns = now_ns;
+	s->next_open_ns = now_ns;
+	s->state = SOURCE_OPENING;
+	s->feeding = true;
+	return chronyfeed_open(&s->feed, cfg->sock);
+}
+
+/* Turn the configured device into a driver and a path. */
+static int resolve_device(struct source *s)
+{
+	struct discover_roots roots = { s->dev_root, s->sysfs_root };
+	int r = 0;
+
+	if (strcmp(s->cfg.device, "sim") == 0) {
+		s->drv = &phc_driver_sim;
+		snprintf(s->path, sizeof(s->path), "sim");
+		snprintf(s->clock_name, sizeof(s->clock_name), "simulated");
+		return 0;
+	}
+	s->drv = &phc_driver_ptp;
+	if (s->cfg.interface[0])
+		r = discover_by_interface(&roots, s->cfg.interface, s->path,
+					  sizeof(s->path));
+	else if (strcmp(s->cfg.device, "auto") == 0)
+		r = discover_auto(&roots, s->path, sizeof(s->path));
+	else
+		snprintf(s->path, sizeof(s->path), "%s", s->cfg.device);
+	if (r == 0 && discover_clock_name(&roots, s->path, s->clock_name,
+					  sizeof(s->clock_name)) < 0)
+		s->clock_name[0] = '\0';
+	return r;
+}
+
+static void device_failed(struct source *s, int err, int64_t now_ns,
+			  const char *what)
+{
+	int prio = (s->state != SOURCE_MISSING || err != s->last_error)
+			   ? LOG_WARNING
+			   : LOG_DEBUG;
+	log_msg(prio, s->cfg.name, "%s %s: %s; retrying every second", what,
+		s->path[0] ? s->path : s->cfg.device, strerror(err));
+	s->state = SOURCE_MISSING;
+	s->last_error = err;
+	s->next_open_ns = now_ns + REOPEN_INTERVAL_NS;
+}
+
+static void try_open(struct source *s, int64_t now_ns)
+{
+	struct phc_open_args args = {
+		.path = s->path,
+		.readings = s->cfg.readings,
+		.fd = -1,
+		.sim = &s->cfg.sim,
+		.sim_epoch_ns = s->sim_epoch_ns,
+	};
+	struct phc_info info;
+	int r;
+
+	s->path[0] = '\0';
+	r = resolve_device(s);
+	if (r == 0)
+		r = s->drv->open(&args, &s->dev);
+	if (r < 0) {
+		s->dev = NULL;
+		device_failed(s, -r, now_ns, "cannot open");
+		return;
+	}
+	s->drv->info(s->dev, &info);
+	s->opens++;
+	s->state = SOURCE_RUNNING;
+	s->last_error = 0;
+	s->consecutive_errors = 0;
+	log_notice(s->cfg.name, "opened %s%s%s%s, method %s, %d readings "
+		   "per poll at %.4gHz, feeding %s",
+		   s->path, s->clock_name[0] ? " (" : "", s->clock_name,
+		   s->clock_name[0] ? ")" : "", phc_method_name(info.method),
+		   s->cfg.readings, s->cfg.rate_hz, s->cfg.sock);
+}
+
+static void close_device(struct source *s)
+{
+	if (s->dev)
+		s->drv->close(s->dev);
+	s->dev = NULL;
+}
+
+/* The offset chronyd gets: the PHC's, moved to UTC and corrected. */
+static double fed_offset(const struct source *s, double phc_offset_ns)
+{
+	double off = phc_offset_ns + s->cfg.correction_ns;
+	if (s->cfg.timescale == TIMESCALE_TAI)
+		off -= (double)s->cfg.utc_offset_s * 1e9;
+	return off;
+}
+
+static void feed(struct source *s)
+{
+	struct sockmsg m;
+	bool was_up = s->feed.up || s->feed.sent == 0;
+	int r;
+
+	s->last_fed_offset_ns = fed_offset(s, s->last.offset_ns);
+	sockmsg_encode(s->last.sys_ns, s->last_fed_offset_ns, s->leap, &m);
+	r = chronyfeed_send(&s->feed, &m);
+	if (r == 0) {
+		s->fed++;
+		if (s->feed.reconnects && !was_up)
+			log_notice(s->cfg.name, "chronyd is receiving samples "
+				   "on %s again", s->cfg.sock);
+		return;
+	}
+	if (was_up)
+		log_warn(s->cfg.name, "cannot send to chronyd at %s: %s "
+			 "(chronyd not running or no matching refclock SOCK "
+			 "line); will keep trying", s->cfg.sock, strerror(-r));
+}
+
+static void process(struct source *s, const struct phc_reading *r, int n)
+{
+	if (est_from_readings(&s->est, &s->est_cfg, r, n, &s->last) < 0) {
+		s->read_errors++;
+		return;
+	}
+	s->last_verdict = trk_add(&s->trk, &s->trk_cfg, &s->last);
+	if (s->last_verdict == TRK_STEP)
+		log_notice(s->cfg.name, "phase step of %+.3fus detected",
+			   s->trk.last_step_ns / 1e3);
+	if (s->last_verdict == TRK_REJECT)
+		return;
+	if (s->feeding)
+		feed(s);
+}
+
+void source_poll(struct source *s, int64_t now_ns)
+{
+	struct phc_reading r[PHC_MAX_READINGS];
+	int n;
+
+	s->polls++;
+	s->last_poll_ns = now_ns;
+	if (!s->dev) {
+		if (now_ns < s->next_open_ns)
+			return;
+		try_open(s, now_ns);
+		if (!s->dev)
+			return;
+	}
+	n = s->drv->read(s->dev, r, s->cfg.readings);
+	if (n > 0) {
+		s->reads++;
+		s->consecutive_errors = 0;
+		process(s, r, n);
+		return;
+	}
+	s->read_errors++;
+	if (n == -ENODEV || n == -ENXIO ||
+	    ++s->consecutive_errors >= MAX_CONSECUTIVE_ERRORS) {
+		close_device(s);
+		device_failed(s, -n, now_ns, n == -ENODEV || n == -ENXIO
+						 ? "device vanished:"
+						 : "giving up on reads of");
+	}
+}
+
+void source_fini(struct source *s)
+{
+	close_device(s);
+	chronyfeed_close(&s->feed);
+}
+
+int source_true_offset(struct source *s, int64_t t_ns, double *offset_ns)
+{
+	if (!s->dev || !s->drv->truth)
+		return -EOPNOTSUPP;
+	return s->drv->truth(s->dev, t_ns, offset_ns);
+}
+
+int source_summary(struct source *s, int64_t now_ns, char *buf, size_t len)
+{
+	struct phc_info info = { .driver = s->drv ? s->drv->name : "none" };
+	double truth;
+	int n;
+
+	if (s->dev)
+		s->drv->info(s->dev, &info);
+	n = snprintf(buf, len,
+		     "state=%s device=%s method=%s polls=%lu fed=%lu "
+		     "rejected=%lu steps=%lu read_errors=%lu send_errors=%lu "
+		     "offset=%+.3fus delay=%.3fus err=%.3fus freq=%+.3fppm",
+		     source_state_name(s->state), s->path[0] ? s->path : "-",
+		     phc_method_name(info.method), s->polls, s->fed,
+		     s->trk.rejected, s->trk.steps, s->read_errors,
+		     s->feed.failed, s->last_fed_offset_ns / 1e3,
+		     s->last.delay_ns / 1e3, s->last.err_ns / 1e3,
+		     s->trk.freq_ppm);
+	if (n >= 0 && (size_t)n < len &&
+	    source_true_offset(s, now_ns, &truth) == 0)
+		n += snprintf(buf + n, len - (size_t)n, " true_offset=%+.3fus",
+			      fed_offset(s, truth) / 1e3);
+	return n;
+}

@@ -1,0 +1,85 @@
+/* source.h: one configured clock: device, filter, and its chrony feed. */
+#ifndef PHCB_SOURCE_H
+#define PHCB_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chronyfeed.h"
+#include "config.h"
+#include "discover.h"
+#include "driver.h"
+#include "estimator.h"
+#include "tracker.h"
+
+enum source_state {
+	SOURCE_OPENING, /* not opened yet */
+	SOURCE_RUNNING, /* device open and read */
+	SOURCE_MISSING, /* device absent or failing; retried every second */
+};
+
+struct source {
+	struct source_config cfg;
+	char dev_root[CONFIG_PATH_MAX];
+	char sysfs_root[CONFIG_PATH_MAX];
+	const struct phc_driver_ops *drv;
+	struct phc_dev *dev;
+	char path[CONFIG_PATH_MAX]; /* resolved device path */
+	char clock_name[64];	    /* sysfs clock_name, "" if unknown */
+	int64_t sim_epoch_ns;	    /* sim: model time zero, kept across reopen */
+	int64_t next_open_ns;
+	enum source_state state;
+	int last_error;		    /* errno of the last device failure */
+	int consecutive_errors;
+	struct est_config est_cfg;
+	struct est_state est;
+	struct trk_config trk_cfg;
+	struct trk_state trk;
+	struct chronyfeed feed;
+	bool feeding; /* false: samples are computed but not sent */
+	int leap;     /* enum sockmsg_leap sent with samples */
+	/* last poll */
+	struct est_sample last;
+	enum trk_verdict last_verdict;
+	int64_t last_poll_ns;
+	double last_fed_offset_ns; /* as sent to chronyd (after corrections) */
+	/* counters */
+	unsigned long polls, read_errors, reads, fed, opens;
+};
+
+/**
+ * source_init - set up a source from its configuration; the device is
+ * opened at the first poll.
+ * @now_ns: current system time
+ * Returns 0 or -errno (the feed socket could not be created).
+ */
+int source_init(struct source *s, const struct source_config *cfg,
+		const struct global_config *g, int64_t now_ns);
+
+/**
+ * source_poll - one poll: (re)open the device if due, read it, estimate,
+ * track, and send the sample to chronyd.
+ * @now_ns: current system time (for retry scheduling)
+ */
+void source_poll(struct source *s, int64_t now_ns);
+
+/** source_fini - close the device and the feed. */
+void source_fini(struct source *s);
+
+/**
+ * source_true_offset - for a simulated device, the true PHC - system
+ * offset at @t_ns. Returns 0 or -EOPNOTSUPP (not simulated or not open).
+ */
+int source_true_offset(struct source *s, int64_t t_ns, double *offset_ns);
+
+/**
+ * source_summary - one line describing the source's state and counters.
+ * Returns the length written (as snprintf).
+ */
+int source_summary(struct source *s, int64_t now_ns, char *buf, size_t len);
+
+/** source_state_name - "opening", "running" or "missing". */
+const char *source_state_name(enum source_state st);
+
+#endif

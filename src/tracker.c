@@ -1,0 +1,216 @@
+/* tracker.c: across polls: drift-aware outlier rejection, step detection. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracker.h"
+
+#define SIGMA_FLOOR_NS 1.0 /* timestamps are whole nanoseconds */
+
+/* A least-squares line offset = a + b * (t - t_ref) over the window. */
+struct line {
+	double a, b; /* ns at t_ref, ns per ns */
+	int64_t t_ref;
+};
+
+void trk_init(struct trk_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+const char *trk_verdict_name(enum trk_verdict v)
+{
+	switch (v) {
+	case TRK_ACCEPT:
+		return "accept";
+	case TRK_REJECT:
+		return "reject";
+	case TRK_STEP:
+		return "step";
+	case TRK_RESYNC:
+		return "resync";
+	}
+	return "?";
+}
+
+static const struct trk_point *point(const struct trk_state *st, int i)
+{
+	return &st->pts[(st->head - st->n + i + TRK_WINDOW) % TRK_WINDOW];
+}
+
+static void push_point(struct trk_state *st, int64_t t, double off)
+{
+	st->pts[st->head] = (struct trk_point){ t, off };
+	st->head = (st->head + 1) % TRK_WINDOW;
+	if (st->n < TRK_WINDOW)
+		st->n++;
+}
+
+static void fit_line(const struct trk_state *st, int64_t t_ref,
+		     struct line *l)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	int n = st->n;
+
+	for (int i = 0; i < n; i++) {
+		const struct trk_point *p = point(st, i);
+		double x = (double)(p->t_ns - t_ref);
+		sx += x;
+		sy += p->offset_ns;
+		sxx += x * x;
+		sxy += x * p->offset_ns;
+	}
+	double den = n * sxx - sx * sx;
+	l->t_ref = t_ref;
+	l->b = den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
+	l->a = (sy - l->b * sx) / n;
+}
+
+static double line_at(const struct line *l, int64_t t)
+{
+	return l->a + l->b * (double)(t - l->t_ref);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Robust spread: 1.4826 * median absolute residual. */
+static double robust_sigma(const struct trk_state *st, const struct line *l)
+{
+	double r[TRK_WINDOW];
+	for (int i = 0; i < st->n; i++) {
+		const struct trk_point *p = point(st, i);
+		r[i] = fabs(p->offset_ns - line_at(l, p->t_ns));
+	}
+	qsort(r, (size_t)st->n, sizeof(double), cmp_double);
+	double med = st->n % 2 ? r[st->n / 2]
+			       : (r[st->n / 2 - 1] + r[st->n / 2]) / 2.0;
+	/* two parameters were fitted: widen for small windows */
+	double s = 1.4826 * med * sqrt((double)st->n / (st->n - 2));
+	return s > SIGMA_FLOOR_NS ? s : SIGMA_FLOOR_NS;
+}
+
+int trk_predict(const struct trk_state *st, int64_t t_ns, double *offset_ns)
+{
+	struct line l;
+	if (st->n < TRK_MIN_POINTS)
+		return -EAGAIN;
+	fit_line(st, t_ns, &l);
+	*offset_ns = l.a;
+	return 0;
+}
+
+/* Restart the model from the pending points (and the newest sample). */
+static void restart_from_pending(struct trk_state *st)
+{
+	st->n = 0;
+	st->head = 0;
+	for (int i = 0; i < st->n_pending; i++)
+		push_point(st, st->pending[i].t_ns, st->pending[i].offset_ns);
+	st->n_pending = 0;
+	st->consecutive_rejects = 0;
+}
+
+/*
+ * The pending outliers agree with each other: detrended by the model's
+ * slope, their spread is within the outlier limit.
+ */
+static bool pending_consistent(const struct trk_state *st,
+			       const struct line *l, double limit)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < st->n_pending; i++) {
+		double r = st->pending[i].offset_ns -
+			   line_at(l, st->pending[i].t_ns);
+		lo = r < lo ? r : lo;
+		hi = r > hi ? r : hi;
+	}
+	return hi - lo <= limit;
+}
+
+static double pending_mean_residual(const struct trk_state *st,
+				    const struct line *l)
+{
+	double sum = 0.0;
+	for (int i = 0; i < st->n_pending; i++)
+		sum += st->pending[i].offset_ns - line_at(l, st->pending[i].t_ns);
+	return sum / st->n_pending;
+}
+
+static void add_pending(struct trk_state *st, const struct est_sample *s)
+{
+	if (st->n_pending == TRK_STEP_CONFIRM) {
+		memmove(&st->pending[0], &st->pending[1],
+			sizeof(st->pending[0]) * (TRK_STEP_CONFIRM - 1));
+		st->n_pending--;
+	}
+	st->pending[st->n_pending++] = (struct trk_point){ s->sys_ns, s->offset_ns };
+}
+
+/* An outlier: maybe the start of a step, maybe the model went stale. */
+static enum trk_verdict judge_outlier(struct trk_state *st,
+				      const struct trk_config *cfg,
+				      const struct line *l, double limit,
+				      const struct est_sample *s)
+{
+	add_pending(st, s);
+	st->consecutive_rejects++;
+	if (st->n_pending == TRK_STEP_CONFIRM &&
+	    pending_consistent(st, l, 2.0 * limit)) {
+		double jump = pending_mean_residual(st, l);
+		restart_from_pending(st);
+		if (fabs(jump) >= cfg->step_threshold_ns) {
+			st->steps++;
+			st->last_step_ns = jump;
+			return TRK_STEP;
+		}
+		st->resyncs++;
+		return TRK_RESYNC;
+	}
+	if (st->consecutive_rejects >= 2 * TRK_WINDOW) {
+		/* nothing fits for a long time: start over */
+		st->n = 0;
+		st->head = 0;
+		st->n_pending = 0;
+		st->consecutive_rejects = 0;
+		push_point(st, s->sys_ns, s->offset_ns);
+		st->resyncs++;
+		return TRK_RESYNC;
+	}
+	st->rejected++;
+	return TRK_REJECT;
+}
+
+enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
+			 const struct est_sample *s)
+{
+	struct line l;
+	enum trk_verdict v;
+
+	if (!cfg->enabled || st->n < TRK_MIN_POINTS) {
+		push_point(st, s->sys_ns, s->offset_ns);
+		st->accepted++;
+		st->last_residual_ns = 0.0;
+		return TRK_ACCEPT;
+	}
+	fit_line(st, s->sys_ns, &l);
+	st->sigma_ns = robust_sigma(st, &l);
+	st->freq_ppm = l.b * 1e6;
+	st->last_residual_ns = s->offset_ns - l.a;
+	double limit = cfg->outlier_threshold * st->sigma_ns;
+	if (fabs(st->last_residual_ns) <= limit) {
+		push_point(st, s->sys_ns, s->offset_ns);
+		st->n_pending = 0;
+		st->consecutive_rejects = 0;
+		st->accepted++;
+		return TRK_ACCEPT;
+	}
+	v = judge_outlier(st, cfg, &l, limit, s);
+	if (v != TRK_REJECT)
+		st->accepted++;
+	return v;
+}
