@@ -261,6 +261,15 @@ static int parse_source_key(struct parser *p, const char *key,
 		s->correction_ns = d;
 		return 0;
 	}
+	if (strcmp(key, "sim_epoch") == 0) {
+		if (units_parse_number(val, &d) < 0 || d <= 0.0 || d > 9e9)
+			return fail(p, "sim_epoch: '%s' is not a time in "
+				       "seconds since 1970", val);
+		s->sim_epoch_ns = (int64_t)(d * 1e9);
+		if (!s->first_sim_line)
+			s->first_sim_line = p->line;
+		return 0;
+	}
 	r = parse_filter_key(p, key, val, &handled);
 	if (handled)
 		return r;
@@ -467,5 +476,6 @@ bool config_source_equal(const struct source_config *a,
 	       SAME(utc_offset_s) && SAME(correction_ns) &&
 	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
 	       SAME(filter.outlier_threshold) &&
-	       SAME(filter.step_threshold_ns) && model_equal(&a->sim, &b->sim);
+	       SAME(filter.step_threshold_ns) && SAME(sim_epoch_ns) &&
+	       model_equal(&a->sim, &b->sim);
 }

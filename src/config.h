@@ -45,6 +45,7 @@ struct source_config {
 	double correction_ns;		   /* constant added to every offset */
 	struct filter_config filter;
 	struct clockmodel_params sim;	   /* device sim: the model */
+	int64_t sim_epoch_ns;		   /* sim: model time zero, 0 = start */
 	int line;			   /* line of the section header */
 	int first_sim_line;		   /* line of the first sim key, 0 none */
 };

@@ -38,7 +38,7 @@ int source_init(struct source *s, const struct source_config *cfg,
 	s->trk_cfg.step_threshold_ns = cfg->filter.step_threshold_ns;
 	est_init(&s->est);
 	trk_init(&s->trk);
-	s->sim_epoch_ns = now_ns;
+	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_ns;
 	s->next_open_ns = now_ns;
 	s->state = SOURCE_OPENING;
 	s->feeding = true;

@@ -39,9 +39,9 @@ static const struct trk_point *point(const struct trk_state *st, int i)
 	return &st->pts[(st->head - st->n + i + TRK_WINDOW) % TRK_WINDOW];
 }
 
-static void push_point(struct trk_state *st, int64_t t, double off)
+static void push_point(struct trk_state *st, int64_t t, double off, bool good)
 {
-	st->pts[st->head] = (struct trk_point){ t, off };
+	st->pts[st->head] = (struct trk_point){ t, off, good };
 	st->head = (st->head + 1) % TRK_WINDOW;
 	if (st->n < TRK_WINDOW)
 		st->n++;
@@ -51,10 +51,13 @@ static void fit_line(const struct trk_state *st, int64_t t_ref,
 		     struct line *l)
 {
 	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	int n = st->n;
+	int n = 0;
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < st->n; i++) {
 		const struct trk_point *p = point(st, i);
+		if (!p->good)
+			continue;
+		n++;
 		double x = (double)(p->t_ns - t_ref);
 		sx += x;
 		sy += p->offset_ns;
@@ -63,8 +66,8 @@ static void fit_line(const struct trk_state *st, int64_t t_ref,
 	}
 	double den = n * sxx - sx * sx;
 	l->t_ref = t_ref;
-	l->b = den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
-	l->a = (sy - l->b * sx) / n;
+	l->b = n > 1 && den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
+	l->a = n > 0 ? (sy - l->b * sx) / n : 0.0;
 }
 
 static double line_at(const struct line *l, int64_t t)
@@ -78,7 +81,10 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Robust spread: 1.4826 * median absolute residual. */
+/*
+ * Robust spread: 1.4826 * median absolute residual over every recent
+ * sample, rejected ones included, so that rejecting cannot shrink it.
+ */
 static double robust_sigma(const struct trk_state *st, const struct line *l)
 {
 	double r[TRK_WINDOW];
@@ -94,10 +100,18 @@ static double robust_sigma(const struct trk_state *st, const struct line *l)
 	return s > SIGMA_FLOOR_NS ? s : SIGMA_FLOOR_NS;
 }
 
+static int good_points(const struct trk_state *st)
+{
+	int n = 0;
+	for (int i = 0; i < st->n; i++)
+		n += point(st, i)->good;
+	return n;
+}
+
 int trk_predict(const struct trk_state *st, int64_t t_ns, double *offset_ns)
 {
 	struct line l;
-	if (st->n < TRK_MIN_POINTS)
+	if (good_points(st) < TRK_MIN_POINTS)
 		return -EAGAIN;
 	fit_line(st, t_ns, &l);
 	*offset_ns = l.a;
@@ -110,26 +124,38 @@ static void restart_from_pending(struct trk_state *st)
 	st->n = 0;
 	st->head = 0;
 	for (int i = 0; i < st->n_pending; i++)
-		push_point(st, st->pending[i].t_ns, st->pending[i].offset_ns);
+		push_point(st, st->pending[i].t_ns, st->pending[i].offset_ns,
+			   true);
 	st->n_pending = 0;
 	st->consecutive_rejects = 0;
 }
 
 /*
- * The pending outliers agree with each other: detrended by the model's
- * slope, their spread is within the outlier limit.
+ * The pending outliers agree with each other: a line through them (they may
+ * follow a new frequency) leaves residuals within the outlier limit.
  */
-static bool pending_consistent(const struct trk_state *st,
-			       const struct line *l, double limit)
+static bool pending_consistent(const struct trk_state *st, double limit)
 {
-	double lo = INFINITY, hi = -INFINITY;
-	for (int i = 0; i < st->n_pending; i++) {
-		double r = st->pending[i].offset_ns -
-			   line_at(l, st->pending[i].t_ns);
-		lo = r < lo ? r : lo;
-		hi = r > hi ? r : hi;
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	int n = st->n_pending;
+	int64_t t0 = st->pending[0].t_ns;
+
+	for (int i = 0; i < n; i++) {
+		double x = (double)(st->pending[i].t_ns - t0);
+		sx += x;
+		sy += st->pending[i].offset_ns;
+		sxx += x * x;
+		sxy += x * st->pending[i].offset_ns;
 	}
-	return hi - lo <= limit;
+	double den = n * sxx - sx * sx;
+	double b = den != 0.0 ? (n * sxy - sx * sy) / den : 0.0;
+	double a = (sy - b * sx) / n;
+	for (int i = 0; i < n; i++) {
+		double x = (double)(st->pending[i].t_ns - t0);
+		if (fabs(st->pending[i].offset_ns - (a + b * x)) > limit)
+			return false;
+	}
+	return true;
 }
 
 static double pending_mean_residual(const struct trk_state *st,
@@ -148,7 +174,8 @@ static void add_pending(struct trk_state *st, const struct est_sample *s)
 			sizeof(st->pending[0]) * (TRK_STEP_CONFIRM - 1));
 		st->n_pending--;
 	}
-	st->pending[st->n_pending++] = (struct trk_point){ s->sys_ns, s->offset_ns };
+	st->pending[st->n_pending++] =
+		(struct trk_point){ s->sys_ns, s->offset_ns, true };
 }
 
 /* An outlier: maybe the start of a step, maybe the model went stale. */
@@ -159,11 +186,14 @@ static enum trk_verdict judge_outlier(struct trk_state *st,
 {
 	add_pending(st, s);
 	st->consecutive_rejects++;
-	if (st->n_pending == TRK_STEP_CONFIRM &&
-	    pending_consistent(st, l, 2.0 * limit)) {
+	if (st->n_pending == TRK_STEP_CONFIRM && pending_consistent(st, limit)) {
+		/* a step jumps at once; a new frequency starts where we were */
+		double first = st->pending[0].offset_ns -
+			       line_at(l, st->pending[0].t_ns);
 		double jump = pending_mean_residual(st, l);
 		restart_from_pending(st);
-		if (fabs(jump) >= cfg->step_threshold_ns) {
+		if (fabs(first) >= cfg->step_threshold_ns &&
+		    fabs(jump) >= cfg->step_threshold_ns) {
 			st->steps++;
 			st->last_step_ns = jump;
 			return TRK_STEP;
@@ -177,10 +207,11 @@ static enum trk_verdict judge_outlier(struct trk_state *st,
 		st->head = 0;
 		st->n_pending = 0;
 		st->consecutive_rejects = 0;
-		push_point(st, s->sys_ns, s->offset_ns);
+		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->resyncs++;
 		return TRK_RESYNC;
 	}
+	push_point(st, s->sys_ns, s->offset_ns, false);
 	st->rejected++;
 	return TRK_REJECT;
 }
@@ -191,8 +222,8 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 	struct line l;
 	enum trk_verdict v;
 
-	if (!cfg->enabled || st->n < TRK_MIN_POINTS) {
-		push_point(st, s->sys_ns, s->offset_ns);
+	if (!cfg->enabled || good_points(st) < TRK_MIN_POINTS) {
+		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->accepted++;
 		st->last_residual_ns = 0.0;
 		return TRK_ACCEPT;
@@ -203,7 +234,7 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 	st->last_residual_ns = s->offset_ns - l.a;
 	double limit = cfg->outlier_threshold * st->sigma_ns;
 	if (fabs(st->last_residual_ns) <= limit) {
-		push_point(st, s->sys_ns, s->offset_ns);
+		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->n_pending = 0;
 		st->consecutive_rejects = 0;
 		st->accepted++;

@@ -7,7 +7,7 @@
 
 #include "estimator.h"
 
-#define TRK_WINDOW 16	  /* points in the linear model */
+#define TRK_WINDOW 32	  /* recent samples: the model and its spread */
 #define TRK_MIN_POINTS 4  /* points before outliers are judged */
 #define TRK_STEP_CONFIRM 3 /* consistent outliers that make a step */
 
@@ -28,6 +28,7 @@ enum trk_verdict {
 struct trk_point {
 	int64_t t_ns;
 	double offset_ns;
+	bool good; /* accepted: part of the fit (outliers only widen sigma) */
 };
 
 /* State of one source's tracker. */

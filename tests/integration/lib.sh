@@ -1,0 +1,108 @@
+# lib.sh: shared helpers of the integration tests (sourced, not run).
+# Tests get PHCB_BUILDDIR and PHCB_SRCDIR from make; a test exits 77 (skip)
+# only when what it needs is truly missing, and says why.
+
+: "${PHCB_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${PHCB_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
+# PHCB_WRAPPER runs the daemon under e.g. "valgrind --error-exitcode=99".
+: "${PHCB_WRAPPER:=}"
+
+phcb_cleanups=()
+phcb_cleanup() {
+	local i
+	for ((i = ${#phcb_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${phcb_cleanups[$i]}" >/dev/null 2>&1 || true
+	done
+}
+trap phcb_cleanup EXIT
+trap 'exit 130' INT TERM
+at_exit() { phcb_cleanups+=("$*"); }
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; exit 1; }
+note() { echo "--- $*"; }
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chronyd binds its sockets in /run)"; }
+need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
+
+# A private work directory, mode 0700, removed at exit.
+make_workdir() {
+	WORK=$(mktemp -d /tmp/phcb-test.XXXXXX) || fail "mktemp"
+	chmod 700 "$WORK"
+	at_exit "rm -rf '$WORK'"
+}
+
+# now_ns: the system time in nanoseconds.
+now_ns() { date +%s%N; }
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	local timeout=$1 start
+	shift
+	start=$(now_ns)
+	while ! "$@"; do
+		if [ $(( ($(now_ns) - start) / 1000000 )) -gt $((timeout * 1000)) ]; then
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# start_chronyd NAME EXTRA_CONF: a private chronyd -x (never touches the
+# clock) with its command socket at $WORK/NAME/chronyd.sock.
+start_chronyd() {
+	local name=$1 extra=$2 dir="$WORK/$1"
+	mkdir -p "$dir" && chmod 700 "$dir"
+	cat >"$dir/chrony.conf" <<EOC
+cmdport 0
+port 0
+pidfile $dir/chronyd.pid
+bindcmdaddress $dir/chronyd.sock
+driftfile $dir/drift
+$extra
+EOC
+	rm -f "$dir/chronyd.pid"
+	chronyd -x -u root -d -f "$dir/chrony.conf" >>"$dir/chronyd.log" 2>&1 &
+	local pid=$!
+	at_exit "kill $pid"
+	wait_until 10 test -S "$dir/chronyd.sock" || fail "chronyd $name did not start: $(tail -3 "$dir/chronyd.log")"
+	echo "$pid" >"$dir/pid"
+}
+
+stop_chronyd() {
+	local dir="$WORK/$1" pid
+	pid=$(cat "$dir/pid")
+	kill "$pid" 2>/dev/null
+	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "chronyd $1 did not stop"
+}
+
+chronyc_of() { local name=$1; shift; chronyc -h "$WORK/$name/chronyd.sock" -c "$@" 2>/dev/null; }
+
+# selected NAME REFID: chronyd NAME has selected REFID (state '*').
+selected() { chronyc_of "$1" sources | grep -q "^#,\*,$2,"; }
+
+# tracking_field NAME N: field N of chronyc -c tracking (5 = system time).
+tracking_field() { chronyc_of "$1" tracking | cut -d, -f"$2"; }
+
+# start_broker CONF: phcbrokerd in the foreground, log in $WORK/broker.log.
+start_broker() {
+	$PHCB_WRAPPER "$PHCBROKERD" -n -f "$1" >>"$WORK/broker.log" 2>&1 &
+	BROKER_PID=$!
+	at_exit "kill $BROKER_PID"
+}
+
+stop_broker() {
+	kill "$BROKER_PID" 2>/dev/null
+	wait "$BROKER_PID"
+	local rc=$?
+	[ $rc -eq 0 ] || fail "phcbrokerd exited with $rc: $(tail -5 "$WORK/broker.log")"
+}
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# elapsed_s START_NS: seconds since START_NS, 1 decimal.
+elapsed_s() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+
+# abs_diff_ok A B LIMIT: |A - B| <= LIMIT (floats).
+abs_diff_ok() { awk -v a="$1" -v b="$2" -v l="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= l) }'; }

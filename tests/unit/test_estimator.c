@@ -1,0 +1,192 @@
+/* test_estimator.c: delay-based rejection and the per-poll offset estimate. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "clockmodel.h"
+#include "estimator.h"
+
+#define EPOCH 1700000000000000000LL
+
+static const struct est_config filtered = { true, 0.3 };
+static const struct est_config plain = { false, 0.3 };
+
+static void test_exact_midpoint(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	/* PHC latched exactly mid-window, 1000 ns windows, offset 250 us */
+	struct phc_reading r[3] = {
+		{ EPOCH, EPOCH + 500 + 250000, EPOCH + 1000 },
+		{ EPOCH + 2000, EPOCH + 2500 + 250000, EPOCH + 3000 },
+		{ EPOCH + 4000, EPOCH + 4500 + 250000, EPOCH + 5000 },
+	};
+
+	est_init(&st);
+	assert_int_equal(est_from_readings(&st, &filtered, r, 3, &s), 0);
+	assert_float_equal(s.offset_ns, 250000.0, 1e-9);
+	assert_float_equal(s.delay_ns, 1000.0, 1e-9);
+	assert_int_equal(s.sys_ns, EPOCH + 2500);
+	assert_float_equal(s.err_ns, 501.0, 1e-9);
+	assert_int_equal(s.total, 3);
+}
+
+static void test_invalid_readings(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading bad[2] = {
+		{ EPOCH + 10, EPOCH, EPOCH }, /* after < before */
+		{ EPOCH + 99, EPOCH, EPOCH + 1 },
+	};
+	struct phc_reading mixed[2] = {
+		{ EPOCH + 10, EPOCH, EPOCH },
+		{ EPOCH, EPOCH + 1050, EPOCH + 100 },
+	};
+
+	est_init(&st);
+	assert_int_equal(est_from_readings(&st, &filtered, bad, 2, &s), -EINVAL);
+	assert_int_equal(est_from_readings(&st, &filtered, mixed, 2, &s), 0);
+	assert_int_equal(s.total, 1);
+	assert_float_equal(s.offset_ns, 1000.0, 1e-9);
+}
+
+static void test_plain_mean_when_unfiltered(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[2] = {
+		{ EPOCH, EPOCH + 100, EPOCH + 200 },	       /* offset 0 */
+		{ EPOCH + 1000, EPOCH + 50000, EPOCH + 101000 }, /* -1000 */
+	};
+
+	est_init(&st);
+	assert_int_equal(est_from_readings(&st, &plain, r, 2, &s), 0);
+	assert_int_equal(s.used, 2);
+	assert_float_equal(s.offset_ns, -500.0, 1e-9);
+}
+
+/* Error of each poll's estimate against the model's truth. */
+static double rms_error(const struct clockmodel_params *p,
+			const struct est_config *cfg, double *max_err)
+{
+	struct clockmodel m;
+	struct est_state st;
+	struct phc_reading r[25];
+	struct est_sample s;
+	double sum = 0.0;
+	int polls = 2000;
+
+	clockmodel_init(&m, p, EPOCH);
+	est_init(&st);
+	*max_err = 0.0;
+	for (int i = 0; i < polls; i++) {
+		int64_t t = EPOCH + (int64_t)i * 125000000LL;
+		clockmodel_read_extended(&m, t, r, 25);
+		assert_int_equal(est_from_readings(&st, cfg, r, 25, &s), 0);
+		double e = s.offset_ns - clockmodel_true_offset(&m, s.sys_ns);
+		sum += e * e;
+		if (fabs(e) > *max_err)
+			*max_err = fabs(e);
+	}
+	return sqrt(sum / polls);
+}
+
+/*
+ * 5 % of readings take 50 times the usual delay (and the PHC is latched
+ * anywhere inside them): the filtered estimate must stay within the noise
+ * of clean readings, while a plain mean is thrown far off.
+ */
+static void test_heavy_tail_rejected(void **state)
+{
+	struct clockmodel_params clean, dirty;
+	double clean_max, dirty_max, naive_max;
+
+	clockmodel_defaults(&clean);
+	clean.offset_ns = 250000.0;
+	clean.freq_ppm = 2.0;
+	clean.delay_ns = 1000.0;
+	clean.jitter_ns = 100.0;
+	clean.seed = 7;
+	dirty = clean;
+	dirty.spike_prob = 0.05;
+	dirty.spike_ns = 50000.0 / 5.5; /* spikes of ~50x the delay */
+
+	double clean_rms = rms_error(&clean, &filtered, &clean_max);
+	double dirty_rms = rms_error(&dirty, &filtered, &dirty_max);
+	double naive_rms = rms_error(&dirty, &plain, &naive_max);
+
+	print_message("clean rms %.1f ns max %.1f; 5%% spikes: rms %.1f max %.1f; "
+		      "unfiltered rms %.1f max %.1f\n", clean_rms, clean_max,
+		      dirty_rms, dirty_max, naive_rms, naive_max);
+	assert_true(dirty_rms <= 1.1 * clean_rms);
+	assert_true(dirty_max <= 1.1 * clean_max + 1.0);
+	/* the test would notice a filter that did nothing */
+	assert_true(naive_rms > 5.0 * clean_rms);
+}
+
+static void test_degraded_poll_uses_fastest(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[5];
+
+	est_init(&st);
+	for (int k = 0; k < 20; k++) {
+		for (int i = 0; i < 5; i++) {
+			int64_t t = EPOCH + k * 100000 + i * 2000;
+			r[i] = (struct phc_reading){ t, t + 500, t + 1000 };
+		}
+		est_from_readings(&st, &filtered, r, 5, &s);
+		assert_false(s.degraded);
+	}
+	/* a stalled poll: every reading far slower than usual */
+	for (int i = 0; i < 5; i++) {
+		int64_t t = EPOCH + 3000000 + i * 100000;
+		int64_t d = 50000 + i * 1000;
+		r[i] = (struct phc_reading){ t, t + d / 2 + 7, t + d };
+	}
+	assert_int_equal(est_from_readings(&st, &filtered, r, 5, &s), 0);
+	assert_true(s.degraded);
+	assert_int_equal(s.used, 1);
+	assert_float_equal(s.delay_ns, 50000.0, 1e-9);
+	assert_float_equal(s.offset_ns, 7.0, 1e-9);
+}
+
+static void test_quantile(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[10];
+
+	est_init(&st);
+	assert_float_equal(est_delay_quantile(&st, 0.5), 0.0, 0);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = EPOCH + i * 10000;
+		r[i] = (struct phc_reading){ t, t, t + 100 * (i + 1) };
+	}
+	est_from_readings(&st, &filtered, r, 10, &s);
+	assert_float_equal(est_delay_quantile(&st, 0.1), 100.0, 0);
+	assert_float_equal(est_delay_quantile(&st, 0.3), 300.0, 0);
+	assert_float_equal(est_delay_quantile(&st, 1.0), 1000.0, 0);
+	/* readings up to the 0.3 quantile: delays 100, 200, 300 */
+	assert_int_equal(s.used, 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_midpoint),
+		cmocka_unit_test(test_invalid_readings),
+		cmocka_unit_test(test_plain_mean_when_unfiltered),
+		cmocka_unit_test(test_heavy_tail_rejected),
+		cmocka_unit_test(test_degraded_poll_uses_fastest),
+		cmocka_unit_test(test_quantile),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
