@@ -55,7 +55,7 @@ static void source_defaults(struct source_config *s, const char *name,
 			    int line)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->name, sizeof(s->name), "%.*s", CONFIG_NAME_MAX - 1, name);
 	snprintf(s->device, sizeof(s->device), "auto");
 	snprintf(s->sock, sizeof(s->sock), "/run/chrony.%s.sock", name);
 	s->rate_hz = 8.0;
