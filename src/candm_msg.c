@@ -1,4 +1,4 @@
-/* candm_msg.c: pure codec for chronyd's command protocol (what chronyc speaks). */
+/* candm_msg.c: pure codec of chronyd's command protocol (chronyc's). */
 #include "candm_msg.h"
 
 #include <errno.h>
@@ -30,7 +30,8 @@
 #define RPY_LEN_NULL CANDM_RPY_HDR_LEN
 #define RPY_LEN_N_SOURCES (CANDM_RPY_HDR_LEN + 4)
 #define RPY_LEN_SOURCE_DATA (CANDM_RPY_HDR_LEN + IP_WIRE_LEN + 16 + 12)
-#define RPY_LEN_TRACKING (CANDM_RPY_HDR_LEN + 4 + IP_WIRE_LEN + 4 + TS_WIRE_LEN + 36)
+#define RPY_LEN_TRACKING                                                       \
+	(CANDM_RPY_HDR_LEN + 4 + IP_WIRE_LEN + 4 + TS_WIRE_LEN + 36)
 #define RPY_LEN_SOURCESTATS (CANDM_RPY_HDR_LEN + 4 + IP_WIRE_LEN + 12 + 20)
 #define RPY_LEN_ACTIVITY (CANDM_RPY_HDR_LEN + 20)
 
@@ -38,28 +39,29 @@
 struct cmd_shape {
 	uint16_t command;
 	uint16_t req_data_len; /* request data after the header */
-	uint16_t reply;        /* report code of a successful reply */
+	uint16_t reply;	       /* report code of a successful reply */
 	uint16_t reply_len;    /* length of that reply */
 };
 
 static const struct cmd_shape cmd_shapes[] = {
-	{ CANDM_CMD_NULL, 0, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_ONLINE, 2 * IP_WIRE_LEN, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_OFFLINE, 2 * IP_WIRE_LEN, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_BURST, 2 * IP_WIRE_LEN + 8, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_N_SOURCES, 0, CANDM_RPY_N_SOURCES, RPY_LEN_N_SOURCES },
-	{ CANDM_CMD_SOURCE_DATA, 4, CANDM_RPY_SOURCE_DATA, RPY_LEN_SOURCE_DATA },
-	{ CANDM_CMD_TRACKING, 0, CANDM_RPY_TRACKING, RPY_LEN_TRACKING },
-	{ CANDM_CMD_SOURCESTATS, 4, CANDM_RPY_SOURCESTATS, RPY_LEN_SOURCESTATS },
-	{ CANDM_CMD_ACTIVITY, 0, CANDM_RPY_ACTIVITY, RPY_LEN_ACTIVITY },
-	{ CANDM_CMD_RESELECT, 0, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_RESET_SOURCES, 0, CANDM_RPY_NULL, RPY_LEN_NULL },
-	{ CANDM_CMD_SELECTOPTS, IP_WIRE_LEN + 12, CANDM_RPY_NULL, RPY_LEN_NULL },
+    {CANDM_CMD_NULL, 0, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_ONLINE, 2 * IP_WIRE_LEN, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_OFFLINE, 2 * IP_WIRE_LEN, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_BURST, 2 * IP_WIRE_LEN + 8, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_N_SOURCES, 0, CANDM_RPY_N_SOURCES, RPY_LEN_N_SOURCES},
+    {CANDM_CMD_SOURCE_DATA, 4, CANDM_RPY_SOURCE_DATA, RPY_LEN_SOURCE_DATA},
+    {CANDM_CMD_TRACKING, 0, CANDM_RPY_TRACKING, RPY_LEN_TRACKING},
+    {CANDM_CMD_SOURCESTATS, 4, CANDM_RPY_SOURCESTATS, RPY_LEN_SOURCESTATS},
+    {CANDM_CMD_ACTIVITY, 0, CANDM_RPY_ACTIVITY, RPY_LEN_ACTIVITY},
+    {CANDM_CMD_RESELECT, 0, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_RESET_SOURCES, 0, CANDM_RPY_NULL, RPY_LEN_NULL},
+    {CANDM_CMD_SELECTOPTS, IP_WIRE_LEN + 12, CANDM_RPY_NULL, RPY_LEN_NULL},
 };
 
 static const struct cmd_shape *cmd_shape_find(uint16_t command)
 {
-	for (size_t i = 0; i < sizeof(cmd_shapes) / sizeof(cmd_shapes[0]); i++) {
+	for (size_t i = 0; i < sizeof(cmd_shapes) / sizeof(cmd_shapes[0]);
+	     i++) {
 		if (cmd_shapes[i].command == command)
 			return &cmd_shapes[i];
 	}
@@ -89,7 +91,8 @@ static uint16_t get_u16(const uint8_t *p)
 
 static uint32_t get_u32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+	       ((uint32_t)p[2] << 8) | p[3];
 }
 
 static double get_float(const uint8_t *p)
@@ -113,7 +116,8 @@ double candm_float_decode(uint32_t x)
 
 static uint32_t float_pack(int32_t exp, int32_t coef)
 {
-	return ((uint32_t)exp << FLT_COEF_BITS) | ((uint32_t)coef & FLT_COEF_MASK);
+	return ((uint32_t)exp << FLT_COEF_BITS) |
+	       ((uint32_t)coef & FLT_COEF_MASK);
 }
 
 uint32_t candm_float_encode(double v)
@@ -125,8 +129,10 @@ uint32_t candm_float_encode(double v)
 	if (isnan(v) || v == 0.0)
 		return 0;
 	if (isinf(v))
-		return float_pack(FLT_EXP_MAX, v > 0 ? FLT_COEF_MAX : FLT_COEF_MIN);
-	/* v = m * 2^e with 0.5 <= |m| < 1; the coefficient keeps 24 bits of m. */
+		return float_pack(FLT_EXP_MAX,
+				  v > 0 ? FLT_COEF_MAX : FLT_COEF_MIN);
+	/* v = m * 2^e with 0.5 <= |m| < 1; the coefficient keeps 24 bits of m.
+	 */
 	m = frexp(v, &e);
 	exp = e + 1;
 	c = nearbyint(ldexp(m, FLT_COEF_BITS - 1));
@@ -135,7 +141,8 @@ uint32_t candm_float_encode(double v)
 		exp++;
 	}
 	if (exp > FLT_EXP_MAX)
-		return float_pack(FLT_EXP_MAX, v > 0 ? FLT_COEF_MAX : FLT_COEF_MIN);
+		return float_pack(FLT_EXP_MAX,
+				  v > 0 ? FLT_COEF_MAX : FLT_COEF_MIN);
 	if (exp < FLT_EXP_MIN) { /* denormalise, flushing to zero at the end */
 		c = nearbyint(ldexp(c, exp - FLT_EXP_MIN));
 		exp = FLT_EXP_MIN;
@@ -241,8 +248,9 @@ void candm_req_sourcestats(struct candm_request *req, int32_t index)
 	req->u.index = index;
 }
 
-void candm_req_burst(struct candm_request *req, const struct candm_req_select *sel,
-		     int32_t n_good, int32_t n_total)
+void candm_req_burst(struct candm_request *req,
+		     const struct candm_req_select *sel, int32_t n_good,
+		     int32_t n_total)
 {
 	candm_req_init(req, CANDM_CMD_BURST);
 	if (sel)
@@ -259,8 +267,9 @@ void candm_req_onoffline(struct candm_request *req, int online,
 		req->u.select = *sel;
 }
 
-void candm_req_selectopts(struct candm_request *req, const struct candm_ip *address,
-			  uint32_t ref_id, uint32_t mask, uint32_t options)
+void candm_req_selectopts(struct candm_request *req,
+			  const struct candm_ip *address, uint32_t ref_id,
+			  uint32_t mask, uint32_t options)
 {
 	candm_req_init(req, CANDM_CMD_SELECTOPTS);
 	if (address)
@@ -314,21 +323,25 @@ static void encode_data(const struct candm_request *req, uint8_t *d)
 		put_ip(d, &req->u.burst.select.mask);
 		put_ip(d + IP_WIRE_LEN, &req->u.burst.select.address);
 		put_u32(d + 2 * IP_WIRE_LEN, (uint32_t)req->u.burst.n_good);
-		put_u32(d + 2 * IP_WIRE_LEN + 4, (uint32_t)req->u.burst.n_total);
+		put_u32(d + 2 * IP_WIRE_LEN + 4,
+			(uint32_t)req->u.burst.n_total);
 		break;
 	case CANDM_CMD_SELECTOPTS:
 		put_ip(d, &req->u.selectopts.address);
 		put_u32(d + IP_WIRE_LEN, req->u.selectopts.ref_id);
-		/* The mask goes as is, the new values in add-source numbering. */
+		/* The mask goes as is, the new values in add-source numbering.
+		 */
 		put_u32(d + IP_WIRE_LEN + 4, req->u.selectopts.mask);
-		put_u32(d + IP_WIRE_LEN + 8, selectopts_wire_options(req->u.selectopts.options));
+		put_u32(d + IP_WIRE_LEN + 8,
+			selectopts_wire_options(req->u.selectopts.options));
 		break;
 	default:
 		break;
 	}
 }
 
-int candm_encode_request(const struct candm_request *req, uint8_t *buf, size_t len)
+int candm_encode_request(const struct candm_request *req, uint8_t *buf,
+			 size_t len)
 {
 	int total = candm_request_length(req->command);
 
@@ -356,7 +369,8 @@ static void decode_tracking(const uint8_t *d, struct candm_tracking *t)
 	get_ip(d + 4, &t->ip);
 	t->stratum = get_u16(d + 4 + IP_WIRE_LEN);
 	t->leap_status = get_u16(d + 4 + IP_WIRE_LEN + 2);
-	get_timespec(d + 4 + IP_WIRE_LEN + 4, &t->ref_time_sec, &t->ref_time_nsec);
+	get_timespec(d + 4 + IP_WIRE_LEN + 4, &t->ref_time_sec,
+		     &t->ref_time_nsec);
 	t->current_correction = get_float(f);
 	t->last_offset = get_float(f + 4);
 	t->rms_offset = get_float(f + 8);
@@ -442,7 +456,8 @@ static int check_header(const uint8_t *buf, size_t len)
 	if (buf[1] != CANDM_PKT_REPLY || buf[2] != 0 || buf[3] != 0)
 		return -EBADMSG;
 	/* chronyd answers other versions with BADPKTVERSION in its own. */
-	if (buf[0] != CANDM_PROTO_VERSION && get_u16(buf + 8) != CANDM_STT_BADPKTVERSION)
+	if (buf[0] != CANDM_PROTO_VERSION &&
+	    get_u16(buf + 8) != CANDM_STT_BADPKTVERSION)
 		return -EBADMSG;
 	return 0;
 }
@@ -452,8 +467,8 @@ static int status_error(uint16_t status)
 	return status == CANDM_STT_INVALID ? -EOPNOTSUPP : -EPROTO;
 }
 
-int candm_decode_reply(const uint8_t *buf, size_t len, const struct candm_request *req,
-		       struct candm_reply *out)
+int candm_decode_reply(const uint8_t *buf, size_t len,
+		       const struct candm_request *req, struct candm_reply *out)
 {
 	const struct cmd_shape *shape;
 	int ret;
@@ -482,26 +497,26 @@ int candm_decode_reply(const uint8_t *buf, size_t len, const struct candm_reques
 const char *candm_status_str(uint16_t status)
 {
 	static const char *const names[] = {
-		[CANDM_STT_SUCCESS] = "success",
-		[CANDM_STT_FAILED] = "failed",
-		[CANDM_STT_UNAUTH] = "not authorised",
-		[CANDM_STT_INVALID] = "invalid command",
-		[CANDM_STT_NOSUCHSOURCE] = "no such source",
-		[CANDM_STT_INVALIDTS] = "invalid timestamp",
-		[CANDM_STT_NOTENABLED] = "facility not enabled",
-		[CANDM_STT_BADSUBNET] = "bad subnet",
-		[CANDM_STT_ACCESSALLOWED] = "access allowed",
-		[CANDM_STT_ACCESSDENIED] = "access denied",
-		[CANDM_STT_NOHOSTACCESS] = "no command access from this host",
-		[CANDM_STT_SOURCEALREADYKNOWN] = "source already present",
-		[CANDM_STT_TOOMANYSOURCES] = "too many sources",
-		[CANDM_STT_NORTC] = "RTC driver not running",
-		[CANDM_STT_BADRTCFILE] = "cannot write RTC parameters",
-		[CANDM_STT_INACTIVE] = "client logging not active",
-		[CANDM_STT_BADSAMPLE] = "sample index out of range",
-		[CANDM_STT_INVALIDAF] = "invalid address family",
-		[CANDM_STT_BADPKTVERSION] = "protocol version mismatch",
-		[CANDM_STT_BADPKTLENGTH] = "packet length mismatch",
+	    [CANDM_STT_SUCCESS] = "success",
+	    [CANDM_STT_FAILED] = "failed",
+	    [CANDM_STT_UNAUTH] = "not authorised",
+	    [CANDM_STT_INVALID] = "invalid command",
+	    [CANDM_STT_NOSUCHSOURCE] = "no such source",
+	    [CANDM_STT_INVALIDTS] = "invalid timestamp",
+	    [CANDM_STT_NOTENABLED] = "facility not enabled",
+	    [CANDM_STT_BADSUBNET] = "bad subnet",
+	    [CANDM_STT_ACCESSALLOWED] = "access allowed",
+	    [CANDM_STT_ACCESSDENIED] = "access denied",
+	    [CANDM_STT_NOHOSTACCESS] = "no command access from this host",
+	    [CANDM_STT_SOURCEALREADYKNOWN] = "source already present",
+	    [CANDM_STT_TOOMANYSOURCES] = "too many sources",
+	    [CANDM_STT_NORTC] = "RTC driver not running",
+	    [CANDM_STT_BADRTCFILE] = "cannot write RTC parameters",
+	    [CANDM_STT_INACTIVE] = "client logging not active",
+	    [CANDM_STT_BADSAMPLE] = "sample index out of range",
+	    [CANDM_STT_INVALIDAF] = "invalid address family",
+	    [CANDM_STT_BADPKTVERSION] = "protocol version mismatch",
+	    [CANDM_STT_BADPKTLENGTH] = "packet length mismatch",
 	};
 
 	if (status < sizeof(names) / sizeof(names[0]) && names[status])

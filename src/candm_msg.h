@@ -1,4 +1,4 @@
-/* candm_msg.h: pure codec for chronyd's command protocol (what chronyc speaks). */
+/* candm_msg.h: pure codec of chronyd's command protocol (chronyc's). */
 #ifndef PHCB_CANDM_MSG_H
 #define PHCB_CANDM_MSG_H
 
@@ -85,18 +85,18 @@ enum candm_af {
 
 /* Source selection state, as chronyc's `sources` S column shows it. */
 enum candm_src_state {
-	CANDM_SRC_SELECTED = 0,      /* '*' */
-	CANDM_SRC_UNSELECTABLE = 1,  /* '?' */
-	CANDM_SRC_FALSETICKER = 2,   /* 'x' */
-	CANDM_SRC_JITTERY = 3,       /* '~' */
-	CANDM_SRC_CANDIDATE = 4,     /* '+' combined with the selected one */
-	CANDM_SRC_OUTLIER = 5,       /* '-' selectable, not combined */
+	CANDM_SRC_SELECTED = 0,	    /* '*' */
+	CANDM_SRC_UNSELECTABLE = 1, /* '?' */
+	CANDM_SRC_FALSETICKER = 2,  /* 'x' */
+	CANDM_SRC_JITTERY = 3,	    /* '~' */
+	CANDM_SRC_CANDIDATE = 4,    /* '+' combined with the selected one */
+	CANDM_SRC_OUTLIER = 5,	    /* '-' selectable, not combined */
 };
 
 /* Source mode, as chronyc's `sources` M column shows it. */
 enum candm_src_mode {
-	CANDM_MODE_CLIENT = 0,   /* '^' */
-	CANDM_MODE_PEER = 1,     /* '=' */
+	CANDM_MODE_CLIENT = 0,	 /* '^' */
+	CANDM_MODE_PEER = 1,	 /* '=' */
 	CANDM_MODE_REFCLOCK = 2, /* '#' */
 };
 
@@ -142,7 +142,7 @@ struct candm_request {
 	uint16_t attempt;  /* retry number, 0 first */
 	uint32_t sequence; /* echoed by chronyd; set by the sender */
 	union {
-		int32_t index; /* SOURCE_DATA, SOURCESTATS */
+		int32_t index;			/* SOURCE_DATA, SOURCESTATS */
 		struct candm_req_select select; /* ONLINE, OFFLINE */
 		struct {
 			struct candm_req_select select;
@@ -150,9 +150,11 @@ struct candm_request {
 			int32_t n_total;
 		} burst;
 		struct {
-			struct candm_ip address; /* CANDM_AF_UNSPEC: use ref_id */
+			struct candm_ip
+			    address; /* CANDM_AF_UNSPEC: use ref_id */
 			uint32_t ref_id;
-			uint32_t mask;    /* enum candm_select_opt bits to change */
+			uint32_t
+			    mask; /* enum candm_select_opt bits to change */
 			uint32_t options; /* new values of those bits */
 		} selectopts;
 	} u;
@@ -167,13 +169,13 @@ struct candm_tracking {
 	int64_t ref_time_sec;
 	uint32_t ref_time_nsec;
 	double current_correction; /* s, chronyc's "System time" */
-	double last_offset;        /* s */
-	double rms_offset;         /* s */
+	double last_offset;	   /* s */
+	double rms_offset;	   /* s */
 	double freq_ppm;
 	double resid_freq_ppm;
 	double skew_ppm;
-	double root_delay;          /* s */
-	double root_dispersion;     /* s */
+	double root_delay;	     /* s */
+	double root_dispersion;	     /* s */
 	double last_update_interval; /* s */
 };
 
@@ -181,16 +183,17 @@ struct candm_tracking {
 struct candm_source_data {
 	struct candm_ip ip; /* refclocks: CANDM_AF_INET4 carrying the refid */
 	uint32_t ref_id;    /* refclocks: the refid; others 0 */
-	int16_t poll;       /* log2 s */
+	int16_t poll;	    /* log2 s */
 	uint16_t stratum;
 	uint16_t state; /* enum candm_src_state */
-	uint16_t mode;  /* enum candm_src_mode */
+	uint16_t mode;	/* enum candm_src_mode */
 	uint16_t flags;
 	uint16_t reachability; /* 8-bit register */
 	uint32_t since_sample; /* s, CANDM_SINCE_NEVER if none */
-	double orig_latest_meas; /* s, chronyc's measured offset [in brackets] */
-	double latest_meas;      /* s, chronyc's adjusted offset */
-	double latest_meas_err;  /* s, chronyc's +/- error */
+	double
+	    orig_latest_meas;	/* s, chronyc's measured offset [in brackets] */
+	double latest_meas;	/* s, chronyc's adjusted offset */
+	double latest_meas_err; /* s, chronyc's +/- error */
 };
 
 /* SOURCESTATS report: one line of chronyc `sourcestats`. */
@@ -200,7 +203,7 @@ struct candm_sourcestats {
 	uint32_t n_samples;
 	uint32_t n_runs;
 	uint32_t span_seconds;
-	double sd;             /* s */
+	double sd; /* s */
 	double resid_freq_ppm;
 	double skew_ppm;
 	double est_offset;     /* s */
@@ -219,7 +222,7 @@ struct candm_activity {
 /* A decoded reply. */
 struct candm_reply {
 	uint16_t command;  /* echoed request command */
-	uint16_t reply;    /* enum candm_rpy */
+	uint16_t reply;	   /* enum candm_rpy */
 	uint16_t status;   /* enum candm_status */
 	uint32_t sequence; /* echoed request sequence */
 	union {
@@ -276,8 +279,9 @@ void candm_req_sourcestats(struct candm_request *req, int32_t index);
  * @sel: sources to burst (NULL: all NTP sources).
  * @n_good: good samples wanted; @n_total: samples at most.
  */
-void candm_req_burst(struct candm_request *req, const struct candm_req_select *sel,
-		     int32_t n_good, int32_t n_total);
+void candm_req_burst(struct candm_request *req,
+		     const struct candm_req_select *sel, int32_t n_good,
+		     int32_t n_total);
 
 /*
  * candm_req_onoffline - fill an ONLINE or OFFLINE request.
@@ -296,8 +300,9 @@ void candm_req_onoffline(struct candm_request *req, int online,
  * @mask: enum candm_select_opt bits to change.
  * @options: new values of the bits in @mask.
  */
-void candm_req_selectopts(struct candm_request *req, const struct candm_ip *address,
-			  uint32_t ref_id, uint32_t mask, uint32_t options);
+void candm_req_selectopts(struct candm_request *req,
+			  const struct candm_ip *address, uint32_t ref_id,
+			  uint32_t mask, uint32_t options);
 
 /*
  * candm_request_length - length of an encoded request, padding included.
@@ -314,7 +319,8 @@ int candm_request_length(uint16_t command);
  * Returns the number of bytes written (always candm_request_length()),
  * -EOPNOTSUPP for an unknown command, -ENOBUFS if @buf is too small.
  */
-int candm_encode_request(const struct candm_request *req, uint8_t *buf, size_t len);
+int candm_encode_request(const struct candm_request *req, uint8_t *buf,
+			 size_t len);
 
 /*
  * candm_decode_reply - validate and decode a reply to a given request.
@@ -331,7 +337,8 @@ int candm_encode_request(const struct candm_request *req, uint8_t *buf, size_t l
  * -EPROTO for any other error status, left in @out->status.
  * Never reads past @len.
  */
-int candm_decode_reply(const uint8_t *buf, size_t len, const struct candm_request *req,
+int candm_decode_reply(const uint8_t *buf, size_t len,
+		       const struct candm_request *req,
 		       struct candm_reply *out);
 
 /*

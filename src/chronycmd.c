@@ -1,8 +1,7 @@
-/* chronycmd.c: client of chronyd's command socket (reports and source control). */
+/* chronycmd.c: client of chronyd's command socket (reports, control). */
 #include "chronycmd.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +63,24 @@ static uint32_t random_u32(void)
 	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
 		return v;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 20) ^ (uint32_t)getpid();
+	return (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 20) ^
+	       (uint32_t)getpid();
+}
+
+/* The directory of the server socket, where chronyc puts its own. */
+static int server_dir(const struct chronycmd *cmd, char *dir, size_t len)
+{
+	const char *slash = strrchr(cmd->server_path, '/');
+	int n;
+
+	if (!slash)
+		n = snprintf(dir, len, ".");
+	else if (slash == cmd->server_path)
+		n = snprintf(dir, len, "/");
+	else
+		n = snprintf(dir, len, "%.*s", (int)(slash - cmd->server_path),
+			     cmd->server_path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /* The client path: a unique name in a directory, or the path as given. */
@@ -72,30 +88,19 @@ static int choose_client_path(struct chronycmd *cmd, const char *dir_or_path)
 {
 	char dir[SUN_PATH_MAX];
 	struct stat st;
-	const char *slash;
-	int n;
+	int n, ret;
 
-	if (dir_or_path && stat(dir_or_path, &st) == 0 && !S_ISDIR(st.st_mode) &&
-	    !S_ISSOCK(st.st_mode))
-		return -EEXIST;
 	if (dir_or_path && (stat(dir_or_path, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return copy_path(cmd->client_path, dir_or_path);
-	if (dir_or_path) {
-		n = snprintf(dir, sizeof(dir), "%s", dir_or_path);
-	} else {
-		slash = strrchr(cmd->server_path, '/');
-		if (!slash)
-			n = snprintf(dir, sizeof(dir), ".");
-		else if (slash == cmd->server_path)
-			n = snprintf(dir, sizeof(dir), "/");
-		else
-			n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - cmd->server_path),
-				     cmd->server_path);
-	}
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return -ENAMETOOLONG;
-	n = snprintf(cmd->client_path, sizeof(cmd->client_path), "%s/phcb-chronycmd.%ld.%08x.sock",
-		     dir, (long)getpid(), random_u32());
+	if (dir_or_path)
+		ret = copy_path(dir, dir_or_path);
+	else
+		ret = server_dir(cmd, dir, sizeof(dir));
+	if (ret < 0)
+		return ret;
+	n = snprintf(cmd->client_path, sizeof(cmd->client_path),
+		     "%s/phcb-chronycmd.%ld.%08x.sock", dir, (long)getpid(),
+		     random_u32());
 	if (n < 0 || (size_t)n >= sizeof(cmd->client_path))
 		return -ENAMETOOLONG;
 	return 0;
@@ -120,7 +125,8 @@ static mode_t wanted_client_mode(const struct chronycmd *cmd)
 {
 	struct stat st;
 
-	if (stat(cmd->server_path, &st) == 0 && (st.st_uid == 0 || st.st_uid == geteuid()))
+	if (stat(cmd->server_path, &st) == 0 &&
+	    (st.st_uid == 0 || st.st_uid == geteuid()))
 		return 0600;
 	return 0666;
 }
@@ -278,9 +284,11 @@ static int is_disconnect_error(int err)
 
 static int send_once(struct chronycmd *cmd, const uint8_t *buf, size_t len)
 {
-	if (send(cmd->fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len)
-		return 0;
-	return errno ? -errno : -EIO;
+	ssize_t n = send(cmd->fd, buf, len, MSG_NOSIGNAL);
+
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	return (size_t)n == len ? 0 : -EIO;
 }
 
 static int reconnect(struct chronycmd *cmd)
@@ -311,7 +319,6 @@ static int transmit(struct chronycmd *cmd)
 		if (ret < 0)
 			return ret;
 	}
-	errno = 0;
 	ret = send_once(cmd, buf, (size_t)len);
 	if (ret < 0 && is_disconnect_error(-ret)) {
 		ret = reconnect(cmd);
@@ -383,7 +390,7 @@ static int64_t monotonic_ms(void)
 
 static int wait_readable(int fd, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	int n;
 
 	do
@@ -408,7 +415,8 @@ int chronycmd_call(struct chronycmd *cmd, const struct candm_request *req,
 		int64_t now = monotonic_ms();
 		int64_t until = next_retry < deadline ? next_retry : deadline;
 
-		ret = wait_readable(cmd->fd, until > now ? (int)(until - now) : 0);
+		ret = wait_readable(cmd->fd,
+				    until > now ? (int)(until - now) : 0);
 		if (ret < 0)
 			break;
 		if (ret > 0) {
@@ -442,7 +450,8 @@ static int call_simple(struct chronycmd *cmd, const struct candm_request *req,
 	return chronycmd_call(cmd, req, reply, cmd->timeout_ms);
 }
 
-static int call_command(struct chronycmd *cmd, uint16_t command, struct candm_reply *reply)
+static int call_command(struct chronycmd *cmd, uint16_t command,
+			struct candm_reply *reply)
 {
 	struct candm_request req;
 
@@ -460,7 +469,8 @@ int chronycmd_tracking(struct chronycmd *cmd, struct candm_tracking *out)
 	return ret;
 }
 
-int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out, size_t max)
+int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out,
+		      size_t max)
 {
 	struct candm_request req;
 	struct candm_reply reply;
@@ -482,7 +492,8 @@ int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out, size
 	return (int)n;
 }
 
-int chronycmd_sourcestats(struct chronycmd *cmd, int index, struct candm_sourcestats *out)
+int chronycmd_sourcestats(struct chronycmd *cmd, int index,
+			  struct candm_sourcestats *out)
 {
 	struct candm_request req;
 	struct candm_reply reply;

@@ -1,4 +1,4 @@
-/* chronycmd.h: client of chronyd's command socket (reports and source control). */
+/* chronycmd.h: client of chronyd's command socket (reports, control). */
 #ifndef PHCB_CHRONYCMD_H
 #define PHCB_CHRONYCMD_H
 
@@ -144,7 +144,8 @@ int chronycmd_tracking(struct chronycmd *cmd, struct candm_tracking *out);
  * read), or a chronycmd_call() error (-EPROTO with status NOSUCHSOURCE if
  * a source went away meanwhile: call again).
  */
-int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out, size_t max);
+int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out,
+		      size_t max);
 
 /*
  * chronycmd_sourcestats - read one source's statistics (chronyc sourcestats).
@@ -153,7 +154,8 @@ int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out, size
  * @out: the report.
  * Returns 0 or a chronycmd_call() error.
  */
-int chronycmd_sourcestats(struct chronycmd *cmd, int index, struct candm_sourcestats *out);
+int chronycmd_sourcestats(struct chronycmd *cmd, int index,
+			  struct candm_sourcestats *out);
 
 /*
  * chronycmd_activity - count NTP sources online/offline (chronyc activity).
