@@ -11,57 +11,84 @@
  * to one reading of an ioctl with probability stall_prob.
  */
 static const struct clockmodel_profile profiles[] = {
-	/* KVM guest ptp_kvm: host CLOCK_REALTIME by hypercall, x86 PRECISE */
-	{ .name = "kvm",
-	  .imitates = "KVM ptp_kvm (x86 guest, host on TSC): hypercall reads, "
-		      "PRECISE cross-timestamp",
-	  .max_adj_ppb = 0,
-	  .real_extended = false,
-	  .params = { .offset_ns = 1500.0, .freq_ppm = 0.02, .wander_ns = 1.0,
-		      .delay_ns = 1500.0, .jitter_ns = 200.0,
-		      .spike_prob = 0.001, .spike_ns = 5000.0,
-		      .precise_noise_ns = 5.0, .precise = true, .seed = 101 } },
-	/* NIC PHC (igb/ice class) disciplined by ptp4l: PCIe register reads */
-	{ .name = "nic",
-	  .imitates = "NIC PHC (igb/ice class) under ptp4l: ~1 us PCIe reads, "
-		      "1% IRQ/SMI spikes of 10-100 us",
-	  .max_adj_ppb = 62499999,
-	  .real_extended = true,
-	  .params = { .offset_ns = 250.0, .freq_ppm = 1.2, .wander_ns = 5.0,
-		      .delay_ns = 800.0, .jitter_ns = 200.0,
-		      .spike_prob = 0.01, .spike_ns = 10000.0,
-		      .seed = 202 } },
-	/* Hyper-V guest "hyperv" clock (hv_utils TimeSync): slow reads */
-	{ .name = "hyperv",
-	  .imitates = "Hyper-V hv_utils \"hyperv\" clock: several-us reads, "
-		      "heavy tails, rare multi-ms stalls",
-	  .max_adj_ppb = 0,
-	  .real_extended = false,
-	  .params = { .offset_ns = -3000.0, .freq_ppm = 0.5, .wander_ns = 10.0,
-		      .delay_ns = 4000.0, .jitter_ns = 3000.0,
-		      .spike_prob = 0.02, .spike_ns = 20000.0,
-		      .stall_prob = 0.001, .stall_ns = 3e6, .seed = 303 } },
-	/* VMware ptp_vmw precision clock (vSphere 7.0U2+): backdoor I/O */
-	{ .name = "vmw",
-	  .imitates = "VMware ptp_vmw precision clock: tens-of-us reads, "
-		      "heavy tails, rare multi-ms stalls",
-	  .max_adj_ppb = 0,
-	  .real_extended = false,
-	  .params = { .offset_ns = 2000.0, .freq_ppm = -0.8, .wander_ns = 10.0,
-		      .delay_ns = 20000.0, .jitter_ns = 15000.0,
-		      .spike_prob = 0.02, .spike_ns = 100000.0,
-		      .stall_prob = 0.002, .stall_ns = 5e6, .seed = 404 } },
-	/* nic whose ptp4l steps the PHC now and then (GM change, first step) */
-	{ .name = "steps",
-	  .imitates = "NIC PHC under ptp4l that steps: nic plus 50 us phase "
-		      "steps, one per minute on average",
-	  .max_adj_ppb = 62499999,
-	  .real_extended = true,
-	  .params = { .offset_ns = 250.0, .freq_ppm = 1.2, .wander_ns = 5.0,
-		      .delay_ns = 800.0, .jitter_ns = 200.0,
-		      .spike_prob = 0.01, .spike_ns = 10000.0,
-		      .step_interval_s = 60.0, .step_ns = 50000.0,
-		      .seed = 505 } },
+    /* KVM guest ptp_kvm: host CLOCK_REALTIME by hypercall, x86 PRECISE */
+    {.name = "kvm",
+     .imitates = "KVM ptp_kvm (x86 guest, host on TSC): hypercall reads, "
+		 "PRECISE cross-timestamp",
+     .max_adj_ppb = 0,
+     .real_extended = false,
+     .params = {.offset_ns = 1500.0,
+		.freq_ppm = 0.02,
+		.wander_ns = 1.0,
+		.delay_ns = 1500.0,
+		.jitter_ns = 200.0,
+		.spike_prob = 0.001,
+		.spike_ns = 5000.0,
+		.precise_noise_ns = 5.0,
+		.precise = true,
+		.seed = 101}},
+    /* NIC PHC (igb/ice class) disciplined by ptp4l: PCIe register reads */
+    {.name = "nic",
+     .imitates = "NIC PHC (igb/ice class) under ptp4l: ~1 us PCIe reads, "
+		 "1% IRQ/SMI spikes of 10-100 us",
+     .max_adj_ppb = 62499999,
+     .real_extended = true,
+     .params = {.offset_ns = 250.0,
+		.freq_ppm = 1.2,
+		.wander_ns = 5.0,
+		.delay_ns = 800.0,
+		.jitter_ns = 200.0,
+		.spike_prob = 0.01,
+		.spike_ns = 10000.0,
+		.seed = 202}},
+    /* Hyper-V guest "hyperv" clock (hv_utils TimeSync): slow reads */
+    {.name = "hyperv",
+     .imitates = "Hyper-V hv_utils \"hyperv\" clock: several-us reads, "
+		 "heavy tails, rare multi-ms stalls",
+     .max_adj_ppb = 0,
+     .real_extended = false,
+     .params = {.offset_ns = -3000.0,
+		.freq_ppm = 0.5,
+		.wander_ns = 10.0,
+		.delay_ns = 4000.0,
+		.jitter_ns = 3000.0,
+		.spike_prob = 0.02,
+		.spike_ns = 20000.0,
+		.stall_prob = 0.001,
+		.stall_ns = 3e6,
+		.seed = 303}},
+    /* VMware ptp_vmw precision clock (vSphere 7.0U2+): backdoor I/O */
+    {.name = "vmw",
+     .imitates = "VMware ptp_vmw precision clock: tens-of-us reads, "
+		 "heavy tails, rare multi-ms stalls",
+     .max_adj_ppb = 0,
+     .real_extended = false,
+     .params = {.offset_ns = 2000.0,
+		.freq_ppm = -0.8,
+		.wander_ns = 10.0,
+		.delay_ns = 20000.0,
+		.jitter_ns = 15000.0,
+		.spike_prob = 0.02,
+		.spike_ns = 100000.0,
+		.stall_prob = 0.002,
+		.stall_ns = 5e6,
+		.seed = 404}},
+    /* nic whose ptp4l steps the PHC now and then (GM change, first step) */
+    {.name = "steps",
+     .imitates = "NIC PHC under ptp4l that steps: nic plus 50 us phase "
+		 "steps, one per minute on average",
+     .max_adj_ppb = 62499999,
+     .real_extended = true,
+     .params = {.offset_ns = 250.0,
+		.freq_ppm = 1.2,
+		.wander_ns = 5.0,
+		.delay_ns = 800.0,
+		.jitter_ns = 200.0,
+		.spike_prob = 0.01,
+		.spike_ns = 10000.0,
+		.step_interval_s = 60.0,
+		.step_ns = 50000.0,
+		.seed = 505}},
 };
 
 #define N_PROFILES (sizeof(profiles) / sizeof(profiles[0]))

@@ -15,7 +15,7 @@
 struct clockmodel_profile {
 	const char *name;     /* "kvm", "nic", "hyperv", "vmw", "steps" */
 	const char *imitates; /* one line: the hardware it stands for */
-	int max_adj_ppb;      /* max_adj that hardware's PTP_CLOCK_GETCAPS gives */
+	int max_adj_ppb; /* max_adj that hardware's PTP_CLOCK_GETCAPS gives */
 	/*
 	 * Whether the real kernel driver implements gettimex64, i.e. answers
 	 * PTP_SYS_OFFSET_EXTENDED. ptp_kvm, ptp_vmw and hv_utils' "hyperv"

@@ -1,0 +1,138 @@
+/* fakedev.h: one emulated PHC: clock model, presence and steps, thread-safe. */
+#ifndef PHCB_FAKEDEV_H
+#define PHCB_FAKEDEV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clockmodel.h"
+#include "reading.h"
+
+#define FAKEDEV_NAME_MAX 64
+#define FAKEDEV_MAX_STEPS 256
+
+/* A phase step added by command: from t_ns on, the PHC is ns further. */
+struct fakedev_step {
+	int64_t t_ns;
+	double ns;
+};
+
+/* Read and error counts, for STATUS. */
+struct fakedev_counts {
+	unsigned long opens;
+	unsigned long extended; /* EXTENDED ioctls answered */
+	unsigned long precise;	/* PRECISE ioctls answered */
+	unsigned long enodev;	/* ioctls refused because the device is gone */
+};
+
+/*
+ * One emulated device. Everything below lock is protected by it; the
+ * fields above it are set once by fakedev_init and then only read.
+ */
+struct fakedev {
+	char name[FAKEDEV_NAME_MAX];
+	const char *profile; /* profile name, for STATUS */
+	struct clockmodel_params params;
+	int max_adj_ppb;      /* PTP_CLOCK_GETCAPS max_adj */
+	bool extended;	      /* answers PTP_SYS_OFFSET_EXTENDED */
+	int64_t epoch_ns;     /* model time zero */
+	int64_t (*now)(void); /* CLOCK_REALTIME in ns; tests may replace */
+
+	pthread_mutex_t lock;
+	struct clockmodel model;
+	int64_t busy_until; /* end of the last read: reads never overlap */
+	bool forced_gone;   /* VANISH command in force */
+	unsigned gen;	    /* bumped by VANISH: older descriptors die */
+	int n_steps;
+	struct fakedev_step steps[FAKEDEV_MAX_STEPS];
+	struct fakedev_counts counts;
+};
+
+/* What an open descriptor remembers, to die like a real unplugged one. */
+struct fakedev_ticket {
+	unsigned gen;	 /* device generation at open */
+	int64_t open_ns; /* when it was opened */
+};
+
+/**
+ * fakedev_now_realtime - CLOCK_REALTIME in nanoseconds (the default now).
+ */
+int64_t fakedev_now_realtime(void);
+
+/**
+ * fakedev_init - set up @d.
+ * @name:     file name in the mount, at most FAKEDEV_NAME_MAX - 1 chars
+ * @profile:  profile name (kept by pointer, must outlive @d)
+ * @p:        model parameters, copied
+ * @max_adj:  max_adj for PTP_CLOCK_GETCAPS
+ * @extended: whether EXTENDED is answered (else EOPNOTSUPP)
+ * @epoch_ns: model time zero (CLOCK_REALTIME ns)
+ * Returns 0, -ENAMETOOLONG or another negative errno.
+ */
+int fakedev_init(struct fakedev *d, const char *name, const char *profile,
+		 const struct clockmodel_params *p, int max_adj, bool extended,
+		 int64_t epoch_ns);
+
+/** fakedev_destroy - release what fakedev_init took. */
+void fakedev_destroy(struct fakedev *d);
+
+/**
+ * fakedev_present - whether the device is plugged in now (not vanished by
+ * the model's schedule nor by command).
+ */
+bool fakedev_present(struct fakedev *d);
+
+/**
+ * fakedev_open - open the device now: fill @tk.
+ * Returns 0 or -ENOENT when the device is gone.
+ */
+int fakedev_open(struct fakedev *d, struct fakedev_ticket *tk);
+
+/**
+ * fakedev_check - whether a descriptor opened as @tk still works now.
+ * Returns 0, or -ENODEV when the device is gone or was gone since @tk
+ * was opened (a hot-unplugged PHC's descriptors stay dead).
+ */
+int fakedev_check(struct fakedev *d, const struct fakedev_ticket *tk);
+
+/**
+ * fakedev_read_extended - @n readings as PTP_SYS_OFFSET_EXTENDED gives
+ * them, starting now (or when the previous read ends, if later).
+ * @out: n readings
+ * Returns 0, -ENODEV, -EOPNOTSUPP (profile without EXTENDED) or -EINVAL.
+ */
+int fakedev_read_extended(struct fakedev *d, const struct fakedev_ticket *tk,
+			  struct phc_reading *out, int n);
+
+/**
+ * fakedev_read_precise - one cross-timestamp now into @out.
+ * Returns 0, -ENODEV or -EOPNOTSUPP (profile without PRECISE).
+ */
+int fakedev_read_precise(struct fakedev *d, const struct fakedev_ticket *tk,
+			 struct phc_reading *out);
+
+/**
+ * fakedev_truth - the true PHC minus system offset at @t_ns, in ns,
+ * including commanded steps.
+ */
+double fakedev_truth(struct fakedev *d, int64_t t_ns);
+
+/** fakedev_vanish - unplug by command. Returns 0 or -EALREADY. */
+int fakedev_vanish(struct fakedev *d);
+
+/** fakedev_return - plug back in by command. Returns 0 or -EALREADY. */
+int fakedev_return(struct fakedev *d);
+
+/**
+ * fakedev_step - step the PHC by @ns from now on (or from the end of a
+ * read in progress). @t_ns gets the time the step takes effect.
+ * Returns 0 or -ENOSPC when too many steps were commanded.
+ */
+int fakedev_step(struct fakedev *d, double ns, int64_t *t_ns);
+
+/** fakedev_counts - a consistent copy of the counters. */
+void fakedev_get_counts(struct fakedev *d, struct fakedev_counts *c,
+			unsigned *gen);
+
+#endif
