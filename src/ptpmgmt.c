@@ -1,4 +1,4 @@
-/* ptpmgmt.c: non-blocking client for ptp4l's management socket (AF_UNIX datagrams). */
+/* ptpmgmt.c: non-blocking client for ptp4l's management Unix socket. */
 #include "ptpmgmt.h"
 
 #include <errno.h>
@@ -235,7 +235,8 @@ static bool ptpmgmt_is_wildcard(const struct ptpmgmt_port_identity *id)
  */
 static bool ptpmgmt_is_push(const struct ptpmgmt_msg *m, bool matched)
 {
-	if (m->action != PTPMGMT_RESPONSE || m->tlv_type != PTPMGMT_TLV_MANAGEMENT)
+	if (m->action != PTPMGMT_RESPONSE ||
+	    m->tlv_type != PTPMGMT_TLV_MANAGEMENT)
 		return false;
 	if (m->starting_boundary_hops || m->boundary_hops)
 		return true;

@@ -1,4 +1,4 @@
-/* ptpmgmt.h: non-blocking client for ptp4l's management socket (AF_UNIX datagrams). */
+/* ptpmgmt.h: non-blocking client for ptp4l's management Unix socket. */
 #ifndef PHCB_PTPMGMT_H
 #define PHCB_PTPMGMT_H
 

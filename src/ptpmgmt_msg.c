@@ -1,4 +1,4 @@
-/* ptpmgmt_msg.c: pure codec for IEEE 1588 management messages spoken by ptp4l. */
+/* ptpmgmt_msg.c: pure codec of ptp4l's IEEE 1588 management messages. */
 #include "ptpmgmt_msg.h"
 
 #include <errno.h>

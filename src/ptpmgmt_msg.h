@@ -1,4 +1,4 @@
-/* ptpmgmt_msg.h: pure codec for IEEE 1588 management messages spoken by ptp4l. */
+/* ptpmgmt_msg.h: pure codec of ptp4l's IEEE 1588 management messages. */
 #ifndef PHCB_PTPMGMT_MSG_H
 #define PHCB_PTPMGMT_MSG_H
 
@@ -7,11 +7,13 @@
 #include <stdint.h>
 
 /* Wire sizes (IEEE 1588-2008 clauses 13.3 and 15.4). */
-#define PTPMGMT_HEADER_LEN 34   /* common PTP header */
-#define PTPMGMT_BODY_LEN 14     /* targetPortIdentity .. reserved */
-#define PTPMGMT_TLV_HDR_LEN 4   /* tlvType + lengthField */
-#define PTPMGMT_MIN_LEN (PTPMGMT_HEADER_LEN + PTPMGMT_BODY_LEN + PTPMGMT_TLV_HDR_LEN + 2)
-#define PTPMGMT_MSG_MAX 1500    /* largest message this codec builds or reads */
+#define PTPMGMT_HEADER_LEN 34 /* common PTP header */
+#define PTPMGMT_BODY_LEN 14   /* targetPortIdentity .. reserved */
+#define PTPMGMT_TLV_HDR_LEN 4 /* tlvType + lengthField */
+/* A management message with an empty dataField: header, body, TLV, id. */
+#define PTPMGMT_MIN_LEN \
+	(PTPMGMT_HEADER_LEN + PTPMGMT_BODY_LEN + PTPMGMT_TLV_HDR_LEN + 2)
+#define PTPMGMT_MSG_MAX 1500 /* largest message this codec builds or reads */
 #define PTPMGMT_EVENT_BITMASK_LEN 64
 
 /* TLV types found in management messages. */
@@ -293,7 +295,8 @@ bool ptpmgmt_subscribe_has_event(const struct ptpmgmt_subscribe_events_np *sub,
  * dataField, as in a GET, decodes without data), -EBADMSG for a malformed
  * message or one of another messageType, versionPTP or domain, -ENOTSUP
  * for a managementId (or TLV type) this codec does not decode, -EPROTO for
- * a MANAGEMENT_ERROR_STATUS TLV (out->error_id says which error).
+ * a MANAGEMENT_ERROR_STATUS TLV (out->error_id says which error), -EINVAL
+ * when @out is NULL.
  */
 int ptpmgmt_decode(const uint8_t *buf, size_t len, uint8_t domain,
 		   struct ptpmgmt_msg *out);
@@ -305,7 +308,8 @@ int ptpmgmt_decode(const uint8_t *buf, size_t len, uint8_t domain,
  * @len: its length.
  * @out: the union member of struct ptpmgmt_msg for @management_id.
  * Returns 0, -EBADMSG when @data is too short or inconsistent, -ENOTSUP
- * for an unknown @management_id.
+ * for an unknown @management_id, -EINVAL for a NULL @out (or a NULL @data
+ * with a non-zero @len).
  */
 int ptpmgmt_decode_data(uint16_t management_id, const uint8_t *data, size_t len,
 			struct ptpmgmt_msg *out);
