@@ -523,3 +523,18 @@ const char *candm_status_str(uint16_t status)
 		return names[status];
 	return "unknown status";
 }
+
+const char *candm_src_state_name(int state)
+{
+	static const char *const names[] = {
+		[CANDM_SRC_SELECTED] = "selected",
+		[CANDM_SRC_UNSELECTABLE] = "unselectable",
+		[CANDM_SRC_FALSETICKER] = "falseticker",
+		[CANDM_SRC_JITTERY] = "jittery",
+		[CANDM_SRC_CANDIDATE] = "candidate",
+		[CANDM_SRC_OUTLIER] = "outlier",
+	};
+	if (state < 0 || state > CANDM_SRC_OUTLIER)
+		return "unknown";
+	return names[state];
+}

@@ -364,4 +364,11 @@ char *candm_refid_str(uint32_t ref_id, char buf[5]);
  */
 uint32_t candm_refid_from_str(const char *name);
 
+/*
+ * candm_src_state_name - name of an enum candm_src_state: "selected",
+ * "unselectable", "falseticker", "jittery", "candidate", "outlier", or
+ * "unknown".
+ */
+const char *candm_src_state_name(int state);
+
 #endif /* PHCB_CANDM_MSG_H */

@@ -83,6 +83,31 @@ static int set_path(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* A path, or "none" for an empty one. */
+static int set_optional_path(struct parser *p, const char *key,
+			     const char *val, char *dst, size_t len)
+{
+	if (strcmp(val, "none") == 0) {
+		dst[0] = '\0';
+		return 0;
+	}
+	return set_path(p, key, val, dst, len);
+}
+
+/* A user or group name. */
+static int set_name(struct parser *p, const char *key, const char *val,
+		    char *dst, size_t len)
+{
+	if (strlen(val) >= len)
+		return fail(p, "%s: name longer than %zu characters", key,
+			    len - 1);
+	for (const char *c = val; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._-", *c))
+			return fail(p, "%s: '%s' is not a group name", key, val);
+	memcpy(dst, val, strlen(val) + 1);
+	return 0;
+}
+
 static int parse_global_key(struct parser *p, const char *key,
 			    const char *val)
 {
@@ -90,11 +115,17 @@ static int parse_global_key(struct parser *p, const char *key,
 	double d;
 
 	if (strcmp(key, "control_socket") == 0)
-		return set_path(p, key, val, g->control_socket,
-				sizeof(g->control_socket));
+		return set_optional_path(p, key, val, g->control_socket,
+					 sizeof(g->control_socket));
 	if (strcmp(key, "chronyd_socket") == 0)
-		return set_path(p, key, val, g->chronyd_socket,
-				sizeof(g->chronyd_socket));
+		return set_optional_path(p, key, val, g->chronyd_socket,
+					 sizeof(g->chronyd_socket));
+	if (strcmp(key, "control_group") == 0)
+		return set_name(p, key, val, g->control_group,
+				sizeof(g->control_group));
+	if (strcmp(key, "control_admin_group") == 0)
+		return set_name(p, key, val, g->control_admin_group,
+				sizeof(g->control_admin_group));
 	if (strcmp(key, "dev_root") == 0)
 		return set_path(p, key, val, g->dev_root, sizeof(g->dev_root));
 	if (strcmp(key, "sysfs_root") == 0)

@@ -52,8 +52,10 @@ struct source_config {
 
 /* The [global] section. */
 struct global_config {
-	char control_socket[CONFIG_SOCK_MAX];
-	char chronyd_socket[CONFIG_SOCK_MAX];
+	char control_socket[CONFIG_SOCK_MAX]; /* "" = none */
+	char control_group[32];		      /* may GET, "" = root only */
+	char control_admin_group[32];	      /* may SET, "" = root only */
+	char chronyd_socket[CONFIG_SOCK_MAX]; /* "" = do not talk to chronyd */
 	char dev_root[CONFIG_PATH_MAX];
 	char sysfs_root[CONFIG_PATH_MAX];
 	int log_level;		  /* syslog priority */

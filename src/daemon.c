@@ -1,5 +1,6 @@
 /* daemon.c: the event loop: one timer per source, signals, systemd. */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,30 +9,14 @@
 #include <event2/event.h>
 
 #include "daemon.h"
+#include "daemon_int.h"
 #include "log.h"
 #include "notify.h"
 #include "source.h"
 #include "timeutil.h"
 
 #define STATUS_INTERVAL_S 5
-
-/* A running source and its poll timer. */
-struct slot {
-	struct source *src;
-	struct event *timer;
-	struct daemon *d;
-};
-
-struct daemon {
-	struct event_base *base;
-	const char *cfg_path;
-	struct config cfg;
-	struct slot slots[CONFIG_MAX_SOURCES];
-	int n_slots;
-	struct event *ev_term, *ev_int, *ev_hup;
-	struct event *ev_watchdog, *ev_status, *ev_summary;
-	int exit_code;
-};
+#define CHRONY_POLL_MS 1000
 
 static struct timeval tv_from_s(double s)
 {
@@ -44,6 +29,7 @@ static struct timeval tv_from_s(double s)
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *slot = arg;
+	source_note_poll_time(slot->src, clock_now_ns(CLOCK_MONOTONIC));
 	source_poll(slot->src, clock_now_ns(CLOCK_REALTIME));
 }
 
@@ -127,11 +113,62 @@ static void status_line(struct daemon *d, char *buf, size_t len)
 	}
 }
 
+static void open_chrony_watch(struct daemon *d)
+{
+	const char *path = d->cfg.global.chronyd_socket;
+	int r;
+
+	if (d->chrony || !path[0])
+		return;
+	r = chronywatch_open(d->base, path, CHRONY_POLL_MS, &d->chrony);
+	if (r < 0 && r != d->chrony_open_error)
+		log_info(NULL, "cannot watch chronyd at %s yet: %s", path,
+			 strerror(-r));
+	d->chrony_open_error = r;
+}
+
 static void on_status(evutil_socket_t fd, short what, void *arg)
 {
+	struct daemon *d = arg;
 	char buf[512];
-	status_line(arg, buf, sizeof(buf));
+
+	open_chrony_watch(d);
+	status_line(d, buf, sizeof(buf));
 	notify_status(buf);
+}
+
+/* Resolve a group name; false (and a log line) if it does not exist. */
+static bool group_id(const char *name, gid_t *gid)
+{
+	struct group *g;
+	if (!name[0])
+		return false;
+	g = getgrnam(name);
+	if (!g) {
+		log_err(NULL, "control: no group '%s'; only root has access",
+			name);
+		return false;
+	}
+	*gid = g->gr_gid;
+	return true;
+}
+
+static void open_control(struct daemon *d)
+{
+	const struct global_config *g = &d->cfg.global;
+	struct control_access acc = { 0 };
+	int r;
+
+	if (!g->control_socket[0])
+		return;
+	acc.have_read_group = group_id(g->control_group, &acc.read_group);
+	acc.have_admin_group = group_id(g->control_admin_group, &acc.admin_group);
+	r = control_open(d->base, g->control_socket, &acc, status_handle, d,
+			 &d->control);
+	if (r < 0)
+		log_err(NULL, "cannot open the control socket %s: %s; "
+			"phcbrokerctl will not work", g->control_socket,
+			strerror(-r));
 }
 
 static void on_summary(evutil_socket_t fd, short what, void *arg)
@@ -257,6 +294,8 @@ static void teardown(struct daemon *d)
 
 	for (int i = 0; i < d->n_slots; i++)
 		slot_stop(&d->slots[i]);
+	control_close(d->control);
+	chronywatch_close(d->chrony);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
@@ -274,6 +313,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	d->cfg_path = cfg_path;
 	d->cfg = *cfg;
+	d->started_ns = clock_now_ns(CLOCK_REALTIME);
 	d->base = event_base_new();
 	if (!d->base || setup_events(d) < 0) {
 		log_err(NULL, "cannot set up the event loop");
@@ -283,6 +323,8 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	d->n_slots = cfg->n_sources;
 	for (int i = 0; i < cfg->n_sources; i++)
 		slot_start(d, &d->slots[i], &cfg->sources[i]);
+	open_control(d);
+	open_chrony_watch(d);
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 	const char *path = CONFIG_DEFAULT_PATH;
 	bool foreground = false, debug = false, check = false;
 	struct config *cfg;
-	char err[512];
+	char err[512], abs_path[PATH_MAX];
 	int c, code;
 
 	while ((c = getopt_long(argc, argv, "f:ndVh", opts, NULL)) != -1) {
@@ -118,6 +119,9 @@ int main(int argc, char **argv)
 		free(cfg);
 		return 1;
 	}
+	/* absolute, so that SIGHUP finds it after detach() changed to / */
+	if (realpath(path, abs_path))
+		path = abs_path;
 	if (check) {
 		printf("%s: configuration OK, %d source%s\n", path,
 		       cfg->n_sources, cfg->n_sources == 1 ? "" : "s");

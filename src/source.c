@@ -136,7 +136,8 @@ static double fed_offset(const struct source *s, double phc_offset_ns)
 static void feed(struct source *s)
 {
 	struct sockmsg m;
-	bool was_up = s->feed.up || s->feed.sent == 0;
+	bool was_up = s->feed.up;
+	bool first = s->feed.sent == 0 && s->feed.failed == 0;
 	int r;
 
 	s->last_fed_offset_ns = fed_offset(s, s->last.offset_ns);
@@ -149,7 +150,7 @@ static void feed(struct source *s)
 				   "on %s again", s->cfg.sock);
 		return;
 	}
-	if (was_up)
+	if (was_up || first)
 		log_warn(s->cfg.name, "cannot send to chronyd at %s: %s "
 			 "(chronyd not running or no matching refclock SOCK "
 			 "line); will keep trying", s->cfg.sock, strerror(-r));
@@ -200,6 +201,18 @@ void source_poll(struct source *s, int64_t now_ns)
 						 ? "device vanished:"
 						 : "giving up on reads of");
 	}
+}
+
+void source_note_poll_time(struct source *s, int64_t mono_ns)
+{
+	if (s->last_poll_mono_ns) {
+		int64_t gap = mono_ns - s->last_poll_mono_ns;
+		if (gap > s->poll_gap_max_ns)
+			s->poll_gap_max_ns = gap;
+		s->poll_gap_sum_ns += gap;
+		s->poll_gaps++;
+	}
+	s->last_poll_mono_ns = mono_ns;
 }
 
 void source_fini(struct source *s)

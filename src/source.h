@@ -46,7 +46,18 @@ struct source {
 	double last_fed_offset_ns; /* as sent to chronyd (after corrections) */
 	/* counters */
 	unsigned long polls, read_errors, reads, fed, opens;
+	/* regularity of polling, on the monotonic clock */
+	int64_t last_poll_mono_ns;
+	int64_t poll_gap_max_ns;
+	int64_t poll_gap_sum_ns;
+	unsigned long poll_gaps;
 };
+
+/**
+ * source_note_poll_time - record when a poll ran (CLOCK_MONOTONIC ns), for
+ * the interval statistics phcbrokerctl shows.
+ */
+void source_note_poll_time(struct source *s, int64_t mono_ns);
 
 /**
  * source_init - set up a source from its configuration; the device is

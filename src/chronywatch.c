@@ -1,0 +1,289 @@
+/* chronywatch.c: asynchronous view of chronyd (tracking, sources), actions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chronycmd.h"
+#include "chronywatch.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define RESEND_MS 500
+#define BURST_GOOD 4
+#define BURST_TOTAL 8
+
+/* What the outstanding request is for. */
+enum step {
+	STEP_IDLE,
+	STEP_ACTION,
+	STEP_TRACKING,
+	STEP_N_SOURCES,
+	STEP_SOURCE_DATA,
+};
+
+struct chronywatch {
+	struct event_base *base;
+	struct chronycmd *cmd;
+	struct event *ev_read, *ev_cycle, *ev_resend;
+	int read_fd;
+	enum step step;
+	unsigned pending;  /* queued actions */
+	unsigned current;  /* the action outstanding */
+	int src_index, src_total;
+	bool resent;
+	struct chronywatch_view view;
+	struct candm_source_data scratch[CHRONYWATCH_SOURCES_MAX];
+};
+
+static void on_readable(evutil_socket_t fd, short what, void *arg);
+static void advance(struct chronywatch *w);
+
+/* Watch the client's descriptor (it may change after a send). */
+static void watch_fd(struct chronywatch *w)
+{
+	int fd = chronycmd_fd(w->cmd);
+	if (fd == w->read_fd && w->ev_read)
+		return;
+	if (w->ev_read)
+		event_free(w->ev_read);
+	w->read_fd = fd;
+	w->ev_read = event_new(w->base, fd, EV_READ | EV_PERSIST, on_readable, w);
+	if (w->ev_read)
+		event_add(w->ev_read, NULL);
+}
+
+static void fail_exchange(struct chronywatch *w, int err)
+{
+	if (w->view.last_error != -err)
+		log_info(NULL, "chronyd command socket: %s", strerror(-err));
+	w->view.last_error = -err;
+	w->view.errors++;
+	/* what chronyd said before no longer holds */
+	w->view.have_tracking = false;
+	w->view.n_sources = 0;
+	w->step = STEP_IDLE;
+	event_del(w->ev_resend);
+}
+
+static void send_req(struct chronywatch *w, struct candm_request *req,
+		     enum step step)
+{
+	struct timeval tv = { 0, RESEND_MS * 1000 };
+	int r = chronycmd_send(w->cmd, req);
+
+	if (r < 0) {
+		fail_exchange(w, r);
+		return;
+	}
+	w->step = step;
+	w->resent = false;
+	watch_fd(w);
+	event_add(w->ev_resend, &tv);
+}
+
+static void build_action(struct candm_request *req, unsigned action)
+{
+	switch (action) {
+	case CHRONYWATCH_RESET_SOURCES:
+		candm_req_init(req, CANDM_CMD_RESET_SOURCES);
+		break;
+	case CHRONYWATCH_BURST:
+		candm_req_burst(req, NULL, BURST_GOOD, BURST_TOTAL);
+		break;
+	case CHRONYWATCH_ONLINE:
+		candm_req_onoffline(req, 1, NULL);
+		break;
+	default:
+		candm_req_onoffline(req, 0, NULL);
+		break;
+	}
+}
+
+/* Send the next request: queued actions first, then the report cycle. */
+static void advance(struct chronywatch *w)
+{
+	struct candm_request req;
+
+	if (w->pending) {
+		/* lowest bit first: reset before burst, online before offline */
+		w->current = w->pending & -w->pending;
+		w->pending &= ~w->current;
+		build_action(&req, w->current);
+		send_req(w, &req, STEP_ACTION);
+		return;
+	}
+	switch (w->step) {
+	case STEP_TRACKING:
+		candm_req_init(&req, CANDM_CMD_N_SOURCES);
+		send_req(w, &req, STEP_N_SOURCES);
+		return;
+	case STEP_N_SOURCES:
+	case STEP_SOURCE_DATA:
+		if (w->src_index < w->src_total) {
+			candm_req_source_data(&req, w->src_index);
+			send_req(w, &req, STEP_SOURCE_DATA);
+			return;
+		}
+		memcpy(w->view.sources, w->scratch,
+		       sizeof(w->scratch[0]) * (size_t)w->src_total);
+		w->view.n_sources = w->src_total;
+		w->view.sources_at_ns = clock_now_ns(CLOCK_REALTIME);
+		w->step = STEP_IDLE;
+		return;
+	default:
+		w->step = STEP_IDLE;
+		return;
+	}
+}
+
+static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
+{
+	w->view.replies++;
+	w->view.last_error = 0;
+	switch (w->step) {
+	case STEP_ACTION:
+		w->view.actions_done++;
+		w->step = STEP_IDLE;
+		break;
+	case STEP_TRACKING:
+		w->view.tracking = rep->u.tracking;
+		w->view.have_tracking = true;
+		w->view.tracking_at_ns = clock_now_ns(CLOCK_REALTIME);
+		break;
+	case STEP_N_SOURCES:
+		w->src_total = (int)rep->u.n_sources;
+		if (w->src_total > CHRONYWATCH_SOURCES_MAX)
+			w->src_total = CHRONYWATCH_SOURCES_MAX;
+		w->src_index = 0;
+		break;
+	case STEP_SOURCE_DATA:
+		w->scratch[w->src_index++] = rep->u.source;
+		break;
+	case STEP_IDLE:
+		break;
+	}
+}
+
+static void on_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct chronywatch *w = arg;
+	struct candm_reply rep;
+	int r = chronycmd_recv(w->cmd, &rep);
+
+	if (r == -EAGAIN)
+		return;
+	event_del(w->ev_resend);
+	if (r < 0) {
+		fail_exchange(w, r);
+	} else {
+		take_reply(w, &rep);
+		if (w->step == STEP_IDLE && !w->pending)
+			return;
+	}
+	advance(w);
+}
+
+static void on_resend(evutil_socket_t fd, short what, void *arg)
+{
+	struct chronywatch *w = arg;
+	struct timeval tv = { 0, RESEND_MS * 1000 };
+
+	if (!w->resent && chronycmd_resend(w->cmd) == 0) {
+		w->resent = true;
+		watch_fd(w);
+		event_add(w->ev_resend, &tv);
+		return;
+	}
+	w->view.timeouts++;
+	fail_exchange(w, -ETIMEDOUT);
+	if (w->current)
+		w->pending |= w->current; /* try the action again */
+	w->current = 0;
+}
+
+static void on_cycle(evutil_socket_t fd, short what, void *arg)
+{
+	struct chronywatch *w = arg;
+	struct candm_request req;
+
+	if (w->step != STEP_IDLE)
+		return;
+	if (w->pending) {
+		advance(w);
+		return;
+	}
+	candm_req_init(&req, CANDM_CMD_TRACKING);
+	send_req(w, &req, STEP_TRACKING);
+}
+
+int chronywatch_open(struct event_base *base, const char *server_path,
+		     int interval_ms, struct chronywatch **out)
+{
+	struct chronywatch *w = calloc(1, sizeof(*w));
+	struct timeval tv = { interval_ms / 1000, (interval_ms % 1000) * 1000 };
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	r = chronycmd_open(server_path, NULL, &w->cmd);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
+	w->base = base;
+	w->read_fd = -1;
+	w->ev_cycle = event_new(base, -1, EV_PERSIST, on_cycle, w);
+	w->ev_resend = event_new(base, -1, 0, on_resend, w);
+	if (!w->ev_cycle || !w->ev_resend) {
+		chronywatch_close(w);
+		return -ENOMEM;
+	}
+	event_add(w->ev_cycle, &tv);
+	watch_fd(w);
+	on_cycle(-1, 0, w);
+	*out = w;
+	return 0;
+}
+
+void chronywatch_close(struct chronywatch *w)
+{
+	if (!w)
+		return;
+	if (w->ev_read)
+		event_free(w->ev_read);
+	if (w->ev_cycle)
+		event_free(w->ev_cycle);
+	if (w->ev_resend)
+		event_free(w->ev_resend);
+	chronycmd_close(w->cmd);
+	free(w);
+}
+
+const struct chronywatch_view *chronywatch_view(const struct chronywatch *w)
+{
+	return &w->view;
+}
+
+void chronywatch_request(struct chronywatch *w, unsigned actions)
+{
+	w->pending |= actions;
+	if (w->step == STEP_IDLE)
+		advance(w);
+}
+
+int chronywatch_source_state(const struct chronywatch *w, const char *refid)
+{
+	uint32_t id = candm_refid_from_str(refid);
+	for (int i = 0; i < w->view.n_sources; i++) {
+		const struct candm_source_data *s = &w->view.sources[i];
+		if (s->mode == CANDM_MODE_REFCLOCK && s->ref_id == id)
+			return s->state;
+	}
+	return -ENOENT;
+}
+
+bool chronywatch_selected(const struct chronywatch *w, const char *refid)
+{
+	return w->view.have_tracking &&
+	       w->view.tracking.ref_id == candm_refid_from_str(refid);
+}

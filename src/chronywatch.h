@@ -1,0 +1,69 @@
+/* chronywatch.h: asynchronous view of chronyd (tracking, sources), actions. */
+#ifndef PHCB_CHRONYWATCH_H
+#define PHCB_CHRONYWATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "candm_msg.h"
+
+#define CHRONYWATCH_SOURCES_MAX 32
+
+/* Actions queued for chronyd, done before the next report cycle. */
+enum chronywatch_action {
+	CHRONYWATCH_RESET_SOURCES = 1 << 0, /* forget all measurements */
+	CHRONYWATCH_BURST = 1 << 1,	    /* burst on every NTP source */
+	CHRONYWATCH_ONLINE = 1 << 2,	    /* NTP sources online */
+	CHRONYWATCH_OFFLINE = 1 << 3,	    /* NTP sources offline */
+};
+
+/* The last reports chronyd gave. */
+struct chronywatch_view {
+	bool have_tracking;
+	struct candm_tracking tracking;
+	int64_t tracking_at_ns; /* system time of the report, 0 never */
+	int n_sources;
+	struct candm_source_data sources[CHRONYWATCH_SOURCES_MAX];
+	int64_t sources_at_ns;
+	int last_error;		/* errno of the last failed exchange, 0 ok */
+	unsigned long replies, timeouts, errors, actions_done;
+};
+
+struct chronywatch;
+
+/**
+ * chronywatch_open - start polling chronyd at @server_path every
+ * @interval_ms, never blocking the loop: one request is outstanding at a
+ * time, read when the socket is readable, resent once after 500 ms.
+ * Returns 0 and sets *@out, or a negative errno.
+ */
+int chronywatch_open(struct event_base *base, const char *server_path,
+		     int interval_ms, struct chronywatch **out);
+
+/** chronywatch_close - stop and free. */
+void chronywatch_close(struct chronywatch *w);
+
+/** chronywatch_view - the last reports (valid until the next loop turn). */
+const struct chronywatch_view *chronywatch_view(const struct chronywatch *w);
+
+/**
+ * chronywatch_request - queue actions (enum chronywatch_action bits); they
+ * are sent at once if nothing is outstanding, else after the current
+ * exchange, ahead of reports.
+ */
+void chronywatch_request(struct chronywatch *w, unsigned actions);
+
+/**
+ * chronywatch_source_state - chronyd's state for the refclock @refid in the
+ * last report: enum candm_src_state, or -ENOENT.
+ */
+int chronywatch_source_state(const struct chronywatch *w, const char *refid);
+
+/**
+ * chronywatch_selected - whether chronyd's tracking reference is @refid.
+ */
+bool chronywatch_selected(const struct chronywatch *w, const char *refid);
+
+#endif

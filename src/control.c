@@ -1,0 +1,394 @@
+/* control.c: the control socket phcbrokerctl talks to (server side). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+
+#include "control.h"
+#include "log.h"
+
+struct client {
+	struct control *ctl;
+	struct bufferevent *bev;
+	struct control_peer peer;
+	bool closing; /* close once the output has drained */
+	struct client *next;
+};
+
+struct control {
+	struct event_base *base;
+	int listen_fd;
+	struct event *ev_accept;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct control_access acc;
+	control_handler_fn fn;
+	void *ctx;
+	struct client *clients;
+	int n_clients;
+	unsigned long accepted, refused;
+};
+
+void control_begin(struct evbuffer *out, const char *item, const char *source)
+{
+	if (source)
+		evbuffer_add_printf(out, "RESPONSE %s %s\n", item, source);
+	else
+		evbuffer_add_printf(out, "RESPONSE %s\n", item);
+}
+
+void control_field(struct evbuffer *out, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	evbuffer_add_printf(out, "%s ", key);
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\n", 1);
+}
+
+void control_error(struct evbuffer *out, const char *item, const char *fmt, ...)
+{
+	va_list ap;
+
+	evbuffer_add_printf(out, "ERROR %s ", item);
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\n", 1);
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (!isprint((unsigned char)*s) && *s != '\t')
+			return false;
+	return true;
+}
+
+int control_parse(char *line, const char **action, const char **item,
+		  const char **arg)
+{
+	char *save = NULL, *a, *i, *rest;
+
+	if (!printable(line))
+		return -EINVAL;
+	a = strtok_r(line, " \t", &save);
+	i = strtok_r(NULL, " \t", &save);
+	if (!a || !i)
+		return -EINVAL;
+	rest = strtok_r(NULL, "", &save);
+	while (rest && (*rest == ' ' || *rest == '\t'))
+		rest++;
+	for (char *p = a; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (char *p = i; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	*action = a;
+	*item = i;
+	*arg = rest ? rest : "";
+	return 0;
+}
+
+static bool in_group(int fd, gid_t primary, gid_t want)
+{
+	gid_t groups[64];
+	socklen_t len = sizeof(groups);
+
+	if (primary == want)
+		return true;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;
+	for (size_t k = 0; k < len / sizeof(gid_t); k++)
+		if (groups[k] == want)
+			return true;
+	return false;
+}
+
+static int identify_peer(struct control *c, int fd, struct control_peer *p)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	p->pid = cred.pid;
+	p->uid = cred.uid;
+	p->gid = cred.gid;
+	p->may_set = cred.uid == 0 ||
+		     (c->acc.have_admin_group &&
+		      in_group(fd, cred.gid, c->acc.admin_group));
+	p->may_get = p->may_set || cred.uid == 0 ||
+		     (c->acc.have_read_group &&
+		      in_group(fd, cred.gid, c->acc.read_group));
+	return 0;
+}
+
+static void client_free(struct client *cl)
+{
+	struct control *c = cl->ctl;
+	for (struct client **pp = &c->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	}
+	c->n_clients--;
+	/* deferred callbacks may still be queued: they must not reach @cl */
+	bufferevent_setcb(cl->bev, NULL, NULL, NULL, NULL);
+	bufferevent_free(cl->bev);
+	free(cl);
+}
+
+/*
+ * Say no more: once the answer is out, shut down our side, then discard
+ * whatever the client still sends until it hangs up (or a short timeout),
+ * so that it reads our error instead of a connection reset.
+ */
+static void client_close_after_flush(struct client *cl)
+{
+	struct timeval linger = { CONTROL_LINGER_S, 0 };
+
+	cl->closing = true;
+	bufferevent_set_timeouts(cl->bev, &linger, &linger);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0)
+		shutdown(bufferevent_getfd(cl->bev), SHUT_WR);
+}
+
+static void serve_line(struct client *cl, char *line, size_t n,
+		       struct evbuffer *out)
+{
+	const char *action, *item, *arg;
+	struct control *c = cl->ctl;
+
+	if (n && line[n - 1] == '\r')
+		line[--n] = '\0';
+	if (strlen(line) != n || control_parse(line, &action, &item, &arg) < 0) {
+		control_error(out, "-", "malformed request; expected GET ITEM or SET ITEM VALUE");
+	} else if (strcmp(action, "GET") == 0 && !cl->peer.may_get) {
+		control_error(out, item, "permission denied for uid %u",
+			      (unsigned)cl->peer.uid);
+	} else if (strcmp(action, "SET") == 0 && !cl->peer.may_set) {
+		control_error(out, item, "permission denied: SET needs root "
+			      "or the admin group (uid %u)",
+			      (unsigned)cl->peer.uid);
+		log_notice(NULL, "control: refused SET %s from pid %d uid %u",
+			   item, (int)cl->peer.pid, (unsigned)cl->peer.uid);
+	} else if (strcmp(action, "GET") != 0 && strcmp(action, "SET") != 0) {
+		control_error(out, item, "unknown action %s; expected GET or SET",
+			      action);
+	} else {
+		c->fn(c->ctx, &cl->peer, action, item, arg, out);
+	}
+	evbuffer_add(out, "END\n", 4);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *out = bufferevent_get_output(bev);
+	size_t n;
+	char *line;
+
+	if (cl->closing) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	for (int k = 0; k < CONTROL_REQUESTS_PER_READ; k++) {
+		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+		if (!line)
+			break;
+		if (n > CONTROL_LINE_MAX) {
+			free(line);
+			goto too_long;
+		}
+		serve_line(cl, line, n, out);
+		free(line);
+	}
+	bool more = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF).pos >= 0;
+	if (!more && evbuffer_get_length(in) > CONTROL_LINE_MAX)
+		goto too_long;
+	if (evbuffer_get_length(out) > CONTROL_OUTPUT_MAX) {
+		log_info(NULL, "control: dropping pid %d: not reading its "
+			 "answers", (int)cl->peer.pid);
+		client_free(cl);
+		return;
+	}
+	/* more complete lines wait: come back after other events ran */
+	if (more)
+		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+	return;
+too_long:
+	control_error(out, "-", "request longer than %d bytes",
+		      CONTROL_LINE_MAX);
+	evbuffer_add(out, "END\n", 4);
+	client_close_after_flush(cl);
+}
+
+static void on_write(struct bufferevent *bev, void *arg)
+{
+	struct client *cl = arg;
+	if (cl->closing)
+		shutdown(bufferevent_getfd(bev), SHUT_WR);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct client *cl = arg;
+	if (what & BEV_EVENT_TIMEOUT)
+		log_debug(NULL, "control: pid %d idle, dropped",
+			  (int)cl->peer.pid);
+	client_free(cl);
+}
+
+static void refuse(struct control *c, int fd, const char *why)
+{
+	char msg[128];
+	int n = snprintf(msg, sizeof(msg), "ERROR - %s\nEND\n", why);
+	c->refused++;
+	(void)!send(fd, msg, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+static void take_client(struct control *c, int fd)
+{
+	struct timeval idle = { CONTROL_IDLE_S, 0 };
+	struct client *cl;
+
+	if (c->n_clients >= CONTROL_CLIENTS_MAX) {
+		refuse(c, fd, "too many clients, try again");
+		return;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(fd);
+		return;
+	}
+	if (identify_peer(c, fd, &cl->peer) < 0 || !cl->peer.may_get) {
+		free(cl);
+		refuse(c, fd, "permission denied");
+		return;
+	}
+	cl->ctl = c;
+	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!cl->bev) {
+		close(fd);
+		free(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, on_read, on_write, on_event, cl);
+	bufferevent_set_timeouts(cl->bev, &idle, &idle);
+	/* never buffer much more than one line of input */
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, 4 * CONTROL_LINE_MAX);
+	bufferevent_enable(cl->bev, EV_READ);
+	cl->next = c->clients;
+	c->clients = cl;
+	c->n_clients++;
+	c->accepted++;
+}
+
+/* Accept a bounded number per turn so a flood cannot hold the loop. */
+static void on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+	struct control *c = arg;
+
+	for (int k = 0; k < CONTROL_ACCEPTS_PER_TURN; k++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		take_client(c, fd);
+	}
+}
+
+static int bind_socket(const char *path, const struct control_access *acc)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	mode_t old;
+	int fd, r;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	old = umask(0177);
+	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r == 0 && acc->have_read_group &&
+	    (chown(path, (uid_t)-1, acc->read_group) < 0 || chmod(path, 0660) < 0))
+		r = -1;
+	if (r == 0)
+		r = listen(fd, 16);
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int control_open(struct event_base *base, const char *path,
+		 const struct control_access *acc, control_handler_fn fn,
+		 void *ctx, struct control **out)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	int fd;
+
+	if (!c)
+		return -ENOMEM;
+	fd = bind_socket(path, acc);
+	if (fd < 0) {
+		free(c);
+		return fd;
+	}
+	c->base = base;
+	c->acc = *acc;
+	c->fn = fn;
+	c->ctx = ctx;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->listen_fd = fd;
+	c->ev_accept = event_new(base, fd, EV_READ | EV_PERSIST, on_accept, c);
+	if (!c->ev_accept || event_add(c->ev_accept, NULL) < 0) {
+		if (c->ev_accept)
+			event_free(c->ev_accept);
+		close(fd);
+		unlink(path);
+		free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void control_close(struct control *c)
+{
+	if (!c)
+		return;
+	while (c->clients)
+		client_free(c->clients);
+	event_free(c->ev_accept);
+	close(c->listen_fd);
+	unlink(c->path);
+	free(c);
+}
+
+int control_clients(const struct control *c)
+{
+	return c ? c->n_clients : 0;
+}

@@ -1,0 +1,314 @@
+/* status.c: the daemon's answers to phcbrokerctl's GET and SET requests. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "candm_msg.h"
+#include "daemon_int.h"
+#include "log.h"
+#include "timeutil.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+typedef void (*item_fn)(struct daemon *d, struct evbuffer *out);
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static double age_s(int64_t then_ns, int64_t now_ns)
+{
+	return then_ns ? (double)(now_ns - then_ns) / 1e9 : -1.0;
+}
+
+/* The source chronyd should be using: the first running one. */
+static struct source *primary(struct daemon *d)
+{
+	for (int i = 0; i < d->n_slots; i++)
+		if (d->slots[i].src && d->slots[i].src->state == SOURCE_RUNNING)
+			return d->slots[i].src;
+	return d->n_slots && d->slots[0].src ? d->slots[0].src : NULL;
+}
+
+/* chronyd's selected reference as text: a refid or an address. */
+static void chrony_selected_name(const struct chronywatch_view *v, char *buf,
+				 size_t len)
+{
+	char refid[5];
+	if (!v->have_tracking || v->tracking.ref_id == 0) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	if (v->tracking.ip.family == CANDM_AF_UNSPEC) {
+		snprintf(buf, len, "%s", candm_refid_str(v->tracking.ref_id, refid));
+		return;
+	}
+	snprintf(buf, len, "%08X", (unsigned)v->tracking.ref_id);
+}
+
+/* chronyd is synchronised to one of our sources. */
+static bool synced_to_us(struct daemon *d)
+{
+	if (!d->chrony)
+		return false;
+	for (int i = 0; i < d->n_slots; i++)
+		if (d->slots[i].src &&
+		    chronywatch_selected(d->chrony, d->slots[i].src->cfg.name))
+			return true;
+	return false;
+}
+
+static void get_status(struct daemon *d, struct evbuffer *out)
+{
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	struct source *p = primary(d);
+	int running = 0, receiving = 0;
+	char sel[32];
+
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		if (!s)
+			continue;
+		running += s->state == SOURCE_RUNNING;
+		receiving += s->feed.up;
+	}
+	control_begin(out, "STATUS", NULL);
+	control_field(out, "version", "%s", PACKAGE_VERSION);
+	control_field(out, "pid", "%d", (int)getpid());
+	control_field(out, "uptime_s", "%.0f", age_s(d->started_ns, now));
+	control_field(out, "config", "%s", d->cfg_path);
+	control_field(out, "control_clients", "%d", control_clients(d->control));
+	control_field(out, "sources", "%d", d->n_slots);
+	control_field(out, "sources_running", "%d", running);
+	control_field(out, "sources_fed_to_chronyd", "%d", receiving);
+	if (p) {
+		control_field(out, "primary_source", "%s", p->cfg.name);
+		control_field(out, "primary_state", "%s", source_state_name(p->state));
+		control_field(out, "offset_ns", "%.1f", p->last_fed_offset_ns);
+		control_field(out, "error_bound_ns", "%.1f", p->last.err_ns);
+		control_field(out, "last_sample_age_s", "%.3f",
+			      age_s(p->last_poll_ns, now));
+	}
+	if (d->chrony) {
+		const struct chronywatch_view *v = chronywatch_view(d->chrony);
+		chrony_selected_name(v, sel, sizeof(sel));
+		control_field(out, "chronyd_reachable", "%s",
+			      yes_no(v->last_error == 0 && v->have_tracking));
+		control_field(out, "chronyd_selected", "%s", sel);
+		control_field(out, "chronyd_synced_to_broker", "%s",
+			      yes_no(synced_to_us(d)));
+		if (v->have_tracking)
+			control_field(out, "chronyd_offset_ns", "%.1f",
+				      v->tracking.current_correction * 1e9);
+	}
+	control_field(out, "healthy", "%s",
+		      yes_no(d->n_slots > 0 && running == d->n_slots &&
+			     receiving == d->n_slots));
+}
+
+static void get_devices(struct daemon *d, struct evbuffer *out)
+{
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		struct phc_info info = { .driver = s && s->drv ? s->drv->name : "none" };
+		if (!s)
+			continue;
+		if (s->dev)
+			s->drv->info(s->dev, &info);
+		control_begin(out, "DEVICES", s->cfg.name);
+		control_field(out, "configured", "%s%s%s", s->cfg.device,
+			      s->cfg.interface[0] ? " interface " : "",
+			      s->cfg.interface);
+		control_field(out, "path", "%s", s->path[0] ? s->path : "-");
+		control_field(out, "clock_name", "%s",
+			      s->clock_name[0] ? s->clock_name : "-");
+		control_field(out, "driver", "%s", info.driver);
+		control_field(out, "state", "%s", source_state_name(s->state));
+		control_field(out, "last_error", "%s",
+			      s->last_error ? strerror(s->last_error) : "-");
+		control_field(out, "method", "%s", phc_method_name(info.method));
+		control_field(out, "cross_timestamping", "%s",
+			      yes_no(info.cross_timestamping));
+		control_field(out, "max_adj_ppb", "%d", info.max_adj_ppb);
+		control_field(out, "method_probes", "%lu", info.probes);
+		control_field(out, "rate_hz", "%.4g", s->cfg.rate_hz);
+		control_field(out, "readings_per_poll", "%d", s->cfg.readings);
+		control_field(out, "opens", "%lu", s->opens);
+		control_field(out, "polls", "%lu", s->polls);
+		control_field(out, "reads", "%lu", s->reads);
+		control_field(out, "read_errors", "%lu", s->read_errors);
+		control_field(out, "delay_last_ns", "%.1f", s->last.delay_ns);
+		control_field(out, "delay_median_ns", "%.1f",
+			      est_delay_quantile(&s->est, 0.5));
+		control_field(out, "delay_p90_ns", "%.1f",
+			      est_delay_quantile(&s->est, 0.9));
+		control_field(out, "samples_accepted", "%lu", s->trk.accepted);
+		control_field(out, "samples_rejected", "%lu", s->trk.rejected);
+		control_field(out, "poll_interval_mean_ms", "%.3f",
+			      s->poll_gaps ? (double)s->poll_gap_sum_ns / (double)s->poll_gaps / 1e6 : 0.0);
+		control_field(out, "poll_interval_max_ms", "%.3f",
+			      (double)s->poll_gap_max_ns / 1e6);
+	}
+}
+
+static void get_sources(struct daemon *d, struct evbuffer *out)
+{
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		if (!s)
+			continue;
+		control_begin(out, "SOURCES", s->cfg.name);
+		control_field(out, "sock", "%s", s->cfg.sock);
+		control_field(out, "feeding", "%s", yes_no(s->feeding));
+		control_field(out, "chronyd_receiving", "%s", yes_no(s->feed.up));
+		control_field(out, "samples_sent", "%lu", s->feed.sent);
+		control_field(out, "send_errors", "%lu", s->feed.failed);
+		control_field(out, "last_send_error", "%s",
+			      s->feed.last_error ? strerror(s->feed.last_error) : "-");
+		control_field(out, "chronyd_returns", "%lu", s->feed.reconnects);
+		control_field(out, "last_offset_ns", "%.1f", s->last_fed_offset_ns);
+		control_field(out, "last_sample_age_s", "%.3f",
+			      age_s(s->last_poll_ns, now));
+		control_field(out, "leap", "%d", s->leap);
+		control_field(out, "timescale", "%s",
+			      s->cfg.timescale == TIMESCALE_TAI ? "tai" : "utc");
+		if (d->chrony) {
+			int st = chronywatch_source_state(d->chrony, s->cfg.name);
+			control_field(out, "chronyd_state", "%s",
+				      st < 0 ? "not-configured" : candm_src_state_name(st));
+		}
+	}
+}
+
+static void get_filter(struct daemon *d, struct evbuffer *out)
+{
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		if (!s)
+			continue;
+		control_begin(out, "FILTER", s->cfg.name);
+		control_field(out, "filter", "%s", yes_no(s->cfg.filter.enabled));
+		control_field(out, "delay_quantile", "%.3g", s->cfg.filter.delay_quantile);
+		control_field(out, "delay_threshold_ns", "%.1f", s->last.threshold_ns);
+		control_field(out, "readings_used", "%d", s->last.used);
+		control_field(out, "readings_valid", "%d", s->last.total);
+		control_field(out, "degraded_poll", "%s", yes_no(s->last.degraded));
+		control_field(out, "estimate_offset_ns", "%.1f", s->last.offset_ns);
+		control_field(out, "estimate_error_ns", "%.1f", s->last.err_ns);
+		control_field(out, "last_verdict", "%s", trk_verdict_name(s->last_verdict));
+		control_field(out, "model_sigma_ns", "%.1f", s->trk.sigma_ns);
+		control_field(out, "model_freq_ppm", "%.4f", s->trk.freq_ppm);
+		control_field(out, "last_residual_ns", "%.1f", s->trk.last_residual_ns);
+		control_field(out, "accepted", "%lu", s->trk.accepted);
+		control_field(out, "rejected", "%lu", s->trk.rejected);
+		control_field(out, "steps", "%lu", s->trk.steps);
+		control_field(out, "last_step_ns", "%.1f", s->trk.last_step_ns);
+		control_field(out, "resyncs", "%lu", s->trk.resyncs);
+		control_field(out, "outlier_threshold", "%.3g", s->cfg.filter.outlier_threshold);
+		control_field(out, "step_threshold_ns", "%.1f", s->cfg.filter.step_threshold_ns);
+	}
+}
+
+static void get_chrony(struct daemon *d, struct evbuffer *out)
+{
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	const struct chronywatch_view *v;
+	char sel[32];
+
+	if (!d->chrony) {
+		control_error(out, "CHRONY", "chronyd is not watched (no chronyd_socket)");
+		return;
+	}
+	v = chronywatch_view(d->chrony);
+	control_begin(out, "CHRONY", NULL);
+	control_field(out, "socket", "%s", d->cfg.global.chronyd_socket);
+	control_field(out, "reachable", "%s", yes_no(v->last_error == 0 && v->have_tracking));
+	control_field(out, "last_error", "%s", v->last_error ? strerror(v->last_error) : "-");
+	control_field(out, "report_age_s", "%.3f", age_s(v->tracking_at_ns, now));
+	if (v->have_tracking) {
+		const struct candm_tracking *t = &v->tracking;
+		chrony_selected_name(v, sel, sizeof(sel));
+		control_field(out, "selected", "%s", sel);
+		control_field(out, "synced_to_broker", "%s", yes_no(synced_to_us(d)));
+		control_field(out, "stratum", "%u", t->stratum);
+		control_field(out, "leap_status", "%u", t->leap_status);
+		control_field(out, "system_time_offset_ns", "%.1f", t->current_correction * 1e9);
+		control_field(out, "last_offset_ns", "%.1f", t->last_offset * 1e9);
+		control_field(out, "rms_offset_ns", "%.1f", t->rms_offset * 1e9);
+		control_field(out, "frequency_ppm", "%.3f", t->freq_ppm);
+		control_field(out, "skew_ppm", "%.3f", t->skew_ppm);
+		control_field(out, "root_dispersion_ns", "%.1f", t->root_dispersion * 1e9);
+	}
+	control_field(out, "sources", "%d", v->n_sources);
+	for (int i = 0; i < v->n_sources; i++) {
+		const struct candm_source_data *s = &v->sources[i];
+		char name[5];
+		if (s->mode != CANDM_MODE_REFCLOCK)
+			continue;
+		char key[32];
+		candm_refid_str(s->ref_id, name);
+		snprintf(key, sizeof(key), "refclock_%s", name);
+		control_field(out, key, "%s reach=%03o offset_ns=%.1f",
+			      candm_src_state_name(s->state),
+			      s->reachability, s->orig_latest_meas * -1e9);
+	}
+}
+
+static void set_log_level(struct daemon *d, const struct control_peer *peer,
+			  const char *arg, struct evbuffer *out)
+{
+	int lvl = log_level_from_name(arg);
+	if (lvl < 0) {
+		control_error(out, "LOG_LEVEL", "'%s' is not one of err, warning, "
+			      "notice, info, debug", arg);
+		return;
+	}
+	log_set_level(lvl);
+	log_notice(NULL, "log level set to %s by uid %u (pid %d)", arg,
+		   (unsigned)peer->uid, (int)peer->pid);
+	control_begin(out, "LOG_LEVEL", NULL);
+	control_field(out, "log_level", "%s", log_level_name(lvl));
+}
+
+static const struct {
+	const char *name;
+	item_fn fn;
+} get_items[] = {
+	{ "STATUS", get_status },   { "DEVICES", get_devices },
+	{ "SOURCES", get_sources }, { "FILTER", get_filter },
+	{ "CHRONY", get_chrony },
+};
+
+void status_handle(void *ctx, const struct control_peer *peer,
+		   const char *action, const char *item, const char *arg,
+		   struct evbuffer *out)
+{
+	struct daemon *d = ctx;
+
+	if (strcmp(action, "SET") == 0) {
+		if (strcmp(item, "LOG_LEVEL") == 0)
+			set_log_level(d, peer, arg, out);
+		else
+			control_error(out, item, "unknown item for SET; "
+				      "expected GATE or LOG_LEVEL");
+		return;
+	}
+	if (*arg) {
+		control_error(out, item, "GET takes no argument");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(get_items) / sizeof(get_items[0]); i++) {
+		if (strcmp(item, get_items[i].name) == 0) {
+			get_items[i].fn(d, out);
+			return;
+		}
+	}
+	control_error(out, item, "unknown item; expected STATUS, DEVICES, "
+		      "SOURCES, FILTER, GATE, PTP or CHRONY");
+}
