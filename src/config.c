@@ -45,6 +45,7 @@ static void global_defaults(struct global_config *g)
 		 "/run/phcbrokerd/control.sock");
 	snprintf(g->chronyd_socket, sizeof(g->chronyd_socket),
 		 "/run/chrony/chronyd.sock");
+	snprintf(g->run_dir, sizeof(g->run_dir), "/run/phcbrokerd");
 	snprintf(g->dev_root, sizeof(g->dev_root), "/dev");
 	snprintf(g->sysfs_root, sizeof(g->sysfs_root), "/sys");
 	g->log_level = LOG_NOTICE;
@@ -67,6 +68,7 @@ static void source_defaults(struct source_config *s, const char *name,
 	s->filter.outlier_threshold = 5.0;
 	s->filter.step_threshold_ns = 1000.0;
 	clockmodel_defaults(&s->sim);
+	gate_config_defaults(&s->gate);
 	s->line = line;
 }
 
@@ -126,6 +128,8 @@ static int parse_global_key(struct parser *p, const char *key,
 	if (strcmp(key, "control_admin_group") == 0)
 		return set_name(p, key, val, g->control_admin_group,
 				sizeof(g->control_admin_group));
+	if (strcmp(key, "run_dir") == 0)
+		return set_path(p, key, val, g->run_dir, sizeof(g->run_dir));
 	if (strcmp(key, "dev_root") == 0)
 		return set_path(p, key, val, g->dev_root, sizeof(g->dev_root));
 	if (strcmp(key, "sysfs_root") == 0)
@@ -301,8 +305,20 @@ static int parse_source_key(struct parser *p, const char *key,
 			s->first_sim_line = p->line;
 		return 0;
 	}
+	if (strcmp(key, "ntp_while_locked") == 0) {
+		if (strcmp(val, "keep") != 0 && strcmp(val, "offline") != 0)
+			return fail(p, "ntp_while_locked: '%s' is not keep or "
+				       "offline", val);
+		s->ntp_offline_while_locked = strcmp(val, "offline") == 0;
+		return 0;
+	}
 	r = parse_filter_key(p, key, val, &handled);
 	if (handled)
+		return r;
+	r = gate_config_set(&s->gate, key, val);
+	if (r == -EINVAL)
+		return fail(p, "%s: bad value '%s'", key, val);
+	if (r != -ENOENT)
 		return r;
 	return parse_sim_key(p, key, val);
 }
@@ -397,6 +413,11 @@ static int validate(struct parser *p)
 			       "chronyd");
 	for (int i = 0; i < c->n_sources; i++) {
 		struct source_config *s = &c->sources[i];
+		char gerr[200];
+		if (gate_config_check(&s->gate, gerr, sizeof(gerr)) < 0) {
+			p->line = s->line;
+			return fail(p, "[source %s]: %s", s->name, gerr);
+		}
 		if (s->first_sim_line && strcmp(s->device, "sim") != 0) {
 			p->line = s->first_sim_line;
 			return fail(p, "simulation parameters need 'device "
@@ -498,6 +519,19 @@ static bool model_equal(const struct clockmodel_params *a,
 	       SAME(precise) && SAME(seed);
 }
 
+static bool gate_equal(const struct gate_config *a, const struct gate_config *b)
+{
+	return SAME(lock_offset_ns) && SAME(unlock_offset_ns) &&
+	       SAME(lock_dwell_ns) && SAME(unlock_dwell_ns) &&
+	       SAME(holdover_ns) && SAME(recover_dwell_ns) &&
+	       SAME(startup_timeout_ns) && SAME(max_response_age_ns) &&
+	       SAME(max_sync_age_ns) && SAME(max_clock_class) &&
+	       SAME(max_sample_age_ns) && SAME(max_sigma_ns) &&
+	       SAME(max_reject_fraction) && SAME(step_holdoff_ns) &&
+	       SAME(flap_window_ns) && SAME(backoff_max) &&
+	       SAME(initial_override);
+}
+
 bool config_source_equal(const struct source_config *a,
 			 const struct source_config *b)
 {
@@ -508,5 +542,6 @@ bool config_source_equal(const struct source_config *a,
 	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
 	       SAME(filter.outlier_threshold) &&
 	       SAME(filter.step_threshold_ns) && SAME(sim_epoch_ns) &&
+	       SAME(ntp_offline_while_locked) && gate_equal(&a->gate, &b->gate) &&
 	       model_equal(&a->sim, &b->sim);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "clockmodel.h"
+#include "gate.h"
 
 #define CONFIG_MAX_SOURCES 16
 #define CONFIG_PATH_MAX 256
@@ -44,6 +45,8 @@ struct source_config {
 	int utc_offset_s;		   /* TAI - UTC, used with TAI */
 	double correction_ns;		   /* constant added to every offset */
 	struct filter_config filter;
+	struct gate_config gate;	   /* PTP versus NTP decision */
+	bool ntp_offline_while_locked;	   /* ntp_while_locked offline */
 	struct clockmodel_params sim;	   /* device sim: the model */
 	int64_t sim_epoch_ns;		   /* sim: model time zero, 0 = start */
 	int line;			   /* line of the section header */
@@ -56,6 +59,7 @@ struct global_config {
 	char control_group[32];		      /* may GET, "" = root only */
 	char control_admin_group[32];	      /* may SET, "" = root only */
 	char chronyd_socket[CONFIG_SOCK_MAX]; /* "" = do not talk to chronyd */
+	char run_dir[CONFIG_PATH_MAX];	      /* private sockets (ptp4l client) */
 	char dev_root[CONFIG_PATH_MAX];
 	char sysfs_root[CONFIG_PATH_MAX];
 	int log_level;		  /* syslog priority */

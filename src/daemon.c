@@ -10,6 +10,7 @@
 
 #include "daemon.h"
 #include "daemon_int.h"
+#include "gating.h"
 #include "log.h"
 #include "notify.h"
 #include "source.h"
@@ -29,8 +30,12 @@ static struct timeval tv_from_s(double s)
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *slot = arg;
-	source_note_poll_time(slot->src, clock_now_ns(CLOCK_MONOTONIC));
-	source_poll(slot->src, clock_now_ns(CLOCK_REALTIME));
+	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+
+	source_note_poll_time(slot->src, mono);
+	source_poll(slot->src, now);
+	gating_poll(slot->d, slot, mono, now);
 }
 
 /* Start a source from its configuration; NULL on failure (logged). */
@@ -60,8 +65,9 @@ static int slot_start(struct daemon *d, struct slot *slot,
 		slot->src = NULL;
 		return -ENOMEM;
 	}
+	gating_open_ptp(d, slot);
 	/* open and take the first sample now, not one interval later */
-	source_poll(slot->src, clock_now_ns(CLOCK_REALTIME));
+	on_poll(-1, 0, slot);
 	return 0;
 }
 
@@ -69,6 +75,7 @@ static void slot_stop(struct slot *slot)
 {
 	if (slot->timer)
 		event_free(slot->timer);
+	ptpwatch_close(slot->ptp);
 	if (slot->src) {
 		source_fini(slot->src);
 		free(slot->src);

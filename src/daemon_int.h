@@ -7,15 +7,21 @@
 #include "chronywatch.h"
 #include "config.h"
 #include "control.h"
+#include "ptpwatch.h"
 #include "source.h"
 
 struct daemon;
 
-/* A running source and its poll timer. */
+/* A running source, its poll timer, its ptp4l, and what the gate needs. */
 struct slot {
 	struct source *src;
 	struct event *timer;
 	struct daemon *d;
+	struct ptpwatch *ptp;	       /* NULL without ptp4l_socket */
+	int64_t last_accept_mono_ns;   /* last sample the tracker accepted */
+	int64_t last_step_mono_ns;     /* last phase step, 0 none */
+	double reject_fraction;	       /* recent, exponentially weighted */
+	unsigned long seen_accepted, seen_rejected, seen_steps;
 };
 
 struct daemon {

@@ -41,7 +41,8 @@ int source_init(struct source *s, const struct source_config *cfg,
 	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_ns;
 	s->next_open_ns = now_ns;
 	s->state = SOURCE_OPENING;
-	s->feeding = true;
+	gate_init(&s->gate, &cfg->gate);
+	s->feeding = gate_feeding(&s->gate);
 	return chronyfeed_open(&s->feed, cfg->sock);
 }
 

@@ -11,6 +11,7 @@
 #include "discover.h"
 #include "driver.h"
 #include "estimator.h"
+#include "gate.h"
 #include "tracker.h"
 
 enum source_state {
@@ -37,7 +38,8 @@ struct source {
 	struct trk_config trk_cfg;
 	struct trk_state trk;
 	struct chronyfeed feed;
-	bool feeding; /* false: samples are computed but not sent */
+	struct gate gate; /* PTP versus NTP: whether to feed chronyd */
+	bool feeding;	  /* false: samples are computed but not sent */
 	int leap;     /* enum sockmsg_leap sent with samples */
 	/* last poll */
 	struct est_sample last;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "candm_msg.h"
+#include "ptpmgmt_msg.h"
 #include "daemon_int.h"
 #include "log.h"
 #include "timeutil.h"
@@ -74,7 +75,7 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		if (!s)
 			continue;
 		running += s->state == SOURCE_RUNNING;
-		receiving += s->feed.up;
+		receiving += s->feeding && s->feed.up;
 	}
 	control_begin(out, "STATUS", NULL);
 	control_field(out, "version", "%s", PACKAGE_VERSION);
@@ -92,6 +93,10 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		control_field(out, "error_bound_ns", "%.1f", p->last.err_ns);
 		control_field(out, "last_sample_age_s", "%.3f",
 			      age_s(p->last_poll_ns, now));
+		control_field(out, "gate_state", "%s",
+			      gate_state_name(gate_state(&p->gate)));
+		control_field(out, "gate_reason", "%s", gate_condition(&p->gate));
+		control_field(out, "feeding", "%s", yes_no(p->feeding));
 	}
 	if (d->chrony) {
 		const struct chronywatch_view *v = chronywatch_view(d->chrony);
@@ -215,6 +220,104 @@ static void get_filter(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+static void get_gate(struct daemon *d, struct evbuffer *out)
+{
+	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
+
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		const struct gate *g;
+		if (!s)
+			continue;
+		g = &s->gate;
+		control_begin(out, "GATE", s->cfg.name);
+		control_field(out, "state", "%s", gate_state_name(gate_state(g)));
+		control_field(out, "feeding", "%s", yes_no(gate_feeding(g)));
+		control_field(out, "override", "%s", gate_override_name(gate_override(g)));
+		control_field(out, "since_s", "%.1f",
+			      (double)(mono - gate_state_since(g)) / 1e9);
+		control_field(out, "condition", "%s", gate_condition(g));
+		control_field(out, "leap", "%d", (int)gate_leap(g));
+		control_field(out, "ptp4l", "%s", s->cfg.ptp4l_socket[0] ?
+			      s->cfg.ptp4l_socket : "none");
+		control_field(out, "transitions", "%lu", g->transitions);
+		control_field(out, "fallbacks_to_ntp", "%lu", g->fallbacks);
+		control_field(out, "flaps", "%lu", g->flaps);
+		for (int k = 0; k < GATE_HISTORY; k++) {
+			const struct gate_transition *t = gate_history(g, k);
+			char key[24];
+			if (!t)
+				break;
+			snprintf(key, sizeof(key), "transition_%d", k);
+			control_field(out, key, "%.1fs ago %s -> %s: %s",
+				      (double)(mono - t->t_ns) / 1e9,
+				      gate_state_name(t->from),
+				      gate_state_name(t->to), t->reason);
+		}
+	}
+}
+
+static void get_ptp(struct daemon *d, struct evbuffer *out)
+{
+	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int shown = 0;
+
+	for (int i = 0; i < d->n_slots; i++) {
+		struct slot *slot = &d->slots[i];
+		const struct ptpwatch_view *v;
+		char id[32];
+		if (!slot->src || !slot->ptp)
+			continue;
+		v = ptpwatch_view(slot->ptp);
+		shown++;
+		control_begin(out, "PTP", slot->src->cfg.name);
+		control_field(out, "ptp4l_socket", "%s", slot->src->cfg.ptp4l_socket);
+		control_field(out, "domain", "%d", slot->src->cfg.domain);
+		control_field(out, "reachable", "%s",
+			      yes_no(v->last_response_ns && now - v->last_response_ns < 3 * NS_PER_SEC));
+		control_field(out, "response_age_s", "%.3f", age_s(v->last_response_ns, now));
+		control_field(out, "port_state", "%s", v->port_state ?
+			      ptpmgmt_port_state_name(v->port_state) : "unknown");
+		for (int k = 0; k < v->n_ports; k++) {
+			char key[24];
+			snprintf(key, sizeof(key), "port_%u", v->ports[k].port_identity.port);
+			control_field(out, key, "%s", ptpmgmt_port_state_name(v->ports[k].port_state));
+		}
+		if (v->have_time_status) {
+			control_field(out, "master_offset_ns", "%lld",
+				      (long long)v->time_status.master_offset_ns);
+			control_field(out, "sync_age_s", "%.3f", age_s(v->ingress_changed_ns, now));
+			control_field(out, "gm_present", "%s", yes_no(v->time_status.gm_present));
+			control_field(out, "gm_identity", "%s",
+				      ptpmgmt_clock_identity_str(&v->time_status.gm_identity, id));
+		}
+		if (v->have_parent)
+			control_field(out, "gm_clock_class", "%u",
+				      v->parent.grandmaster_clock_quality.clock_class);
+		if (v->have_current) {
+			control_field(out, "steps_removed", "%u", v->current.steps_removed);
+			control_field(out, "mean_path_delay_ns", "%.1f",
+				      v->current.mean_path_delay_ns);
+		}
+		if (v->have_time_properties) {
+			const struct ptpmgmt_time_properties_ds *t = &v->time_properties;
+			control_field(out, "current_utc_offset", "%d", t->current_utc_offset);
+			control_field(out, "utc_offset_valid", "%s", yes_no(t->utc_offset_valid));
+			control_field(out, "leap61", "%s", yes_no(t->leap61));
+			control_field(out, "leap59", "%s", yes_no(t->leap59));
+			control_field(out, "ptp_timescale", "%s", yes_no(t->ptp_timescale));
+			control_field(out, "time_traceable", "%s", yes_no(t->time_traceable));
+		}
+		control_field(out, "requests", "%lu", v->requests);
+		control_field(out, "responses", "%lu", v->responses);
+		control_field(out, "notifications", "%lu", v->notifications);
+		control_field(out, "timeouts", "%lu", v->timeouts);
+		control_field(out, "last_error", "%s", v->last_error ? strerror(v->last_error) : "-");
+	}
+	if (!shown)
+		control_error(out, "PTP", "no source has a ptp4l_socket");
+}
+
 static void get_chrony(struct daemon *d, struct evbuffer *out)
 {
 	int64_t now = clock_now_ns(CLOCK_REALTIME);
@@ -260,6 +363,36 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+/* SET GATE AUTO|PTP|NTP [SOURCE]: an audited maintenance override. */
+static void set_gate(struct daemon *d, const struct control_peer *peer,
+		     const char *arg, struct evbuffer *out)
+{
+	char mode[16] = "", name[16] = "";
+	enum gate_override ov;
+	int n = 0;
+
+	if (sscanf(arg, "%15s %15s", mode, name) < 1 ||
+	    gate_override_parse(mode, &ov) < 0) {
+		control_error(out, "GATE", "expected SET GATE AUTO|PTP|NTP [SOURCE]");
+		return;
+	}
+	for (int i = 0; i < d->n_slots; i++) {
+		struct source *s = d->slots[i].src;
+		if (!s || (name[0] && strcmp(name, s->cfg.name) != 0))
+			continue;
+		gate_set_override(&s->gate, ov);
+		log_notice(s->cfg.name, "gate override %s set by uid %u (pid %d)",
+			   gate_override_name(ov), (unsigned)peer->uid,
+			   (int)peer->pid);
+		control_begin(out, "GATE", s->cfg.name);
+		control_field(out, "override", "%s", gate_override_name(ov));
+		control_field(out, "applied", "at the next poll");
+		n++;
+	}
+	if (!n)
+		control_error(out, "GATE", "no source named '%s'", name);
+}
+
 static void set_log_level(struct daemon *d, const struct control_peer *peer,
 			  const char *arg, struct evbuffer *out)
 {
@@ -282,7 +415,8 @@ static const struct {
 } get_items[] = {
 	{ "STATUS", get_status },   { "DEVICES", get_devices },
 	{ "SOURCES", get_sources }, { "FILTER", get_filter },
-	{ "CHRONY", get_chrony },
+	{ "CHRONY", get_chrony },   { "GATE", get_gate },
+	{ "PTP", get_ptp },
 };
 
 void status_handle(void *ctx, const struct control_peer *peer,
@@ -294,6 +428,8 @@ void status_handle(void *ctx, const struct control_peer *peer,
 	if (strcmp(action, "SET") == 0) {
 		if (strcmp(item, "LOG_LEVEL") == 0)
 			set_log_level(d, peer, arg, out);
+		else if (strcmp(item, "GATE") == 0)
+			set_gate(d, peer, arg, out);
 		else
 			control_error(out, item, "unknown item for SET; "
 				      "expected GATE or LOG_LEVEL");

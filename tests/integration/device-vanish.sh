@@ -14,6 +14,7 @@ cat >"$WORK/broker.conf" <<EOC
 device sim
 sock $sock
 offset 5us
+gate_lock_dwell 1s
 vanish_at 8s
 vanish_for 4s
 EOC
@@ -24,6 +25,9 @@ t0=$(now_ns)
 wait_until 10 sh -c "[ \$(grep -c 'VAN: opened' '$WORK/broker.log') -ge 2 ]" || fail "not reopened"
 back=$(elapsed_s "$t0")
 wait_until 15 selected c VAN || fail "VAN not reselected after returning"
+# the gate stopped feeding while the device was gone, then resumed
+grep -q "VAN: gate PTP -> NTP" "$WORK/broker.log" || fail "gate did not fall back: $(grep gate "$WORK/broker.log")"
+grep -q "VAN: resumed feeding chronyd" "$WORK/broker.log" || fail "feeding not resumed"
 kill -0 "$BROKER_PID" || fail "broker died"
 stop_broker
 echo "device-vanish: reopened_after_s=$back"

@@ -20,9 +20,11 @@ log_level info
 device sim
 sock $sa
 offset 10us
+gate_lock_dwell 1s
 [source RLB]
 device sim
 sock $sb
+gate_lock_dwell 1s
 offset $1
 EOC
 }

@@ -1,0 +1,840 @@
+/* gate.c: pure PTP-versus-NTP state machine of one source, with hysteresis. */
+#include "gate.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ptpmgmt_msg.h"
+#include "units.h"
+
+#define NEVER INT64_MIN
+#define SEC 1000000000LL
+#define DURATION_MAX_NS 1e15 /* about 11.6 days */
+#define BACKOFF_LIMIT 10
+
+/* The conditions of one poll, with why each one fails. */
+struct gate_eval {
+	bool hard;	/* device gone or silent: fall back at once */
+	bool link_bad;	/* ptp4l link impaired: hold over */
+	bool qual_bad;	/* offset, clockClass or device quality bad */
+	bool lock_ok;	/* every lock condition holds */
+	bool leap_ok;	/* ptp4l's time properties can be trusted */
+	char hard_why[GATE_REASON_MAX];
+	char link_why[GATE_REASON_MAX];
+	char qual_why[GATE_REASON_MAX];
+	char lock_why[GATE_REASON_MAX];
+	char lock_what[GATE_REASON_MAX]; /* what is good, for the reason */
+};
+
+__attribute__((format(printf, 3, 4))) static void
+fmt(char *dst, size_t len, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsnprintf(dst, len, f, ap);
+	va_end(ap);
+}
+
+static double secs(int64_t ns)
+{
+	return (double)ns / (double)SEC;
+}
+
+static int64_t since(int64_t t0, int64_t now)
+{
+	return t0 == NEVER ? 0 : now - t0;
+}
+
+/* ---- configuration ---------------------------------------------------- */
+
+void gate_config_defaults(struct gate_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->lock_offset_ns = 100.0;
+	c->unlock_offset_ns = 1000.0;
+	c->lock_dwell_ns = 10 * SEC;
+	c->unlock_dwell_ns = 3 * SEC;
+	c->holdover_ns = 10 * SEC;
+	c->recover_dwell_ns = 2 * SEC;
+	c->startup_timeout_ns = 60 * SEC;
+	c->max_response_age_ns = 3 * SEC;
+	c->max_sync_age_ns = 4 * SEC;
+	c->max_clock_class = 135;
+	c->max_sample_age_ns = 3 * SEC;
+	c->max_sigma_ns = 10000.0;
+	c->max_reject_fraction = 0.5;
+	c->step_holdoff_ns = 5 * SEC;
+	c->flap_window_ns = 300 * SEC;
+	c->backoff_max = 4;
+	c->initial_override = GATE_OVERRIDE_AUTO;
+}
+
+enum gate_key_kind {
+	KEY_DURATION, /* int64_t ns, >= 0; a bare number is seconds */
+	KEY_AGE,      /* int64_t ns, > 0 */
+	KEY_OFFSET,   /* double ns, > 0; a unit is required */
+	KEY_CLASS,    /* int 1..255 */
+	KEY_BACKOFF,  /* int 0..BACKOFF_LIMIT */
+	KEY_FRACTION, /* double 0..1, or a percentage "50%" */
+	KEY_OVERRIDE, /* enum gate_override */
+};
+
+struct gate_key {
+	const char *name;
+	enum gate_key_kind kind;
+	size_t off;
+};
+
+#define GK(name, kind, field) { name, kind, offsetof(struct gate_config, field) }
+
+static const struct gate_key gate_keys[] = {
+	GK("gate_lock_offset", KEY_OFFSET, lock_offset_ns),
+	GK("gate_unlock_offset", KEY_OFFSET, unlock_offset_ns),
+	GK("gate_lock_dwell", KEY_DURATION, lock_dwell_ns),
+	GK("gate_unlock_dwell", KEY_DURATION, unlock_dwell_ns),
+	GK("gate_holdover", KEY_DURATION, holdover_ns),
+	GK("gate_recover_dwell", KEY_DURATION, recover_dwell_ns),
+	GK("gate_startup_timeout", KEY_DURATION, startup_timeout_ns),
+	GK("gate_max_response_age", KEY_AGE, max_response_age_ns),
+	GK("gate_max_sync_age", KEY_AGE, max_sync_age_ns),
+	GK("gate_max_clock_class", KEY_CLASS, max_clock_class),
+	GK("gate_max_sample_age", KEY_AGE, max_sample_age_ns),
+	GK("gate_max_sigma", KEY_OFFSET, max_sigma_ns),
+	GK("gate_max_reject", KEY_FRACTION, max_reject_fraction),
+	GK("gate_step_holdoff", KEY_DURATION, step_holdoff_ns),
+	GK("gate_flap_window", KEY_DURATION, flap_window_ns),
+	GK("gate_backoff_max", KEY_BACKOFF, backoff_max),
+	GK("gate_override", KEY_OVERRIDE, initial_override),
+};
+
+/* Does @s end in a letter (a unit) rather than a digit or '.'? */
+static bool has_unit(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && isalpha((unsigned char)s[n - 1]);
+}
+
+static int parse_duration(const char *v, bool positive, int64_t *out)
+{
+	double d;
+
+	if (units_parse_duration_ns(v, &d) < 0 || d < 0.0 ||
+	    d > DURATION_MAX_NS || (positive && d <= 0.0))
+		return -EINVAL;
+	*out = (int64_t)llround(d);
+	return 0;
+}
+
+static int parse_offset(const char *v, double *out)
+{
+	double d;
+
+	if (!has_unit(v) || units_parse_duration_ns(v, &d) < 0 || d <= 0.0 ||
+	    d > DURATION_MAX_NS)
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
+static int parse_fraction(const char *v, double *out)
+{
+	char num[32];
+	size_t n = strlen(v);
+	double d, scale = 1.0;
+
+	if (n == 0 || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, v, n + 1);
+	if (num[n - 1] == '%') {
+		num[n - 1] = '\0';
+		scale = 0.01;
+	}
+	if (units_parse_number(num, &d) < 0)
+		return -EINVAL;
+	d *= scale;
+	if (d < 0.0 || d > 1.0)
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
+static int parse_int(const char *v, long min, long max, int *out)
+{
+	long n;
+
+	if (units_parse_int(v, min, max, &n) < 0)
+		return -EINVAL;
+	*out = (int)n;
+	return 0;
+}
+
+static int set_key(struct gate_config *c, const struct gate_key *k,
+		   const char *v)
+{
+	char *field = (char *)c + k->off;
+
+	switch (k->kind) {
+	case KEY_DURATION:
+		return parse_duration(v, false, (int64_t *)(void *)field);
+	case KEY_AGE:
+		return parse_duration(v, true, (int64_t *)(void *)field);
+	case KEY_OFFSET:
+		return parse_offset(v, (double *)(void *)field);
+	case KEY_CLASS:
+		return parse_int(v, 1, 255, (int *)(void *)field);
+	case KEY_BACKOFF:
+		return parse_int(v, 0, BACKOFF_LIMIT, (int *)(void *)field);
+	case KEY_FRACTION:
+		return parse_fraction(v, (double *)(void *)field);
+	case KEY_OVERRIDE:
+		return gate_override_parse(
+			v, (enum gate_override *)(void *)field);
+	}
+	return -EINVAL;
+}
+
+int gate_config_set(struct gate_config *c, const char *key, const char *value)
+{
+	size_t i;
+
+	if (!c || !key)
+		return -EINVAL;
+	for (i = 0; i < sizeof(gate_keys) / sizeof(gate_keys[0]); i++) {
+		if (strcmp(key, gate_keys[i].name) == 0)
+			return value ? set_key(c, &gate_keys[i], value)
+				     : -EINVAL;
+	}
+	return -ENOENT;
+}
+
+int gate_config_check(const struct gate_config *c, char *err, size_t errlen)
+{
+	if (c->lock_offset_ns > c->unlock_offset_ns) {
+		if (err)
+			fmt(err, errlen,
+			    "gate_lock_offset %.0f ns is above "
+			    "gate_unlock_offset %.0f ns",
+			    c->lock_offset_ns, c->unlock_offset_ns);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+const char *gate_state_name(enum gate_state st)
+{
+	switch (st) {
+	case GATE_STARTUP:
+		return "STARTUP";
+	case GATE_PTP:
+		return "PTP";
+	case GATE_HOLDOVER:
+		return "HOLDOVER";
+	case GATE_NTP:
+		return "NTP";
+	case GATE_FORCED:
+		return "FORCED";
+	}
+	return "UNKNOWN";
+}
+
+const char *gate_override_name(enum gate_override ov)
+{
+	switch (ov) {
+	case GATE_OVERRIDE_AUTO:
+		return "AUTO";
+	case GATE_OVERRIDE_PTP:
+		return "PTP";
+	case GATE_OVERRIDE_NTP:
+		return "NTP";
+	}
+	return "UNKNOWN";
+}
+
+int gate_override_parse(const char *s, enum gate_override *out)
+{
+	if (!s || !out)
+		return -EINVAL;
+	if (strcasecmp(s, "auto") == 0)
+		*out = GATE_OVERRIDE_AUTO;
+	else if (strcasecmp(s, "ptp") == 0)
+		*out = GATE_OVERRIDE_PTP;
+	else if (strcasecmp(s, "ntp") == 0)
+		*out = GATE_OVERRIDE_NTP;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- evaluation of one poll ------------------------------------------- */
+
+/* Device gone or silent: nothing to feed. */
+static void eval_device_hard(const struct gate_config *c,
+			     const struct gate_device *d, struct gate_eval *e)
+{
+	if (!d->running) {
+		e->hard = true;
+		fmt(e->hard_why, sizeof(e->hard_why), "device not running");
+	} else if (d->sample_age_ns < 0) {
+		e->hard = true;
+		fmt(e->hard_why, sizeof(e->hard_why), "no sample yet");
+	} else if (d->sample_age_ns > c->max_sample_age_ns) {
+		e->hard = true;
+		fmt(e->hard_why, sizeof(e->hard_why),
+		    "no good sample for %.1f s (limit %.1f s)",
+		    secs(d->sample_age_ns), secs(c->max_sample_age_ns));
+	}
+}
+
+/* Device quality: a noisy or mostly rejected PHC. */
+static void eval_device_quality(const struct gate_config *c,
+				const struct gate_device *d,
+				struct gate_eval *e)
+{
+	if (d->sigma_ns > c->max_sigma_ns) {
+		e->qual_bad = true;
+		fmt(e->qual_why, sizeof(e->qual_why),
+		    "tracker sigma %.0f ns above limit %.0f ns", d->sigma_ns,
+		    c->max_sigma_ns);
+	} else if (d->reject_fraction > c->max_reject_fraction) {
+		e->qual_bad = true;
+		fmt(e->qual_why, sizeof(e->qual_why),
+		    "%.0f%% of samples rejected (limit %.0f%%)",
+		    100.0 * d->reject_fraction,
+		    100.0 * c->max_reject_fraction);
+	}
+}
+
+/* ptp4l link: reachable, SLAVE, Syncs arriving, grandmaster present. */
+static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
+		      struct gate_eval *e)
+{
+	char *w = e->link_why;
+	size_t n = sizeof(e->link_why);
+
+	e->link_bad = true;
+	if (p->response_age_ns < 0)
+		fmt(w, n, "ptp4l not answering");
+	else if (p->response_age_ns > c->max_response_age_ns)
+		fmt(w, n, "ptp4l not answering for %.1f s",
+		    secs(p->response_age_ns));
+	else if (p->port_state != PTPMGMT_PS_SLAVE)
+		fmt(w, n, "ptp4l port state %s",
+		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
+				  : "unknown");
+	else if (p->ingress_age_ns < 0)
+		fmt(w, n, "no Sync received yet");
+	else if (p->ingress_age_ns > c->max_sync_age_ns)
+		fmt(w, n, "last Sync %.1f s ago (limit %.1f s)",
+		    secs(p->ingress_age_ns), secs(c->max_sync_age_ns));
+	else if (!p->gm_present)
+		fmt(w, n, "no grandmaster present");
+	else
+		e->link_bad = false;
+}
+
+static int64_t abs64(int64_t v)
+{
+	return v < 0 ? (v == INT64_MIN ? INT64_MAX : -v) : v;
+}
+
+/* Grandmaster class and offset; only meaningful on a good link. */
+static void eval_ptp_quality(const struct gate_config *c,
+			     const struct gate_ptp *p, struct gate_eval *e)
+{
+	int64_t off = abs64(p->master_offset_ns);
+
+	if (p->clock_class == 0) {
+		e->qual_bad = true;
+		fmt(e->qual_why, sizeof(e->qual_why),
+		    "grandmaster clockClass unknown");
+	} else if (p->clock_class > c->max_clock_class) {
+		e->qual_bad = true;
+		fmt(e->qual_why, sizeof(e->qual_why),
+		    "grandmaster clockClass %d above limit %d", p->clock_class,
+		    c->max_clock_class);
+	} else if ((double)off > c->unlock_offset_ns) {
+		e->qual_bad = true;
+		fmt(e->qual_why, sizeof(e->qual_why),
+		    "|master_offset| %lld ns above unlock threshold %.0f ns",
+		    (long long)off, c->unlock_offset_ns);
+	}
+}
+
+/* Everything needed to lock, given the other verdicts. */
+static void eval_lock(const struct gate_config *c, const struct gate_input *in,
+		      struct gate_eval *e)
+{
+	const struct gate_device *d = &in->dev;
+	const struct gate_ptp *p = &in->ptp;
+	int64_t off = abs64(p->master_offset_ns);
+	char *w = e->lock_why;
+	size_t n = sizeof(e->lock_why);
+
+	e->lock_ok = false;
+	if (e->hard)
+		fmt(w, n, "%s", e->hard_why);
+	else if (p->configured && e->link_bad)
+		fmt(w, n, "%s", e->link_why);
+	else if (e->qual_bad)
+		fmt(w, n, "%s", e->qual_why);
+	else if (!(d->sigma_ns >= 0.0)) /* also NaN */
+		fmt(w, n, "tracker sigma not known yet");
+	else if (d->step_age_ns >= 0 && d->step_age_ns < c->step_holdoff_ns)
+		fmt(w, n, "phase step %.1f s ago (holdoff %.1f s)",
+		    secs(d->step_age_ns), secs(c->step_holdoff_ns));
+	else if (p->configured && (double)off > c->lock_offset_ns)
+		fmt(w, n, "|master_offset| %lld ns above lock threshold %.0f ns",
+		    (long long)off, c->lock_offset_ns);
+	else
+		e->lock_ok = true;
+	if (!e->lock_ok)
+		return;
+	if (p->configured)
+		fmt(e->lock_what, sizeof(e->lock_what),
+		    "|master_offset| %lld ns, port SLAVE, clockClass %d",
+		    (long long)off, p->clock_class);
+	else
+		fmt(e->lock_what, sizeof(e->lock_what),
+		    "device healthy, sigma %.0f ns", d->sigma_ns);
+}
+
+/* Leap flags are trusted only from a SLAVE port with a valid UTC offset. */
+static void eval_leap(const struct gate_ptp *p, struct gate_eval *e)
+{
+	e->leap_ok = p->configured && !e->link_bad && p->time_props_known &&
+		     p->utc_offset_valid;
+}
+
+static void gate_eval(const struct gate_config *c, const struct gate_input *in,
+		      struct gate_eval *e)
+{
+	memset(e, 0, sizeof(*e));
+	eval_device_hard(c, &in->dev, e);
+	eval_device_quality(c, &in->dev, e);
+	if (in->ptp.configured) {
+		eval_link(c, &in->ptp, e);
+		if (!e->link_bad && !e->qual_bad)
+			eval_ptp_quality(c, &in->ptp, e);
+	}
+	eval_lock(c, in, e);
+	eval_leap(&in->ptp, e);
+}
+
+/* ---- state ------------------------------------------------------------ */
+
+void gate_init(struct gate *g, const struct gate_config *cfg)
+{
+	memset(g, 0, sizeof(*g));
+	g->cfg = *cfg;
+	g->state = GATE_STARTUP;
+	g->override = GATE_OVERRIDE_AUTO;
+	if (cfg->initial_override != GATE_OVERRIDE_AUTO) {
+		g->pending_override = cfg->initial_override;
+		g->override_pending = true;
+	}
+	g->lock_ok_since_ns = NEVER;
+	g->qual_bad_since_ns = NEVER;
+	g->link_bad_since_ns = NEVER;
+	g->link_good_since_ns = NEVER;
+	g->ptp_entry_ns = NEVER;
+	g->ptp_exit_ns = NEVER;
+	g->holdover_budget_ns = cfg->holdover_ns;
+	g->leap = SOCKMSG_LEAP_NONE;
+	fmt(g->condition, sizeof(g->condition), "not polled yet");
+}
+
+static bool feeding_in(enum gate_state st, enum gate_override ov)
+{
+	return st == GATE_PTP || st == GATE_HOLDOVER ||
+	       (st == GATE_FORCED && ov == GATE_OVERRIDE_PTP);
+}
+
+/* Change state (and override) and keep the transition in the history. */
+static void record_ov(struct gate *g, int64_t now, enum gate_state to,
+		      enum gate_override ov, const char *reason)
+{
+	struct gate_transition *t = &g->hist[g->hist_head];
+
+	if (feeding_in(g->state, g->override) && !feeding_in(to, ov))
+		g->fallbacks++;
+	t->t_ns = now;
+	t->from = g->state;
+	t->to = to;
+	t->override = ov;
+	fmt(t->reason, sizeof(t->reason), "%s", reason);
+	g->hist_head = (g->hist_head + 1) % GATE_HISTORY;
+	if (g->hist_n < GATE_HISTORY)
+		g->hist_n++;
+	g->state = to;
+	g->override = ov;
+	g->state_since_ns = now;
+	g->transitions++;
+}
+
+static void record(struct gate *g, int64_t now, enum gate_state to,
+		   const char *reason)
+{
+	record_ov(g, now, to, g->override, reason);
+}
+
+/* Lock dwell needed now: doubled per recent flap, while a re-lock would
+ * itself be a flap. */
+static int64_t lock_dwell(const struct gate *g, int64_t now)
+{
+	int shift = g->backoff;
+
+	if (g->ptp_exit_ns == NEVER || now - g->ptp_exit_ns >= g->cfg.flap_window_ns)
+		shift = 0;
+	if (shift > BACKOFF_LIMIT)
+		shift = BACKOFF_LIMIT;
+	return g->cfg.lock_dwell_ns << shift;
+}
+
+static void update_timers(struct gate *g, const struct gate_eval *e,
+			  int64_t now)
+{
+	if (!e->lock_ok)
+		g->lock_ok_since_ns = NEVER;
+	else if (g->lock_ok_since_ns == NEVER)
+		g->lock_ok_since_ns = now;
+	if (!e->qual_bad)
+		g->qual_bad_since_ns = NEVER;
+	else if (g->qual_bad_since_ns == NEVER)
+		g->qual_bad_since_ns = now;
+	if (e->link_bad) {
+		g->link_good_since_ns = NEVER;
+		if (g->link_bad_since_ns == NEVER)
+			g->link_bad_since_ns = now;
+	} else {
+		g->link_bad_since_ns = NEVER;
+		if (g->link_good_since_ns == NEVER)
+			g->link_good_since_ns = now;
+	}
+}
+
+/* The holdover budget drains while the link stays impaired in HOLDOVER
+ * and refills at the same rate while in PTP on a good link. */
+static void update_budget(struct gate *g, const struct gate_eval *e,
+			  int64_t dt)
+{
+	if (g->state == GATE_HOLDOVER && e->link_bad)
+		g->holdover_budget_ns -= dt;
+	else if (g->state == GATE_PTP && !e->link_bad)
+		g->holdover_budget_ns += dt;
+	if (g->holdover_budget_ns > g->cfg.holdover_ns)
+		g->holdover_budget_ns = g->cfg.holdover_ns;
+	if (g->holdover_budget_ns < 0)
+		g->holdover_budget_ns = 0;
+}
+
+static void enter_ptp(struct gate *g, int64_t now, const char *reason)
+{
+	if (g->ptp_exit_ns != NEVER &&
+	    now - g->ptp_exit_ns < g->cfg.flap_window_ns) {
+		g->flaps++;
+		if (g->backoff < g->cfg.backoff_max)
+			g->backoff++;
+	} else {
+		g->backoff = 0;
+	}
+	g->ptp_entry_ns = now;
+	g->holdover_budget_ns = g->cfg.holdover_ns;
+	record(g, now, GATE_PTP, reason);
+}
+
+static void fall_back(struct gate *g, int64_t now, const char *reason)
+{
+	g->ptp_exit_ns = now;
+	record(g, now, GATE_NTP, reason);
+}
+
+/* STARTUP and NTP: lock once the conditions held long enough. */
+static void step_unlocked(struct gate *g, const struct gate_eval *e,
+			  int64_t now)
+{
+	char why[GATE_REASON_MAX];
+	int64_t dwell = lock_dwell(g, now);
+
+	if (e->lock_ok && now - g->lock_ok_since_ns >= dwell) {
+		fmt(why, sizeof(why), "locked for %.1f s: %s",
+		    secs(now - g->lock_ok_since_ns), e->lock_what);
+		enter_ptp(g, now, why);
+	} else if (g->state == GATE_STARTUP &&
+		   now - g->start_ns >= g->cfg.startup_timeout_ns) {
+		fmt(why, sizeof(why), "no lock within %.1f s of start: %s",
+		    secs(g->cfg.startup_timeout_ns),
+		    e->lock_ok ? "lock dwell not reached" : e->lock_why);
+		record(g, now, GATE_NTP, why);
+	}
+}
+
+/* A fault that ends feeding now, whatever the link: says why in @why. */
+static bool fatal_fault(const struct gate *g, const struct gate_eval *e,
+			int64_t now, char *why, size_t n)
+{
+	if (e->hard) {
+		fmt(why, n, "%s", e->hard_why);
+		return true;
+	}
+	if (e->qual_bad &&
+	    now - g->qual_bad_since_ns >= g->cfg.unlock_dwell_ns) {
+		fmt(why, n, "%s for %.1f s", e->qual_why,
+		    secs(now - g->qual_bad_since_ns));
+		return true;
+	}
+	return false;
+}
+
+/* PTP and HOLDOVER: fall back, hold over, or recover. */
+static void step_locked(struct gate *g, const struct gate_eval *e, int64_t now)
+{
+	char why[GATE_REASON_MAX];
+
+	if (fatal_fault(g, e, now, why, sizeof(why))) {
+		fall_back(g, now, why);
+	} else if (e->link_bad && g->holdover_budget_ns <= 0) {
+		fmt(why, sizeof(why), "%s for %.1f s (holdover %.1f s spent)",
+		    e->link_why, secs(since(g->link_bad_since_ns, now)),
+		    secs(g->cfg.holdover_ns));
+		fall_back(g, now, why);
+	} else if (e->link_bad && g->state == GATE_PTP) {
+		fmt(why, sizeof(why), "%s; holding over for up to %.1f s",
+		    e->link_why, secs(g->holdover_budget_ns));
+		record(g, now, GATE_HOLDOVER, why);
+	} else if (!e->link_bad && !e->qual_bad && g->state == GATE_HOLDOVER &&
+		   now - g->link_good_since_ns >= g->cfg.recover_dwell_ns) {
+		fmt(why, sizeof(why),
+		    "ptp4l link good again for %.1f s after %.1f s of holdover",
+		    secs(now - g->link_good_since_ns),
+		    secs(now - g->state_since_ns));
+		record(g, now, GATE_PTP, why);
+	}
+	if ((g->state == GATE_PTP || g->state == GATE_HOLDOVER) &&
+	    now - g->ptp_entry_ns >= g->cfg.flap_window_ns)
+		g->backoff = 0;
+}
+
+/* The state an override release lands in, given the conditions. */
+static enum gate_state release_target(const struct gate *g,
+				      const struct gate_eval *e, int64_t now,
+				      char *why, size_t n)
+{
+	char cause[GATE_REASON_MAX];
+	int64_t left;
+
+	if (g->override == GATE_OVERRIDE_NTP) {
+		if (e->lock_ok && now - g->lock_ok_since_ns >= lock_dwell(g, now)) {
+			fmt(why, n, "operator override AUTO; locked: %s",
+			    e->lock_what);
+			return GATE_PTP;
+		}
+		fmt(why, n, "operator override AUTO; %s",
+		    e->lock_ok ? "lock dwell not reached" : e->lock_why);
+		return GATE_NTP;
+	}
+	if (fatal_fault(g, e, now, cause, sizeof(cause))) {
+		fmt(why, n, "operator override AUTO; %s", cause);
+		return GATE_NTP;
+	}
+	if (!e->link_bad) {
+		fmt(why, n, "operator override AUTO");
+		return GATE_PTP;
+	}
+	left = g->cfg.holdover_ns - since(g->link_bad_since_ns, now);
+	fmt(why, n, "operator override AUTO; %s for %.1f s", e->link_why,
+	    secs(since(g->link_bad_since_ns, now)));
+	return left > 0 ? GATE_HOLDOVER : GATE_NTP;
+}
+
+static void release_override(struct gate *g, const struct gate_eval *e,
+			     int64_t now)
+{
+	char why[GATE_REASON_MAX];
+	enum gate_state to = release_target(g, e, now, why, sizeof(why));
+	int64_t left = g->cfg.holdover_ns - since(g->link_bad_since_ns, now);
+
+	if (to == GATE_PTP || to == GATE_HOLDOVER) {
+		g->ptp_entry_ns = now;
+		g->holdover_budget_ns =
+			to == GATE_HOLDOVER ? left : g->cfg.holdover_ns;
+	}
+	record_ov(g, now, to, GATE_OVERRIDE_AUTO, why);
+}
+
+/* Apply a pending override request; returns true when it was applied. */
+static bool apply_override(struct gate *g, const struct gate_eval *e,
+			   int64_t now)
+{
+	enum gate_override ov = g->pending_override;
+	char why[GATE_REASON_MAX];
+
+	if (!g->override_pending)
+		return false;
+	g->override_pending = false;
+	if (ov == g->override)
+		return false;
+	if (ov == GATE_OVERRIDE_AUTO) {
+		release_override(g, e, now);
+		return true;
+	}
+	fmt(why, sizeof(why), "operator override %s", gate_override_name(ov));
+	record_ov(g, now, GATE_FORCED, ov, why);
+	return true;
+}
+
+static void update_leap(struct gate *g, const struct gate_input *in,
+			const struct gate_eval *e)
+{
+	const struct gate_ptp *p = &in->ptp;
+
+	if (e->leap_ok) {
+		if (p->leap61 && !p->leap59)
+			g->leap = SOCKMSG_LEAP_INSERT;
+		else if (p->leap59 && !p->leap61)
+			g->leap = SOCKMSG_LEAP_DELETE;
+		else
+			g->leap = SOCKMSG_LEAP_NONE;
+	} else if (!(p->configured && e->link_bad && gate_feeding(g))) {
+		g->leap = SOCKMSG_LEAP_NONE;
+	}
+	/* else: ptp4l's view is stale while the PHC is still fed (HOLDOVER,
+	 * FORCED PTP): keep the last trusted warning. A fresh view without
+	 * a valid UTC offset clears it. */
+}
+
+static void update_condition(struct gate *g, const struct gate_eval *e,
+			     int64_t now)
+{
+	char *w = g->condition;
+	size_t n = sizeof(g->condition);
+
+	switch (g->state) {
+	case GATE_STARTUP:
+	case GATE_NTP:
+		if (e->lock_ok)
+			fmt(w, n, "locking: conditions good for %.1f s of %.1f s",
+			    secs(now - g->lock_ok_since_ns),
+			    secs(lock_dwell(g, now)));
+		else
+			fmt(w, n, "%s", e->lock_why);
+		break;
+	case GATE_PTP:
+		if (e->qual_bad)
+			fmt(w, n, "%s for %.1f s of %.1f s", e->qual_why,
+			    secs(now - g->qual_bad_since_ns),
+			    secs(g->cfg.unlock_dwell_ns));
+		else
+			fmt(w, n, "locked");
+		break;
+	case GATE_HOLDOVER:
+		if (e->link_bad)
+			fmt(w, n, "%s; holdover budget %.1f s left",
+			    e->link_why, secs(g->holdover_budget_ns));
+		else
+			fmt(w, n, "recovering: link good for %.1f s of %.1f s",
+			    secs(now - g->link_good_since_ns),
+			    secs(g->cfg.recover_dwell_ns));
+		break;
+	case GATE_FORCED:
+		fmt(w, n, "operator override %s", gate_override_name(g->override));
+		break;
+	}
+}
+
+bool gate_step(struct gate *g, const struct gate_input *in)
+{
+	struct gate_eval e;
+	int64_t now = in->now_ns, dt;
+	unsigned long before = g->transitions;
+
+	if (!g->started) {
+		g->started = true;
+		g->start_ns = now;
+		g->state_since_ns = now;
+		g->last_step_ns = now;
+	}
+	dt = now > g->last_step_ns ? now - g->last_step_ns : 0;
+	g->last_step_ns = now;
+	gate_eval(&g->cfg, in, &e);
+	update_timers(g, &e, now);
+	update_budget(g, &e, dt);
+	if (!apply_override(g, &e, now)) {
+		switch (g->state) {
+		case GATE_STARTUP:
+		case GATE_NTP:
+			step_unlocked(g, &e, now);
+			break;
+		case GATE_PTP:
+		case GATE_HOLDOVER:
+			step_locked(g, &e, now);
+			break;
+		case GATE_FORCED:
+			break;
+		}
+	}
+	update_leap(g, in, &e);
+	update_condition(g, &e, now);
+	return g->transitions != before;
+}
+
+int gate_set_override(struct gate *g, enum gate_override ov)
+{
+	if (ov != GATE_OVERRIDE_AUTO && ov != GATE_OVERRIDE_PTP &&
+	    ov != GATE_OVERRIDE_NTP)
+		return -EINVAL;
+	g->pending_override = ov;
+	g->override_pending = true;
+	return 0;
+}
+
+enum gate_override gate_override(const struct gate *g)
+{
+	return g->override;
+}
+
+enum gate_state gate_state(const struct gate *g)
+{
+	return g->state;
+}
+
+bool gate_feeding(const struct gate *g)
+{
+	return feeding_in(g->state, g->override);
+}
+
+enum sockmsg_leap gate_leap(const struct gate *g)
+{
+	return g->leap;
+}
+
+const char *gate_condition(const struct gate *g)
+{
+	return g->condition;
+}
+
+int64_t gate_state_since(const struct gate *g)
+{
+	return g->state_since_ns;
+}
+
+const struct gate_transition *gate_history(const struct gate *g, int i)
+{
+	if (i < 0 || i >= g->hist_n)
+		return NULL;
+	return &g->hist[(g->hist_head - 1 - i + 2 * GATE_HISTORY) %
+			GATE_HISTORY];
+}
+
+const struct gate_transition *gate_last_transition(const struct gate *g)
+{
+	return gate_history(g, 0);
+}

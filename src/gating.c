@@ -1,0 +1,140 @@
+/* gating.c: feed the gate each poll, and act on chronyd when it decides. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon_int.h"
+#include "gating.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define REJECT_EWMA 0.05 /* weight of one sample in the reject fraction */
+
+/* Follow the tracker's counters: accepted, rejected, steps since last poll. */
+static void note_samples(struct slot *slot, int64_t mono)
+{
+	const struct trk_state *t = &slot->src->trk;
+	unsigned long acc = t->accepted - slot->seen_accepted;
+	unsigned long rej = t->rejected - slot->seen_rejected;
+
+	if (acc)
+		slot->last_accept_mono_ns = mono;
+	if (t->steps != slot->seen_steps)
+		slot->last_step_mono_ns = mono;
+	for (unsigned long i = 0; i < acc + rej && i < 64; i++)
+		slot->reject_fraction = (1 - REJECT_EWMA) * slot->reject_fraction +
+					REJECT_EWMA * (i < rej ? 1.0 : 0.0);
+	slot->seen_accepted = t->accepted;
+	slot->seen_rejected = t->rejected;
+	slot->seen_steps = t->steps;
+}
+
+static int64_t age(int64_t now, int64_t then)
+{
+	return then ? now - then : -1;
+}
+
+static void ptp_input(const struct ptpwatch_view *v, int64_t now_rt,
+		      struct gate_ptp *p)
+{
+	p->configured = true;
+	p->response_age_ns = age(now_rt, v->last_response_ns);
+	p->port_state = v->port_state;
+	p->master_offset_ns = v->have_time_status ? v->time_status.master_offset_ns : 0;
+	p->ingress_age_ns = v->have_time_status ? age(now_rt, v->ingress_changed_ns) : -1;
+	p->gm_present = v->have_time_status && v->time_status.gm_present;
+	p->clock_class = v->have_parent ?
+				 v->parent.grandmaster_clock_quality.clock_class : 0;
+	p->time_props_known = v->have_time_properties;
+	p->leap61 = v->time_properties.leap61;
+	p->leap59 = v->time_properties.leap59;
+	p->utc_offset_valid = v->time_properties.utc_offset_valid;
+	p->current_utc_offset = v->time_properties.current_utc_offset;
+}
+
+static void build_input(struct slot *slot, int64_t mono, int64_t now_rt,
+			struct gate_input *in)
+{
+	struct source *s = slot->src;
+
+	memset(in, 0, sizeof(*in));
+	in->now_ns = mono;
+	in->dev.running = s->state == SOURCE_RUNNING;
+	in->dev.sample_age_ns = age(mono, slot->last_accept_mono_ns);
+	in->dev.sigma_ns = s->trk.sigma_ns;
+	in->dev.reject_fraction = slot->reject_fraction;
+	in->dev.step_age_ns = age(mono, slot->last_step_mono_ns);
+	if (slot->ptp)
+		ptp_input(ptpwatch_view(slot->ptp), now_rt, &in->ptp);
+}
+
+/* Tell chronyd: leave the PHC at once, or come back to it. */
+static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
+{
+	unsigned actions;
+
+	if (!d->chrony) {
+		log_warn(s->cfg.name, "chronyd is not reachable: it will notice "
+			 "the change only when its refclock goes stale");
+		return;
+	}
+	if (feeding) {
+		actions = s->cfg.ntp_offline_while_locked ? CHRONYWATCH_OFFLINE : 0;
+	} else {
+		/* chronyd 4.3 keeps a silent refclock selected for minutes:
+		 * forget all measurements and poll the NTP servers now */
+		actions = CHRONYWATCH_RESET_SOURCES | CHRONYWATCH_BURST;
+		if (s->cfg.ntp_offline_while_locked)
+			actions |= CHRONYWATCH_ONLINE;
+	}
+	if (actions)
+		chronywatch_request(d->chrony, actions);
+}
+
+void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
+		 int64_t now_rt)
+{
+	struct source *s = slot->src;
+	struct gate_input in;
+	bool was_feeding = s->feeding;
+
+	note_samples(slot, mono);
+	build_input(slot, mono, now_rt, &in);
+	if (gate_step(&s->gate, &in)) {
+		const struct gate_transition *t = gate_last_transition(&s->gate);
+		log_msg(LOG_NOTICE, s->cfg.name, "gate %s -> %s: %s",
+			gate_state_name(t->from), gate_state_name(t->to),
+			t->reason);
+	}
+	s->feeding = gate_feeding(&s->gate);
+	s->leap = (int)gate_leap(&s->gate);
+	if (s->feeding != was_feeding) {
+		log_notice(s->cfg.name, "%s feeding chronyd", s->feeding ?
+			   "resumed" : "stopped");
+		act_on_chronyd(d, s, s->feeding);
+	}
+}
+
+int gating_open_ptp(struct daemon *d, struct slot *slot)
+{
+	const struct source_config *sc = &slot->src->cfg;
+	char client[CONFIG_PATH_MAX + 32];
+	int r;
+
+	if (!sc->ptp4l_socket[0])
+		return 0;
+	if (mkdir(d->cfg.global.run_dir, 0755) < 0 && errno != EEXIST)
+		log_warn(sc->name, "cannot create %s: %s", d->cfg.global.run_dir,
+			 strerror(errno));
+	snprintf(client, sizeof(client), "%s/ptp4l.%s.sock",
+		 d->cfg.global.run_dir, sc->name);
+	r = ptpwatch_open(d->base, sc->ptp4l_socket, client, sc->domain,
+			  PTP_POLL_MS, &slot->ptp);
+	if (r < 0)
+		log_err(sc->name, "cannot watch ptp4l at %s (client socket "
+			"%s): %s; gating on the device alone", sc->ptp4l_socket,
+			client, strerror(-r));
+	return r;
+}

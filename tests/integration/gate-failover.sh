@@ -1,0 +1,203 @@
+#!/bin/bash
+# gate-failover.sh: the gate switches a running chronyd between the PHC and
+# NTP without restarting it: real ptp4l (master killed and restarted), the
+# scripted management responder (SLAVE, offsets, clockClass), and a VM-style
+# PHC that steps and vanishes. Prints, last:
+#   gate: ptp_to_ntp_s=A ntp_to_ptp_s=B chronyd_restarts=0 flaps=F
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd chronyd
+need_cmd ptp4l
+need_cmd ip
+make_workdir
+CTL="$PHCB_BUILDDIR/phcbrokerctl"
+RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
+
+# ---- chronyd: an NTP server on loopback, and the chronyd under test ----
+free_udp_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		grep -qi ":$(printf '%04X' $p) " /proc/net/udp /proc/net/udp6 2>/dev/null || { echo $p; return; }
+	done
+	fail "no free UDP port"
+}
+ntp_port=$(free_udp_port)
+start_chronyd ntp "port $ntp_port
+allow 127.0.0.1
+local stratum 3"
+sock_a=/run/chrony.phcbt-gfa-$$.sock
+sock_b=/run/chrony.phcbt-gfb-$$.sock
+sock_c=/run/chrony.phcbt-gfc-$$.sock
+start_chronyd c "server 127.0.0.1 port $ntp_port iburst minpoll -1 maxpoll 0
+refclock SOCK $sock_a refid GFA poll 0 prefer trust
+refclock SOCK $sock_b refid GFB poll 0 noselect
+refclock SOCK $sock_c refid GFC poll 0 noselect"
+chronyd_pid=$(cat "$WORK/c/pid")
+
+ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
+now_s() { awk -v t="$(now_ns)" 'BEGIN { printf "%.3f", t / 1e9 }'; }
+# gate_field SOURCE KEY: a field of GET GATE for SOURCE
+gate_field() {
+	"$CTL" -s "$WORK/ctl.sock" 'GET GATE' | awk -v s="$1" -v k="$2" '
+		/RESPONSE GATE/ { cur = $NF } cur == s && $1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+}
+gate_is() { [ "$(gate_field "$1" state)" = "$2" ]; }
+
+# ---- real ptp4l: master in one netns, slave (user namespace) in another ----
+ns_m=phcbgfM$$
+ns_s=phcbgfS$$
+ip netns add "$ns_m" 2>/dev/null || skip "ip netns unusable"
+at_exit "ip netns del $ns_m"
+ip netns add "$ns_s"
+at_exit "ip netns del $ns_s"
+ip -n "$ns_m" link add vm type veth peer name vs netns "$ns_s"
+# TEST-NET-1 addresses, only inside these namespaces
+ip -n "$ns_m" addr add 192.0.2.1/24 dev vm
+ip -n "$ns_s" addr add 192.0.2.2/24 dev vs
+ip -n "$ns_m" link set lo up; ip -n "$ns_m" link set vm up
+ip -n "$ns_s" link set lo up; ip -n "$ns_s" link set vs up
+for n in "$ns_m" "$ns_s"; do
+	ip netns exec "$n" sysctl -qw net.ipv4.ip_unprivileged_port_start=0
+done
+userns="unshare -U -r"
+unshare -U -r true 2>/dev/null || skip "user namespaces unavailable (the ptp4l slave must not touch the host clock)"
+fast='logSyncInterval -3
+logAnnounceInterval -2
+announceReceiptTimeout 3
+logMinDelayReqInterval -3'
+printf '[global]\nuds_address %s\npriority1 100\nclockClass 6\n%s\n' "$WORK/ptp-m" "$fast" >"$WORK/m.cfg"
+printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$WORK/ptp-s" "$fast" >"$WORK/s.cfg"
+start_master() {
+	ip netns exec "$ns_m" $userns ptp4l -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
+	master_pid=$!
+	at_exit "kill $master_pid"
+}
+start_master
+ip netns exec "$ns_s" $userns ptp4l -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
+at_exit "kill $!"
+
+# ---- the broker: A gated on the real ptp4l slave, B on the responder,
+# C a VM-style PHC without ptp4l ----
+have_responder=no
+[ -x "$RESPONDER" ] && have_responder=yes
+cat >"$WORK/broker.conf" <<EOC
+[global]
+control_socket $WORK/ctl.sock
+chronyd_socket $WORK/c/chronyd.sock
+run_dir $WORK/run
+log_level info
+summary_interval 0
+[source GFA]
+device sim
+sock $sock_a
+offset 2us
+ptp4l_socket $WORK/ptp-s
+# software timestamping over veth: microseconds, not nanoseconds
+gate_lock_offset 100us
+gate_unlock_offset 500us
+gate_lock_dwell 3s
+gate_unlock_dwell 1s
+gate_holdover 1s
+gate_max_sync_age 2s
+EOC
+if [ $have_responder = yes ]; then
+	cat >>"$WORK/broker.conf" <<EOC
+[source GFB]
+device sim
+sock $sock_b
+offset 2us
+ptp4l_socket $WORK/responder.sock
+gate_lock_dwell 2s
+gate_unlock_dwell 1s
+gate_holdover 1s
+gate_max_sync_age 2s
+gate_flap_window 60s
+EOC
+fi
+cat >>"$WORK/broker.conf" <<EOC
+[source GFC]
+device sim
+sock $sock_c
+offset 2us
+gate_lock_dwell 2s
+step_interval 6s
+step 20us
+vanish_at 25s
+vanish_for 4s
+EOC
+start_broker "$WORK/broker.conf"
+
+# ---- A: lock on the real ptp4l slave ----
+wait_until 60 gate_is GFA PTP || fail "GFA never locked: $(gate_field GFA condition); $(tail -3 "$WORK/ptp-s.log")"
+wait_until 15 selected c GFA || fail "chronyd did not select GFA: $(chronyc_of c sources)"
+note "GFA locked on ptp4l and selected by chronyd"
+
+# kill the master: the slave loses Sync; the gate falls back to NTP
+kill "$master_pid"
+t_kill=$(now_ns)
+wait_until 20 gate_is GFA NTP || fail "gate did not leave PTP: $(gate_field GFA condition)"
+since=$(gate_field GFA since_s)
+t_decision=$(awk -v n="$(now_ns)" -v s="$since" 'BEGIN { printf "%.0f", n - s * 1e9 }')
+wait_until 10 ntp_selected || fail "chronyd did not move to NTP: $(chronyc_of c sources)"
+t_ntp=$(now_ns)
+ptp_to_ntp=$(awk -v a="$t_decision" -v b="$t_ntp" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+kill_to_ntp=$(awk -v a="$t_kill" -v b="$t_ntp" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+note "master killed: gate decision to chronyd on NTP ${ptp_to_ntp}s (kill to NTP ${kill_to_ntp}s); reason: $(grep 'GFA: gate' "$WORK/broker.log" | tail -1)"
+
+# restart the master: the slave locks again; the PHC comes back
+start_master
+wait_until 60 gate_is GFA PTP || fail "GFA did not lock again: $(gate_field GFA condition)"
+since=$(gate_field GFA since_s)
+t_lock=$(awk -v n="$(now_ns)" -v s="$since" 'BEGIN { printf "%.0f", n - s * 1e9 }')
+wait_until 15 selected c GFA || fail "chronyd did not come back to GFA: $(chronyc_of c sources)"
+ntp_to_ptp=$(awk -v a="$t_lock" -v b="$(now_ns)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+note "master back: lock confirmed to chronyd on GFA ${ntp_to_ptp}s"
+
+# ---- B: the scripted responder drives what the sandboxed slave cannot ----
+flaps=0
+if [ $have_responder = yes ]; then
+	note "responder scenario"
+	# jitter around the thresholds, class changes, silence
+	cat >"$WORK/script" <<'EOS'
+0.0 state SLAVE offset 20 class 6 gm 1
+EOS
+	"$RESPONDER" -s "$WORK/responder.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
+	at_exit "kill $!"
+	wait_until 20 gate_is GFB PTP || fail "GFB did not lock: $(gate_field GFB condition)"
+	rctl() { printf '%s\n' "$*" | socat - "UNIX-CONNECT:$WORK/responder.ctl" >/dev/null 2>&1 || "$RESPONDER" -c "$WORK/responder.ctl" --send "$*"; }
+	# offsets jittering around lock (100 ns) and unlock (1 us) for 8 s
+	for i in $(seq 40); do
+		rctl "offset $(( (RANDOM % 1400) - 200 ))"
+		sleep 0.2
+	done
+	flaps=$(gate_field GFB flaps)
+	tr_jitter=$(gate_field GFB transitions)
+	[ "$tr_jitter" -le 3 ] || fail "GFB flapped: $tr_jitter transitions under jitter"
+	rctl "class 248"
+	wait_until 10 gate_is GFB NTP || fail "clockClass 248 did not unlock: $(gate_field GFB condition)"
+	rctl "class 6"
+	rctl "offset 10"
+	wait_until 30 gate_is GFB PTP || fail "GFB did not relock: $(gate_field GFB condition)"
+	rctl "silent"
+	wait_until 15 gate_is GFB NTP || fail "a silent ptp4l did not unlock: $(gate_field GFB condition)"
+	rctl "answer"
+	rctl "state UNCALIBRATED"
+	sleep 1
+	gate_is GFB NTP || fail "UNCALIBRATED locked"
+	flaps=$(gate_field GFB flaps)
+fi
+
+# ---- C: a VM-style PHC that steps and vanishes ----
+wait_until 40 sh -c "grep -q 'GFC: phase step' '$WORK/broker.log'" || fail "GFC steps not detected"
+wait_until 40 sh -c "grep -q 'GFC: gate PTP -> NTP' '$WORK/broker.log'" || fail "GFC vanishing did not unlock: $(gate_field GFC condition)"
+wait_until 30 gate_is GFC PTP || fail "GFC did not come back: $(gate_field GFC condition)"
+
+# ---- the end: chronyd never restarted ----
+[ "$(cat "$WORK/c/chronyd.pid")" = "$chronyd_pid" ] && kill -0 "$chronyd_pid" || fail "chronyd was restarted"
+"$CTL" -s "$WORK/ctl.sock" 'GET GATE' 'GET PTP' | sed 's/^/    /' | head -60
+stop_broker
+awk -v a="$ptp_to_ntp" 'BEGIN { exit !(a <= 2.0) }' || fail "ptp_to_ntp_s=$ptp_to_ntp above the 2 s goal"
+awk -v b="$ntp_to_ptp" 'BEGIN { exit !(b <= 5.0) }' || fail "ntp_to_ptp_s=$ntp_to_ptp above the 5 s goal"
+echo "gate: kill_to_ntp_s=$kill_to_ntp responder=$have_responder"
+echo "gate: ptp_to_ntp_s=$ptp_to_ntp ntp_to_ptp_s=$ntp_to_ptp chronyd_restarts=0 flaps=$flaps"
