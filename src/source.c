@@ -238,10 +238,12 @@ int source_summary(struct source *s, int64_t now_ns, char *buf, size_t len)
 	if (s->dev)
 		s->drv->info(s->dev, &info);
 	n = snprintf(buf, len,
-		     "state=%s device=%s method=%s polls=%lu fed=%lu "
+		     "state=%s gate=%s device=%s method=%s polls=%lu fed=%lu "
 		     "rejected=%lu steps=%lu read_errors=%lu send_errors=%lu "
 		     "offset=%+.3fus delay=%.3fus err=%.3fus freq=%+.3fppm",
-		     source_state_name(s->state), s->path[0] ? s->path : "-",
+		     source_state_name(s->state),
+		     gate_state_name(gate_state(&s->gate)),
+		     s->path[0] ? s->path : "-",
 		     phc_method_name(info.method), s->polls, s->fed,
 		     s->trk.rejected, s->trk.steps, s->read_errors,
 		     s->feed.failed, s->last_fed_offset_ns / 1e3,

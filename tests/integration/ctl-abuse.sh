@@ -18,10 +18,11 @@ chronyd_socket $WORK/c/chronyd.sock
 device sim
 sock $sock
 rate 8Hz
+gate_lock_dwell 1s
 EOC
 start_broker "$WORK/broker.conf"
 wait_until 10 test -S "$WORK/ctl.sock" || fail "no control socket"
-sleep 2
+wait_until 20 selected c ABU || fail "chronyd did not select ABU"
 field() { "$CTL" -s "$WORK/ctl.sock" "GET $1" | awk -v k="$2" '$1 == k { print $2 }'; }
 sent_before=$(field SOURCES samples_sent)
 
