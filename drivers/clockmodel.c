@@ -241,7 +241,8 @@ int clockmodel_set_param(struct clockmodel_params *p, const char *name,
 		return 0;
 	}
 	if (d->unit == CLOCKMODEL_BOOL) {
-		*(bool *)field = value != 0.0;
+		bool b = value != 0.0;
+		memcpy(field, &b, sizeof(b));
 		return 0;
 	}
 	if (is_probability(name) && (value < 0.0 || value > 1.0))
@@ -251,6 +252,7 @@ int clockmodel_set_param(struct clockmodel_params *p, const char *name,
 		return -ERANGE;
 	if (strcmp(name, "freq") == 0 && fabs(value) > 1e5)
 		return -ERANGE;
-	*(double *)field = value * d->scale;
+	double scaled = value * d->scale;
+	memcpy(field, &scaled, sizeof(scaled));
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* chronycmd.c: client of chronyd's command socket (reports, control). */
 #include "chronycmd.h"
+#include "uds.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -46,13 +47,6 @@ static int copy_path(char *dst, const char *src)
 		return -ENAMETOOLONG;
 	memcpy(dst, src, n + 1);
 	return 0;
-}
-
-static int fill_addr(struct sockaddr_un *sa, const char *path)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	return copy_path(sa->sun_path, path);
 }
 
 static uint32_t random_u32(void)
@@ -106,20 +100,6 @@ static int choose_client_path(struct chronycmd *cmd, const char *dir_or_path)
 	return 0;
 }
 
-/* Remove a socket left at our path by a dead process; refuse other files. */
-static int unlink_stale(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 /* chronyd must be able to write to our socket to answer. */
 static mode_t wanted_client_mode(const struct chronycmd *cmd)
 {
@@ -145,10 +125,10 @@ static int bind_client(struct chronycmd *cmd)
 	struct stat st;
 	int fd, ret;
 
-	ret = fill_addr(&sa, cmd->client_path);
+	ret = uds_addr(&sa, NULL, cmd->client_path);
 	if (ret < 0)
 		return ret;
-	ret = unlink_stale(cmd->client_path);
+	ret = uds_unlink_stale(cmd->client_path);
 	if (ret < 0)
 		return ret;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -174,7 +154,7 @@ static int connect_server(struct chronycmd *cmd)
 	struct sockaddr_un sa;
 	int ret;
 
-	ret = fill_addr(&sa, cmd->server_path);
+	ret = uds_addr(&sa, NULL, cmd->server_path);
 	if (ret < 0)
 		return ret;
 	if (connect(cmd->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)

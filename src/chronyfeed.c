@@ -4,16 +4,15 @@
 #include <unistd.h>
 
 #include "chronyfeed.h"
+#include "uds.h"
 
 int chronyfeed_open(struct chronyfeed *f, const char *path)
 {
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
-	if (strlen(path) >= sizeof(f->addr.sun_path))
-		return -ENAMETOOLONG;
-	f->addr.sun_family = AF_UNIX;
-	memcpy(f->addr.sun_path, path, strlen(path) + 1);
-	f->addr_len = sizeof(f->addr);
+	int r = uds_addr(&f->addr, &f->addr_len, path);
+	if (r < 0)
+		return r;
 	f->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return -errno;

@@ -14,6 +14,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "uds.h"
 
 struct client {
 	struct control *ctl;
@@ -311,19 +312,15 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 
 static int bind_socket(const char *path, const struct control_access *acc)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
+	struct sockaddr_un sa;
 	mode_t old;
 	int fd, r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		unlink(path);
-	}
+	r = uds_addr(&sa, NULL, path);
+	if (r == 0)
+		r = uds_unlink_stale(path);
+	if (r < 0)
+		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

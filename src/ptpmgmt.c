@@ -1,5 +1,6 @@
 /* ptpmgmt.c: non-blocking client for ptp4l's management Unix socket. */
 #include "ptpmgmt.h"
+#include "uds.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -29,46 +30,16 @@ struct ptpmgmt_client {
 	struct ptpmgmt_pending pending[PTPMGMT_CLIENT_MAX_PENDING];
 };
 
-static int ptpmgmt_fill_sockaddr(const char *path, struct sockaddr_un *sa,
-				 socklen_t *sa_len)
-{
-	size_t len = strlen(path);
-
-	if (len == 0)
-		return -EINVAL;
-	if (len >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	memcpy(sa->sun_path, path, len + 1);
-	*sa_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
-	return 0;
-}
-
-/* Remove a stale socket at @path; refuse to remove anything else. */
-static int ptpmgmt_unlink_stale(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
 static int ptpmgmt_bind_client(struct ptpmgmt_client *c, const char *path)
 {
 	struct sockaddr_un sa;
 	socklen_t sa_len;
 	int err;
 
-	err = ptpmgmt_fill_sockaddr(path, &sa, &sa_len);
+	err = uds_addr(&sa, &sa_len, path);
 	if (err)
 		return err;
-	err = ptpmgmt_unlink_stale(path);
+	err = uds_unlink_stale(path);
 	if (err)
 		return err;
 	c->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -97,7 +68,7 @@ int ptpmgmt_client_open(const char *server_path, const char *client_path,
 	c->fd = -1;
 	c->domain = (uint8_t)domain;
 	c->source.port = (uint16_t)getpid();
-	err = ptpmgmt_fill_sockaddr(server_path, &c->server, &c->server_len);
+	err = uds_addr(&c->server, &c->server_len, server_path);
 	if (!err)
 		err = ptpmgmt_bind_client(c, client_path);
 	if (err) {

@@ -6,20 +6,7 @@
 # timestamping inside `unshare -U -r`, so they cannot adjust the host clock
 # (where user namespaces are unavailable they run with free_running 1).
 here=$(cd "$(dirname "$0")" && pwd)
-if [ -f "$here/lib.sh" ]; then
-	. "$here/lib.sh"
-else
-	phcb_cleanups=()
-	phcb_cleanup() {
-		local i
-		for ((i = ${#phcb_cleanups[@]} - 1; i >= 0; i--)); do
-			eval "${phcb_cleanups[$i]}" >/dev/null 2>&1 || true
-		done
-	}
-	trap phcb_cleanup EXIT
-	trap 'exit 130' INT TERM
-	at_exit() { phcb_cleanups+=("$*"); }
-fi
+. "$here/lib.sh"
 : "${PHCB_BUILDDIR:=$(cd "$here/../.." && pwd)}"
 PATH=$PATH:/usr/sbin:/sbin
 export PATH
