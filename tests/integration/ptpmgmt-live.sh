@@ -54,10 +54,10 @@ at_exit "ip netns del $ns_b"
 # A: va1 <-> vb1 (in B); va2 <-> vx2 both in A (a port with nobody behind it).
 ip -n "$ns_a" link add va1 type veth peer name vb1 netns "$ns_b" || ptpm_fail "veth va1"
 ip -n "$ns_a" link add va2 type veth peer name vx2 || ptpm_fail "veth va2"
-ip -n "$ns_a" addr add 10.211.0.1/24 dev va1
-ip -n "$ns_b" addr add 10.211.0.2/24 dev vb1
-ip -n "$ns_a" addr add 10.212.0.1/24 dev va2
-ip -n "$ns_a" addr add 10.212.0.2/24 dev vx2
+ip -n "$ns_a" addr add 192.0.2.1/24 dev va1
+ip -n "$ns_b" addr add 192.0.2.2/24 dev vb1
+ip -n "$ns_a" addr add 198.51.100.1/24 dev va2
+ip -n "$ns_a" addr add 198.51.100.2/24 dev vx2
 for i in lo va1 va2 vx2; do ip -n "$ns_a" link set "$i" up || ptpm_fail "up $i"; done
 for i in lo vb1; do ip -n "$ns_b" link set "$i" up || ptpm_fail "up $i"; done
 for n in "$ns_a" "$ns_b"; do
