@@ -19,11 +19,12 @@
 
 /* The conditions of one poll, with why each one fails. */
 struct gate_eval {
-	bool hard;	/* device gone or silent: fall back at once */
-	bool link_bad;	/* ptp4l link impaired: hold over */
-	bool qual_bad;	/* offset, clockClass or device quality bad */
-	bool lock_ok;	/* every lock condition holds */
-	bool leap_ok;	/* ptp4l's time properties can be trusted */
+	bool hard;	 /* device gone or silent: fall back at once */
+	bool link_bad;	 /* ptp4l link impaired: hold over */
+	bool qual_bad;	 /* offset, clockClass or device quality bad */
+	bool lock_ok;	 /* every lock condition holds */
+	bool leap_ok;	 /* ptp4l's time properties can be trusted */
+	bool link_timed; /* link_why already says for how long */
 	char hard_why[GATE_REASON_MAX];
 	char link_why[GATE_REASON_MAX];
 	char qual_why[GATE_REASON_MAX];
@@ -31,8 +32,10 @@ struct gate_eval {
 	char lock_what[GATE_REASON_MAX]; /* what is good, for the reason */
 };
 
-__attribute__((format(printf, 3, 4))) static void
-fmt(char *dst, size_t len, const char *f, ...)
+static void fmt(char *dst, size_t len, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fmt(char *dst, size_t len, const char *f, ...)
 {
 	va_list ap;
 
@@ -91,27 +94,29 @@ struct gate_key {
 	size_t off;
 };
 
-#define GK(name, kind, field) { name, kind, offsetof(struct gate_config, field) }
+#define GK_OFF(field) offsetof(struct gate_config, field)
 
+/* clang-format off */
 static const struct gate_key gate_keys[] = {
-	GK("gate_lock_offset", KEY_OFFSET, lock_offset_ns),
-	GK("gate_unlock_offset", KEY_OFFSET, unlock_offset_ns),
-	GK("gate_lock_dwell", KEY_DURATION, lock_dwell_ns),
-	GK("gate_unlock_dwell", KEY_DURATION, unlock_dwell_ns),
-	GK("gate_holdover", KEY_DURATION, holdover_ns),
-	GK("gate_recover_dwell", KEY_DURATION, recover_dwell_ns),
-	GK("gate_startup_timeout", KEY_DURATION, startup_timeout_ns),
-	GK("gate_max_response_age", KEY_AGE, max_response_age_ns),
-	GK("gate_max_sync_age", KEY_AGE, max_sync_age_ns),
-	GK("gate_max_clock_class", KEY_CLASS, max_clock_class),
-	GK("gate_max_sample_age", KEY_AGE, max_sample_age_ns),
-	GK("gate_max_sigma", KEY_OFFSET, max_sigma_ns),
-	GK("gate_max_reject", KEY_FRACTION, max_reject_fraction),
-	GK("gate_step_holdoff", KEY_DURATION, step_holdoff_ns),
-	GK("gate_flap_window", KEY_DURATION, flap_window_ns),
-	GK("gate_backoff_max", KEY_BACKOFF, backoff_max),
-	GK("gate_override", KEY_OVERRIDE, initial_override),
+	{ "gate_lock_offset", KEY_OFFSET, GK_OFF(lock_offset_ns) },
+	{ "gate_unlock_offset", KEY_OFFSET, GK_OFF(unlock_offset_ns) },
+	{ "gate_lock_dwell", KEY_DURATION, GK_OFF(lock_dwell_ns) },
+	{ "gate_unlock_dwell", KEY_DURATION, GK_OFF(unlock_dwell_ns) },
+	{ "gate_holdover", KEY_DURATION, GK_OFF(holdover_ns) },
+	{ "gate_recover_dwell", KEY_DURATION, GK_OFF(recover_dwell_ns) },
+	{ "gate_startup_timeout", KEY_DURATION, GK_OFF(startup_timeout_ns) },
+	{ "gate_max_response_age", KEY_AGE, GK_OFF(max_response_age_ns) },
+	{ "gate_max_sync_age", KEY_AGE, GK_OFF(max_sync_age_ns) },
+	{ "gate_max_clock_class", KEY_CLASS, GK_OFF(max_clock_class) },
+	{ "gate_max_sample_age", KEY_AGE, GK_OFF(max_sample_age_ns) },
+	{ "gate_max_sigma", KEY_OFFSET, GK_OFF(max_sigma_ns) },
+	{ "gate_max_reject", KEY_FRACTION, GK_OFF(max_reject_fraction) },
+	{ "gate_step_holdoff", KEY_DURATION, GK_OFF(step_holdoff_ns) },
+	{ "gate_flap_window", KEY_DURATION, GK_OFF(flap_window_ns) },
+	{ "gate_backoff_max", KEY_BACKOFF, GK_OFF(backoff_max) },
+	{ "gate_override", KEY_OVERRIDE, GK_OFF(initial_override) },
 };
+/* clang-format on */
 
 /* Does @s end in a letter (a unit) rather than a digit or '.'? */
 static bool has_unit(const char *s)
@@ -194,8 +199,8 @@ static int set_key(struct gate_config *c, const struct gate_key *k,
 	case KEY_FRACTION:
 		return parse_fraction(v, (double *)(void *)field);
 	case KEY_OVERRIDE:
-		return gate_override_parse(
-			v, (enum gate_override *)(void *)field);
+		return gate_override_parse(v,
+					   (enum gate_override *)(void *)field);
 	}
 	return -EINVAL;
 }
@@ -308,8 +313,7 @@ static void eval_device_quality(const struct gate_config *c,
 		e->qual_bad = true;
 		fmt(e->qual_why, sizeof(e->qual_why),
 		    "%.0f%% of samples rejected (limit %.0f%%)",
-		    100.0 * d->reject_fraction,
-		    100.0 * c->max_reject_fraction);
+		    100.0 * d->reject_fraction, 100.0 * c->max_reject_fraction);
 	}
 }
 
@@ -321,24 +325,28 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 	size_t n = sizeof(e->link_why);
 
 	e->link_bad = true;
-	if (p->response_age_ns < 0)
+	e->link_timed = false;
+	if (p->response_age_ns < 0) {
 		fmt(w, n, "ptp4l not answering");
-	else if (p->response_age_ns > c->max_response_age_ns)
+	} else if (p->response_age_ns > c->max_response_age_ns) {
 		fmt(w, n, "ptp4l not answering for %.1f s",
 		    secs(p->response_age_ns));
-	else if (p->port_state != PTPMGMT_PS_SLAVE)
+		e->link_timed = true;
+	} else if (p->port_state != PTPMGMT_PS_SLAVE) {
 		fmt(w, n, "ptp4l port state %s",
 		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
 				  : "unknown");
-	else if (p->ingress_age_ns < 0)
+	} else if (p->ingress_age_ns < 0) {
 		fmt(w, n, "no Sync received yet");
-	else if (p->ingress_age_ns > c->max_sync_age_ns)
+	} else if (p->ingress_age_ns > c->max_sync_age_ns) {
 		fmt(w, n, "last Sync %.1f s ago (limit %.1f s)",
 		    secs(p->ingress_age_ns), secs(c->max_sync_age_ns));
-	else if (!p->gm_present)
+		e->link_timed = true;
+	} else if (!p->gm_present) {
 		fmt(w, n, "no grandmaster present");
-	else
+	} else {
 		e->link_bad = false;
+	}
 }
 
 static int64_t abs64(int64_t v)
@@ -392,7 +400,8 @@ static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 		fmt(w, n, "phase step %.1f s ago (holdoff %.1f s)",
 		    secs(d->step_age_ns), secs(c->step_holdoff_ns));
 	else if (p->configured && (double)off > c->lock_offset_ns)
-		fmt(w, n, "|master_offset| %lld ns above lock threshold %.0f ns",
+		fmt(w, n,
+		    "|master_offset| %lld ns above lock threshold %.0f ns",
 		    (long long)off, c->lock_offset_ns);
 	else
 		e->lock_ok = true;
@@ -492,7 +501,8 @@ static int64_t lock_dwell(const struct gate *g, int64_t now)
 {
 	int shift = g->backoff;
 
-	if (g->ptp_exit_ns == NEVER || now - g->ptp_exit_ns >= g->cfg.flap_window_ns)
+	if (g->ptp_exit_ns == NEVER ||
+	    now - g->ptp_exit_ns >= g->cfg.flap_window_ns)
 		shift = 0;
 	if (shift > BACKOFF_LIMIT)
 		shift = BACKOFF_LIMIT;
@@ -523,8 +533,7 @@ static void update_timers(struct gate *g, const struct gate_eval *e,
 
 /* The holdover budget drains while the link stays impaired in HOLDOVER
  * and refills at the same rate while in PTP on a good link. */
-static void update_budget(struct gate *g, const struct gate_eval *e,
-			  int64_t dt)
+static void update_budget(struct gate *g, const struct gate_eval *e, int64_t dt)
 {
 	if (g->state == GATE_HOLDOVER && e->link_bad)
 		g->holdover_budget_ns -= dt;
@@ -594,16 +603,27 @@ static bool fatal_fault(const struct gate *g, const struct gate_eval *e,
 	return false;
 }
 
+/* The link fault and, unless it says so itself, for how long. */
+static void link_for(const struct gate *g, const struct gate_eval *e,
+		     int64_t now, char *buf, size_t n)
+{
+	if (e->link_timed)
+		fmt(buf, n, "%s", e->link_why);
+	else
+		fmt(buf, n, "%s for %.1f s", e->link_why,
+		    secs(since(g->link_bad_since_ns, now)));
+}
+
 /* PTP and HOLDOVER: fall back, hold over, or recover. */
 static void step_locked(struct gate *g, const struct gate_eval *e, int64_t now)
 {
-	char why[GATE_REASON_MAX];
+	char why[GATE_REASON_MAX], link[GATE_REASON_MAX];
 
 	if (fatal_fault(g, e, now, why, sizeof(why))) {
 		fall_back(g, now, why);
 	} else if (e->link_bad && g->holdover_budget_ns <= 0) {
-		fmt(why, sizeof(why), "%s for %.1f s (holdover %.1f s spent)",
-		    e->link_why, secs(since(g->link_bad_since_ns, now)),
+		link_for(g, e, now, link, sizeof(link));
+		fmt(why, sizeof(why), "%s; holdover of %.1f s spent", link,
 		    secs(g->cfg.holdover_ns));
 		fall_back(g, now, why);
 	} else if (e->link_bad && g->state == GATE_PTP) {
@@ -631,8 +651,10 @@ static enum gate_state release_target(const struct gate *g,
 	char cause[GATE_REASON_MAX];
 	int64_t left;
 
+	cause[0] = '\0';
 	if (g->override == GATE_OVERRIDE_NTP) {
-		if (e->lock_ok && now - g->lock_ok_since_ns >= lock_dwell(g, now)) {
+		if (e->lock_ok &&
+		    now - g->lock_ok_since_ns >= lock_dwell(g, now)) {
 			fmt(why, n, "operator override AUTO; locked: %s",
 			    e->lock_what);
 			return GATE_PTP;
@@ -650,8 +672,8 @@ static enum gate_state release_target(const struct gate *g,
 		return GATE_PTP;
 	}
 	left = g->cfg.holdover_ns - since(g->link_bad_since_ns, now);
-	fmt(why, n, "operator override AUTO; %s for %.1f s", e->link_why,
-	    secs(since(g->link_bad_since_ns, now)));
+	link_for(g, e, now, cause, sizeof(cause));
+	fmt(why, n, "operator override AUTO; %s", cause);
 	return left > 0 ? GATE_HOLDOVER : GATE_NTP;
 }
 
@@ -665,7 +687,7 @@ static void release_override(struct gate *g, const struct gate_eval *e,
 	if (to == GATE_PTP || to == GATE_HOLDOVER) {
 		g->ptp_entry_ns = now;
 		g->holdover_budget_ns =
-			to == GATE_HOLDOVER ? left : g->cfg.holdover_ns;
+		    to == GATE_HOLDOVER ? left : g->cfg.holdover_ns;
 	}
 	record_ov(g, now, to, GATE_OVERRIDE_AUTO, why);
 }
@@ -721,7 +743,8 @@ static void update_condition(struct gate *g, const struct gate_eval *e,
 	case GATE_STARTUP:
 	case GATE_NTP:
 		if (e->lock_ok)
-			fmt(w, n, "locking: conditions good for %.1f s of %.1f s",
+			fmt(w, n,
+			    "locking: conditions good for %.1f s of %.1f s",
 			    secs(now - g->lock_ok_since_ns),
 			    secs(lock_dwell(g, now)));
 		else
@@ -745,7 +768,8 @@ static void update_condition(struct gate *g, const struct gate_eval *e,
 			    secs(g->cfg.recover_dwell_ns));
 		break;
 	case GATE_FORCED:
-		fmt(w, n, "operator override %s", gate_override_name(g->override));
+		fmt(w, n, "operator override %s",
+		    gate_override_name(g->override));
 		break;
 	}
 }

@@ -46,7 +46,10 @@
  * 2^backoff_max times lock_dwell); PTP held for flap_window, or NTP held
  * for flap_window, resets it. So for ANY input the gate enters PTP at most
  * once per effective lock dwell: with the defaults at most 7 times (14
- * feeding changes) in 10 minutes, however the inputs behave.
+ * feeding changes) in the first 10 minutes, however the inputs behave
+ * (test_gate.c computes this bound and drives an adversary to it).
+ * PTP <-> HOLDOVER changes do not change feeding; a return to PTP needs
+ * recover_dwell of good link, which bounds them to one per recover_dwell.
  */
 
 #define GATE_REASON_MAX 160 /* a transition's reason, NUL included */
@@ -68,9 +71,9 @@ enum gate_override {
 
 /* Health of the device, from the source and its tracker. */
 struct gate_device {
-	bool running;		/* device open and being read */
-	int64_t sample_age_ns;	/* since the last accepted sample; < 0: none */
-	double sigma_ns;	/* tracker's robust sigma; < 0 or NaN: unknown */
+	bool running;	       /* device open and being read */
+	int64_t sample_age_ns; /* since the last accepted sample; < 0: none */
+	double sigma_ns;       /* tracker's robust sigma; < 0 or NaN: unknown */
 	double reject_fraction; /* of recent samples rejected, 0..1; < 0: n/a */
 	int64_t step_age_ns;	/* since the last phase step; < 0: none seen */
 };
@@ -81,11 +84,9 @@ struct gate_ptp {
 	int64_t response_age_ns;  /* since ptp4l last answered; < 0: never */
 	int port_state;		  /* PORT_DATA_SET portState; 0: unknown */
 	int64_t master_offset_ns; /* TIME_STATUS_NP master_offset */
-	int64_t ingress_age_ns;	  /* age of the last Sync (ingress_time); <0:
-				     unknown */
+	int64_t ingress_age_ns;	  /* since the last Sync; < 0: unknown */
 	bool gm_present;	  /* TIME_STATUS_NP gmPresent */
-	int clock_class;	  /* PARENT_DATA_SET grandmaster clockClass;
-				     0: unknown */
+	int clock_class;	  /* grandmaster clockClass; 0: unknown */
 	bool time_props_known;	  /* TIME_PROPERTIES_DATA_SET received */
 	bool leap61;		  /* its flags: leap second insertion pending */
 	bool leap59;		  /* leap second deletion pending */
@@ -102,22 +103,22 @@ struct gate_input {
 
 /* Thresholds and times; gate_config_defaults() documents the defaults. */
 struct gate_config {
-	double lock_offset_ns;	    /* |master_offset| to lock at or below */
-	double unlock_offset_ns;    /* |master_offset| to unlock above */
-	int64_t lock_dwell_ns;	    /* lock conditions held this long */
-	int64_t unlock_dwell_ns;    /* quality faults held this long */
-	int64_t holdover_ns;	    /* holdover budget */
-	int64_t recover_dwell_ns;   /* link good this long ends HOLDOVER */
-	int64_t startup_timeout_ns; /* STARTUP gives up after this */
+	double lock_offset_ns;	     /* |master_offset| to lock at or below */
+	double unlock_offset_ns;     /* |master_offset| to unlock above */
+	int64_t lock_dwell_ns;	     /* lock conditions held this long */
+	int64_t unlock_dwell_ns;     /* quality faults held this long */
+	int64_t holdover_ns;	     /* holdover budget */
+	int64_t recover_dwell_ns;    /* link good this long ends HOLDOVER */
+	int64_t startup_timeout_ns;  /* STARTUP gives up after this */
 	int64_t max_response_age_ns; /* ptp4l answered within this */
-	int64_t max_sync_age_ns;    /* last Sync received within this */
-	int max_clock_class;	    /* worst acceptable grandmaster class */
-	int64_t max_sample_age_ns;  /* device: an accepted sample within */
-	double max_sigma_ns;	    /* device: tracker sigma at most */
-	double max_reject_fraction; /* device: rejected fraction at most */
-	int64_t step_holdoff_ns;    /* no lock this long after a step */
-	int64_t flap_window_ns;	    /* re-lock within this is a flap */
-	int backoff_max;	    /* lock dwell doubles up to 2^this */
+	int64_t max_sync_age_ns;     /* last Sync received within this */
+	int max_clock_class;	     /* worst acceptable grandmaster class */
+	int64_t max_sample_age_ns;   /* device: an accepted sample within */
+	double max_sigma_ns;	     /* device: tracker sigma at most */
+	double max_reject_fraction;  /* device: rejected fraction at most */
+	int64_t step_holdoff_ns;     /* no lock this long after a step */
+	int64_t flap_window_ns;	     /* re-lock within this is a flap */
+	int backoff_max;	     /* lock dwell doubles up to 2^this */
 	enum gate_override initial_override; /* override at start */
 };
 

@@ -1,5 +1,6 @@
 /* gating.c: feed the gate each poll, and act on chronyd when it decides. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,8 @@ static void build_input(struct slot *slot, int64_t mono, int64_t now_rt,
 	in->now_ns = mono;
 	in->dev.running = s->state == SOURCE_RUNNING;
 	in->dev.sample_age_ns = age(mono, slot->last_accept_mono_ns);
-	in->dev.sigma_ns = s->trk.sigma_ns;
+	/* the tracker judges nothing before it has a model */
+	in->dev.sigma_ns = s->trk.accepted < TRK_MIN_POINTS ? NAN : s->trk.sigma_ns;
 	in->dev.reject_fraction = slot->reject_fraction;
 	in->dev.step_age_ns = age(mono, slot->last_step_mono_ns);
 	if (slot->ptp)

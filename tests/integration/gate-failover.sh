@@ -165,7 +165,7 @@ EOS
 	"$RESPONDER" -s "$WORK/responder.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
 	at_exit "kill $!"
 	wait_until 20 gate_is GFB PTP || fail "GFB did not lock: $(gate_field GFB condition)"
-	rctl() { printf '%s\n' "$*" | socat - "UNIX-CONNECT:$WORK/responder.ctl" >/dev/null 2>&1 || "$RESPONDER" -c "$WORK/responder.ctl" --send "$*"; }
+	rctl() { "$RESPONDER" -c "$WORK/responder.ctl" --send "$*" >/dev/null || fail "responder refused: $*"; }
 	# offsets jittering around lock (100 ns) and unlock (1 us) for 8 s
 	for i in $(seq 40); do
 		rctl "offset $(( (RANDOM % 1400) - 200 ))"
@@ -174,6 +174,7 @@ EOS
 	flaps=$(gate_field GFB flaps)
 	tr_jitter=$(gate_field GFB transitions)
 	[ "$tr_jitter" -le 3 ] || fail "GFB flapped: $tr_jitter transitions under jitter"
+	note "offsets jittering around the thresholds for 8 s: $tr_jitter transitions in all, $flaps flaps"
 	rctl "class 248"
 	wait_until 10 gate_is GFB NTP || fail "clockClass 248 did not unlock: $(gate_field GFB condition)"
 	rctl "class 6"
@@ -185,7 +186,7 @@ EOS
 	rctl "state UNCALIBRATED"
 	sleep 1
 	gate_is GFB NTP || fail "UNCALIBRATED locked"
-	flaps=$(gate_field GFB flaps)
+	note "responder: clockClass 248, silence and UNCALIBRATED all unlocked; $(gate_field GFB transitions) transitions, $(gate_field GFB flaps) flaps in all (the relock after clockClass 248 is one, on purpose)"
 fi
 
 # ---- C: a VM-style PHC that steps and vanishes ----
