@@ -175,6 +175,15 @@ EOS
 	tr_jitter=$(gate_field GFB transitions)
 	[ "$tr_jitter" -le 3 ] || fail "GFB flapped: $tr_jitter transitions under jitter"
 	note "offsets jittering around the thresholds for 8 s: $tr_jitter transitions in all, $flaps flaps"
+	# ptp4l's leap flags travel to chronyd in the samples' leap field
+	rctl "utcvalid 1"
+	rctl "leap61 1"
+	src_leap() { "$CTL" -s "$WORK/ctl.sock" 'GET SOURCES' | awk '/RESPONSE SOURCES GFB/ { f = 1 } f && $1 == "leap" { print $2; exit }'; }
+	leap_is() { [ "$(src_leap)" = "$1" ]; }
+	wait_until 5 leap_is 1 || fail "leap61 not passed on: leap=$(src_leap)"
+	rctl "leap61 0"
+	wait_until 5 leap_is 0 || fail "leap61 not cleared: leap=$(src_leap)"
+	note "leap61 from ptp4l reached the samples' leap field and was cleared"
 	rctl "class 248"
 	wait_until 10 gate_is GFB NTP || fail "clockClass 248 did not unlock: $(gate_field GFB condition)"
 	rctl "class 6"
