@@ -11,11 +11,14 @@
 #define RESEND_MS 500
 #define BURST_GOOD 4
 #define BURST_TOTAL 8
+#define SELECT_QUEUE 16
 
 /* What the outstanding request is for. */
 enum step {
 	STEP_IDLE,
 	STEP_ACTION,
+	STEP_PROBE,  /* does chronyd know SELECTOPTS? */
+	STEP_SELECT, /* a queued SELECTOPTS */
 	STEP_TRACKING,
 	STEP_N_SOURCES,
 	STEP_SOURCE_DATA,
@@ -33,6 +36,11 @@ struct chronywatch {
 	bool resent;
 	struct chronywatch_view view;
 	struct candm_source_data scratch[CHRONYWATCH_SOURCES_MAX];
+	struct {
+		uint32_t ref_id;
+		bool selectable;
+	} selects[SELECT_QUEUE];
+	int n_selects;
 };
 
 static void on_readable(evutil_socket_t fd, short what, void *arg);
@@ -52,15 +60,22 @@ static void watch_fd(struct chronywatch *w)
 		event_add(w->ev_read, NULL);
 }
 
-static void fail_exchange(struct chronywatch *w, int err)
+/*
+ * An exchange failed. @lost: chronyd did not answer at all (not running,
+ * restarting, timed out), so what it said before no longer holds; else it
+ * answered with an error status.
+ */
+static void fail_exchange(struct chronywatch *w, int err, bool lost)
 {
 	if (w->view.last_error != -err)
 		log_info(NULL, "chronyd command socket: %s", strerror(-err));
 	w->view.last_error = -err;
 	w->view.errors++;
-	/* what chronyd said before no longer holds */
-	w->view.have_tracking = false;
-	w->view.n_sources = 0;
+	if (lost) {
+		w->view.have_tracking = false;
+		w->view.n_sources = 0;
+		w->view.selectopts = -1; /* maybe another chronyd answers next */
+	}
 	w->step = STEP_IDLE;
 	event_del(w->ev_resend);
 }
@@ -72,7 +87,7 @@ static void send_req(struct chronywatch *w, struct candm_request *req,
 	int r = chronycmd_send(w->cmd, req);
 
 	if (r < 0) {
-		fail_exchange(w, r);
+		fail_exchange(w, r, true);
 		return;
 	}
 	w->step = step;
@@ -99,11 +114,25 @@ static void build_action(struct candm_request *req, unsigned action)
 	}
 }
 
-/* Send the next request: queued actions first, then the report cycle. */
+/* Send the next request: probe, selections and actions first, then the
+ * report cycle. */
 static void advance(struct chronywatch *w)
 {
 	struct candm_request req;
 
+	if (w->view.selectopts < 0) {
+		/* an empty mask changes nothing where SELECTOPTS exists */
+		candm_req_selectopts(&req, NULL, 0, 0, 0);
+		send_req(w, &req, STEP_PROBE);
+		return;
+	}
+	if (w->n_selects && w->view.selectopts == 1) {
+		candm_req_selectopts(&req, NULL, w->selects[0].ref_id,
+				     CANDM_SELECT_NOSELECT,
+				     w->selects[0].selectable ? 0 : CANDM_SELECT_NOSELECT);
+		send_req(w, &req, STEP_SELECT);
+		return;
+	}
 	if (w->pending) {
 		/* lowest bit first: reset before burst, online before offline */
 		w->current = w->pending & -w->pending;
@@ -141,6 +170,16 @@ static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
 	w->view.replies++;
 	w->view.last_error = 0;
 	switch (w->step) {
+	case STEP_PROBE:
+		w->view.selectopts = 1;
+		w->step = STEP_IDLE;
+		break;
+	case STEP_SELECT:
+		memmove(&w->selects[0], &w->selects[1],
+			sizeof(w->selects[0]) * (size_t)(--w->n_selects));
+		w->view.actions_done++;
+		w->step = STEP_IDLE;
+		break;
 	case STEP_ACTION:
 		w->view.actions_done++;
 		w->step = STEP_IDLE;
@@ -173,11 +212,20 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 	if (r == -EAGAIN)
 		return;
 	event_del(w->ev_resend);
-	if (r < 0) {
-		fail_exchange(w, r);
+	if (w->step == STEP_PROBE && (r == -EOPNOTSUPP || r == -EPROTO)) {
+		/* INVALID: no SELECTOPTS (chrony < 4.4); another error
+		 * status means chronyd knows the command */
+		w->view.selectopts = r == -EPROTO;
+		w->view.replies++;
+		w->step = STEP_IDLE;
+	} else if (r < 0) {
+		if (w->step == STEP_SELECT && r != -ESTALE && w->n_selects)
+			memmove(&w->selects[0], &w->selects[1],
+				sizeof(w->selects[0]) * (size_t)(--w->n_selects));
+		fail_exchange(w, r, false);
 	} else {
 		take_reply(w, &rep);
-		if (w->step == STEP_IDLE && !w->pending)
+		if (w->step == STEP_IDLE && !w->pending && !w->n_selects)
 			return;
 	}
 	advance(w);
@@ -195,7 +243,7 @@ static void on_resend(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	w->view.timeouts++;
-	fail_exchange(w, -ETIMEDOUT);
+	fail_exchange(w, -ETIMEDOUT, true);
 	if (w->current)
 		w->pending |= w->current; /* try the action again */
 	w->current = 0;
@@ -208,7 +256,7 @@ static void on_cycle(evutil_socket_t fd, short what, void *arg)
 
 	if (w->step != STEP_IDLE)
 		return;
-	if (w->pending) {
+	if (w->pending || w->n_selects || w->view.selectopts < 0) {
 		advance(w);
 		return;
 	}
@@ -232,6 +280,7 @@ int chronywatch_open(struct event_base *base, const char *server_path,
 	}
 	w->base = base;
 	w->read_fd = -1;
+	w->view.selectopts = -1;
 	w->ev_cycle = event_new(base, -1, EV_PERSIST, on_cycle, w);
 	w->ev_resend = event_new(base, -1, 0, on_resend, w);
 	if (!w->ev_cycle || !w->ev_resend) {
@@ -267,6 +316,25 @@ const struct chronywatch_view *chronywatch_view(const struct chronywatch *w)
 void chronywatch_request(struct chronywatch *w, unsigned actions)
 {
 	w->pending |= actions;
+	if (w->step == STEP_IDLE)
+		advance(w);
+}
+
+void chronywatch_select(struct chronywatch *w, const char *refid,
+			bool selectable)
+{
+	uint32_t id = candm_refid_from_str(refid);
+
+	for (int i = 0; i < w->n_selects; i++) {
+		if (w->selects[i].ref_id == id) {
+			w->selects[i].selectable = selectable;
+			return;
+		}
+	}
+	if (w->n_selects == SELECT_QUEUE)
+		return;
+	w->selects[w->n_selects].ref_id = id;
+	w->selects[w->n_selects++].selectable = selectable;
 	if (w->step == STEP_IDLE)
 		advance(w);
 }

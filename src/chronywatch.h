@@ -28,6 +28,7 @@ struct chronywatch_view {
 	struct candm_source_data sources[CHRONYWATCH_SOURCES_MAX];
 	int64_t sources_at_ns;
 	int last_error;		/* errno of the last failed exchange, 0 ok */
+	int selectopts;		/* chronyd has SELECTOPTS (4.4+): 1, 0, -1 unknown */
 	unsigned long replies, timeouts, errors, actions_done;
 };
 
@@ -54,6 +55,14 @@ const struct chronywatch_view *chronywatch_view(const struct chronywatch *w);
  * exchange, ahead of reports.
  */
 void chronywatch_request(struct chronywatch *w, unsigned actions);
+
+/**
+ * chronywatch_select - queue a SELECTOPTS request (chronyd 4.4+) making
+ * the refclock @refid selectable again, or noselect; sent ahead of reports.
+ * Only meaningful when view->selectopts is 1.
+ */
+void chronywatch_select(struct chronywatch *w, const char *refid,
+			bool selectable);
 
 /**
  * chronywatch_source_state - chronyd's state for the refclock @refid in the

@@ -82,7 +82,14 @@ static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
 			 "the change only when its refclock goes stale");
 		return;
 	}
-	if (feeding) {
+	if (chronywatch_view(d->chrony)->selectopts == 1) {
+		/* chronyd 4.4+: drop or restore just this refclock, keeping
+		 * every other source's measurements */
+		chronywatch_select(d->chrony, s->cfg.name, feeding);
+		actions = 0;
+		if (s->cfg.ntp_offline_while_locked)
+			actions = feeding ? CHRONYWATCH_OFFLINE : CHRONYWATCH_ONLINE;
+	} else if (feeding) {
 		actions = s->cfg.ntp_offline_while_locked ? CHRONYWATCH_OFFLINE : 0;
 	} else {
 		/* chronyd 4.3 keeps a silent refclock selected for minutes:

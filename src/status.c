@@ -334,6 +334,9 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	control_field(out, "reachable", "%s", yes_no(v->last_error == 0 && v->have_tracking));
 	control_field(out, "last_error", "%s", v->last_error ? strerror(v->last_error) : "-");
 	control_field(out, "report_age_s", "%.3f", age_s(v->tracking_at_ns, now));
+	control_field(out, "selectopts", "%s", v->selectopts < 0 ? "unknown" :
+		      v->selectopts ? "yes (chronyd 4.4+)" : "no (chronyd before 4.4)");
+	control_field(out, "actions_done", "%lu", v->actions_done);
 	if (v->have_tracking) {
 		const struct candm_tracking *t = &v->tracking;
 		chrony_selected_name(v, sel, sizeof(sel));
