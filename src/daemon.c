@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,27 +97,42 @@ static void log_summaries(struct daemon *d, int prio)
 	}
 }
 
-/* One STATUS= line: each source's state and last offset. */
+/* Append to @buf (of @len, holding *@n bytes), truncating safely. */
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/* One STATUS= line: each source's state, gate and last offset. */
 static void status_line(struct daemon *d, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < d->n_slots && n < len; i++) {
+	for (int i = 0; i < d->n_slots; i++) {
 		struct source *s = d->slots[i].src;
 		if (!s)
 			continue;
-		int w = snprintf(buf + n, len - n, "%s%s: %s", n ? "; " : "",
-				 s->cfg.name, source_state_name(s->state));
-		if (w > 0 && s->state == SOURCE_RUNNING && s->fed)
-			w += snprintf(buf + n + (size_t)w, len - n - (size_t)w,
-				      ", offset %+.3fus, %s",
-				      s->last_fed_offset_ns / 1e3,
-				      s->feed.up ? "chronyd receiving"
-						 : "chronyd not receiving");
-		if (w < 0)
-			break;
-		n += (size_t)w;
+		append(buf, len, &n, "%s%s: %s, gate %s", n ? "; " : "",
+		       s->cfg.name, source_state_name(s->state),
+		       gate_state_name(gate_state(&s->gate)));
+		if (s->state == SOURCE_RUNNING && s->fed && s->feeding)
+			append(buf, len, &n, ", offset %+.3fus, %s",
+			       s->last_fed_offset_ns / 1e3,
+			       s->feed.up ? "chronyd receiving"
+					  : "chronyd not receiving");
 	}
 }
 
