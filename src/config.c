@@ -61,10 +61,11 @@ static void source_defaults(struct source_config *s, const char *name,
 	snprintf(s->sock, sizeof(s->sock), "/run/chrony.%s.sock", name);
 	s->rate_hz = 8.0;
 	s->readings = 25;
+	s->reads = 1;
 	s->timescale = TIMESCALE_UTC;
 	s->utc_offset_s = 37;
 	s->filter.enabled = true;
-	s->filter.delay_quantile = 0.3;
+	s->filter.delay_quantile = 1.0;
 	s->filter.outlier_threshold = 5.0;
 	s->filter.step_threshold_ns = 1000.0;
 	clockmodel_defaults(&s->sim);
@@ -270,6 +271,13 @@ static int parse_source_key(struct parser *p, const char *key,
 		if (units_parse_int(val, 1, 25, &n) < 0)
 			return fail(p, "readings: '%s' is not 1..25", val);
 		s->readings = (int)n;
+		return 0;
+	}
+	if (strcmp(key, "reads") == 0) {
+		if (units_parse_int(val, 1, CONFIG_MAX_READS, &n) < 0)
+			return fail(p, "reads: '%s' is not 1..%d", val,
+				    CONFIG_MAX_READS);
+		s->reads = (int)n;
 		return 0;
 	}
 	if (strcmp(key, "timescale") == 0) {
@@ -537,7 +545,8 @@ bool config_source_equal(const struct source_config *a,
 {
 	return SAME_STR(name) && SAME_STR(device) && SAME_STR(interface) &&
 	       SAME_STR(sock) && SAME_STR(ptp4l_socket) && SAME(domain) &&
-	       SAME(rate_hz) && SAME(readings) && SAME(timescale) &&
+	       SAME(rate_hz) && SAME(readings) && SAME(reads) &&
+	       SAME(timescale) &&
 	       SAME(utc_offset_s) && SAME(correction_ns) &&
 	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
 	       SAME(filter.outlier_threshold) &&

@@ -12,6 +12,7 @@
 #define CONFIG_PATH_MAX 256
 #define CONFIG_SOCK_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 #define CONFIG_NAME_MAX 5   /* a chrony refid: 1..4 characters + NUL */
+#define CONFIG_MAX_READS 8  /* reads per poll */
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -40,7 +41,8 @@ struct source_config {
 	char ptp4l_socket[CONFIG_SOCK_MAX]; /* ptp4l to gate on, or "" */
 	int domain;			   /* PTP domain of that ptp4l */
 	double rate_hz;			   /* polls per second */
-	int readings;			   /* readings per poll, 1..25 */
+	int readings;			   /* readings per read, 1..25 */
+	int reads;			   /* reads per poll, back to back */
 	enum timescale timescale;
 	int utc_offset_s;		   /* TAI - UTC, used with TAI */
 	double correction_ns;		   /* constant added to every offset */

@@ -6,6 +6,12 @@
 
 #include "estimator.h"
 
+/* Timestamps are whole ns: widen each read window by this on each side. */
+#define EST_WINDOW_SLACK_NS 0.5
+/* Cross-timestamps further than this many sigma from the median are dropped */
+#define EST_CROSS_REJECT 5.0
+#define EST_CROSS_FLOOR_NS 10.0
+
 void est_init(struct est_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -47,6 +53,16 @@ static double reading_delay(const struct phc_reading *r)
 	return (double)(r->sys_after - r->sys_before);
 }
 
+/* Whether every chosen reading is a hardware cross-timestamp. */
+static bool all_cross_timestamps(const struct phc_reading *r, const bool *use,
+				 int n)
+{
+	for (int i = 0; i < n; i++)
+		if (use[i] && r[i].sys_after != r[i].sys_before)
+			return false;
+	return true;
+}
+
 /* PHC - midpoint of the read window, exact in integers before halving. */
 static double reading_offset(const struct phc_reading *r)
 {
@@ -82,16 +98,127 @@ static void average(const struct phc_reading *r, const bool *use, int n,
 	out->err_ns = out->delay_ns / 2.0 + 1.0;
 }
 
+/* One end of a reading's window of possible offsets, for the sweep. */
+struct edge {
+	double at; /* offset, ns */
+	int step;  /* +1 a window opens, -1 it closes */
+};
+
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct edge *x = a, *y = b;
+	if (x->at != y->at)
+		return (x->at > y->at) - (x->at < y->at);
+	return y->step - x->step; /* closed windows: open before close */
+}
+
+/*
+ * The PHC was latched inside each read window, so the true offset lies in
+ * [phc - sys_after, phc - sys_before] for every reading. Find the offsets
+ * covered by the most windows (Marzullo's sweep) and narrow @use to the
+ * readings whose windows cover them. Returns that count; *@lo, *@hi bound
+ * the region.
+ */
+static int agreeing_windows(const struct phc_reading *r, bool *use, int n,
+			    double *lo, double *hi)
+{
+	struct edge e[2 * EST_MAX_READINGS];
+	int m = 0, count = 0, best = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!use[i])
+			continue;
+		double off = reading_offset(&r[i]), half = reading_delay(&r[i]) / 2.0;
+		e[m++] = (struct edge){ off - half - EST_WINDOW_SLACK_NS, +1 };
+		e[m++] = (struct edge){ off + half + EST_WINDOW_SLACK_NS, -1 };
+	}
+	qsort(e, (size_t)m, sizeof(e[0]), cmp_edge);
+	for (int j = 0; j < m; j++) {
+		count += e[j].step;
+		if (count > best) {
+			best = count;
+			*lo = e[j].at;
+			*hi = e[j + 1].at; /* the next edge closes the region */
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (!use[i])
+			continue;
+		double off = reading_offset(&r[i]), half = reading_delay(&r[i]) / 2.0;
+		use[i] = off - half - EST_WINDOW_SLACK_NS <= *lo &&
+			 off + half + EST_WINDOW_SLACK_NS >= *hi;
+	}
+	return best;
+}
+
+/*
+ * Estimate from read windows: the middle of the offsets every agreeing
+ * window allows. Its error shrinks like 1/n with n readings (an average's
+ * like 1/sqrt(n)), and slow readings cost nothing: a wide window rarely
+ * narrows the region. Falls back to the fastest reading when fewer than
+ * half of the windows agree (a reading is broken, or the clock moved).
+ */
+static void intersect(const struct phc_reading *r, bool *use, int n,
+		      int min_i, struct est_sample *out)
+{
+	double lo = 0.0, hi = 0.0;
+	int offered = 0;
+
+	for (int i = 0; i < n; i++)
+		offered += use[i];
+	int agree = agreeing_windows(r, use, n, &lo, &hi);
+	if (2 * agree < offered + 1) {
+		memset(use, 0, sizeof(bool) * (size_t)n);
+		use[min_i] = true;
+		out->degraded = true;
+		average(r, use, n, out);
+		return;
+	}
+	average(r, use, n, out); /* time, delay and count of the agreeing */
+	out->offset_ns = (lo + hi) / 2.0;
+	/* half the region the unwidened windows allow, 1 ns resolution */
+	out->err_ns = fmax((hi - lo) / 2.0 - EST_WINDOW_SLACK_NS, 0.0) + 1.0;
+}
+
+/* Zero-width windows (hardware cross-timestamps): mean without far ones. */
+static void cross_timestamps(const struct phc_reading *r, bool *use, int n,
+			     struct est_sample *out)
+{
+	double off[EST_MAX_READINGS], dev[EST_MAX_READINGS];
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (use[i])
+			off[k++] = reading_offset(&r[i]);
+	qsort(off, (size_t)k, sizeof(double), cmp_double);
+	double med = k % 2 ? off[k / 2] : (off[k / 2 - 1] + off[k / 2]) / 2.0;
+	for (int j = 0; j < k; j++)
+		dev[j] = fabs(off[j] - med);
+	qsort(dev, (size_t)k, sizeof(double), cmp_double);
+	double limit = EST_CROSS_REJECT * 1.4826 * dev[k / 2];
+	if (limit < EST_CROSS_FLOOR_NS)
+		limit = EST_CROSS_FLOOR_NS;
+	for (int i = 0; i < n; i++)
+		if (use[i] && fabs(reading_offset(&r[i]) - med) > limit)
+			use[i] = false;
+	average(r, use, n, out);
+	double ss = 0.0;
+	for (int i = 0; i < n; i++)
+		if (use[i])
+			ss += pow(reading_offset(&r[i]) - out->offset_ns, 2);
+	out->err_ns = sqrt(ss / out->used) / sqrt((double)out->used) + 1.0;
+}
+
 int est_from_readings(struct est_state *st, const struct est_config *cfg,
 		      const struct phc_reading *r, int n,
 		      struct est_sample *out)
 {
-	bool use[PHC_MAX_READINGS] = { false };
+	bool use[EST_MAX_READINGS] = { false };
 	double min_delay = INFINITY, threshold;
 	int valid = 0, min_i = -1;
 
-	if (n > PHC_MAX_READINGS)
-		n = PHC_MAX_READINGS;
+	if (n > EST_MAX_READINGS)
+		n = EST_MAX_READINGS;
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < n; i++) {
 		double d = reading_delay(&r[i]);
@@ -127,6 +254,11 @@ int est_from_readings(struct est_state *st, const struct est_config *cfg,
 		out->degraded = true;
 	}
 	out->threshold_ns = threshold;
-	average(r, use, n, out);
+	if (out->degraded)
+		average(r, use, n, out);
+	else if (all_cross_timestamps(r, use, n))
+		cross_timestamps(r, use, n, out);
+	else
+		intersect(r, use, n, min_i, out);
 	return 0;
 }

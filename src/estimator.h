@@ -8,6 +8,7 @@
 #include "reading.h"
 
 #define EST_HISTORY 256 /* read delays remembered across polls */
+#define EST_MAX_READINGS 200 /* readings of one poll, several reads */
 
 /* How readings are chosen. */
 struct est_config {
@@ -42,11 +43,18 @@ void est_init(struct est_state *st);
  * @st:  the device's delay history, updated with this poll's delays
  * @cfg: filtering settings
  * @r:   readings; a reading with sys_after < sys_before is ignored
- * @n:   number of readings
+ * @n:   number of readings (at most EST_MAX_READINGS are used)
  * @out: the estimate
  * Keeps the readings whose delay is at most the configured quantile of the
- * recent delay distribution (the minimum-delay reading at least) and
- * averages their offsets against the midpoint of their read window.
+ * recent delay distribution (the minimum-delay reading at least). The PHC
+ * was latched inside each read window, so the offset lies within
+ * [phc - sys_after, phc - sys_before] of every reading: the estimate is the
+ * middle of the offsets allowed by the most windows (Marzullo's sweep), its
+ * error bound half their width; readings outside that agreement are not
+ * used. If fewer than half agree, the minimum-delay reading is used and the
+ * sample is marked degraded. Cross-timestamps (zero-width windows) are
+ * averaged, far ones (beyond 5 robust sigma of the median) dropped. With
+ * filtering off, every reading's offset is averaged.
  * Returns 0, or -EINVAL when no reading is valid.
  */
 int est_from_readings(struct est_state *st, const struct est_config *cfg,

@@ -111,11 +111,11 @@ static void try_open(struct source *s, int64_t now_ns)
 	s->state = SOURCE_RUNNING;
 	s->last_error = 0;
 	s->consecutive_errors = 0;
-	log_notice(s->cfg.name, "opened %s%s%s%s, method %s, %d readings "
-		   "per poll at %.4gHz, feeding %s",
+	log_notice(s->cfg.name, "opened %s%s%s%s, method %s, %d reads of %d "
+		   "readings per poll at %.4gHz, feeding %s",
 		   s->path, s->clock_name[0] ? " (" : "", s->clock_name,
 		   s->clock_name[0] ? ")" : "", phc_method_name(info.method),
-		   s->cfg.readings, s->cfg.rate_hz, s->cfg.sock);
+		   s->cfg.reads, s->cfg.readings, s->cfg.rate_hz, s->cfg.sock);
 }
 
 static void close_device(struct source *s)
@@ -173,9 +173,48 @@ static void process(struct source *s, const struct phc_reading *r, int n)
 		feed(s);
 }
 
+_Static_assert(CONFIG_MAX_READS * PHC_MAX_READINGS <= EST_MAX_READINGS,
+	       "a poll's readings must fit the estimator");
+
+/*
+ * One poll's readings: `reads` reads back to back, filtered together (one
+ * wake-up however many). Returns the readings taken, or the first read's
+ * error.
+ */
+static int read_poll(struct source *s, struct phc_reading *r)
+{
+	int n = s->drv->read(s->dev, r, s->cfg.readings);
+
+	for (int i = 1; n > 0 && i < s->cfg.reads; i++) {
+		int m = s->drv->read(s->dev, r + n, s->cfg.readings);
+		if (m <= 0)
+			break;
+		n += m;
+	}
+	return n;
+}
+
+/*
+ * An outlier may be the start of a phase step: read again at once so the
+ * tracker confirms or dismisses it within this poll, not polls later.
+ */
+static void settle_outlier(struct source *s)
+{
+	struct phc_reading r[EST_MAX_READINGS];
+
+	for (int i = 1; i < TRK_STEP_CONFIRM && s->last_verdict == TRK_REJECT &&
+			trk_confirming(&s->trk); i++) {
+		int n = read_poll(s, r);
+		if (n <= 0)
+			return;
+		s->reads++;
+		process(s, r, n);
+	}
+}
+
 void source_poll(struct source *s, int64_t now_ns)
 {
-	struct phc_reading r[PHC_MAX_READINGS];
+	struct phc_reading r[EST_MAX_READINGS];
 	int n;
 
 	s->polls++;
@@ -187,11 +226,12 @@ void source_poll(struct source *s, int64_t now_ns)
 		if (!s->dev)
 			return;
 	}
-	n = s->drv->read(s->dev, r, s->cfg.readings);
+	n = read_poll(s, r);
 	if (n > 0) {
 		s->reads++;
 		s->consecutive_errors = 0;
 		process(s, r, n);
+		settle_outlier(s);
 		return;
 	}
 	s->read_errors++;

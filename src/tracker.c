@@ -39,9 +39,27 @@ static const struct trk_point *point(const struct trk_state *st, int i)
 	return &st->pts[(st->head - st->n + i + TRK_WINDOW) % TRK_WINDOW];
 }
 
+/*
+ * Add a point to the window. Samples taken within TRK_MERGE_NS of the
+ * newest point with the same verdict (re-reads of one poll) are averaged
+ * into it: a cluster of points would fix the slope by noise alone.
+ */
 static void push_point(struct trk_state *st, int64_t t, double off, bool good)
 {
-	st->pts[st->head] = (struct trk_point){ t, off, good };
+	if (st->n > 0) {
+		struct trk_point *p =
+			&st->pts[(st->head - 1 + TRK_WINDOW) % TRK_WINDOW];
+		if (p->good == good && t >= p->t_ns &&
+		    t - p->t_ns < TRK_MERGE_NS) {
+			double w = p->merged;
+			p->t_ns += (int64_t)llround((double)(t - p->t_ns) /
+						    (w + 1.0));
+			p->offset_ns = (p->offset_ns * w + off) / (w + 1.0);
+			p->merged++;
+			return;
+		}
+	}
+	st->pts[st->head] = (struct trk_point){ t, off, good, 1 };
 	st->head = (st->head + 1) % TRK_WINDOW;
 	if (st->n < TRK_WINDOW)
 		st->n++;
@@ -118,6 +136,11 @@ int trk_predict(const struct trk_state *st, int64_t t_ns, double *offset_ns)
 	return 0;
 }
 
+bool trk_confirming(const struct trk_state *st)
+{
+	return st->n_pending > 0;
+}
+
 /* Restart the model from the pending points (and the newest sample). */
 static void restart_from_pending(struct trk_state *st)
 {
@@ -175,7 +198,7 @@ static void add_pending(struct trk_state *st, const struct est_sample *s)
 		st->n_pending--;
 	}
 	st->pending[st->n_pending++] =
-		(struct trk_point){ s->sys_ns, s->offset_ns, true };
+		(struct trk_point){ s->sys_ns, s->offset_ns, true, 1 };
 }
 
 /* An outlier: maybe the start of a step, maybe the model went stale. */
@@ -232,7 +255,9 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 	st->sigma_ns = robust_sigma(st, &l);
 	st->freq_ppm = l.b * 1e6;
 	st->last_residual_ns = s->offset_ns - l.a;
-	double limit = cfg->outlier_threshold * st->sigma_ns;
+	/* the sample's own error bound is a floor: a young window's spread
+	 * can be far smaller than the noise */
+	double limit = cfg->outlier_threshold * fmax(st->sigma_ns, s->err_ns);
 	if (fabs(st->last_residual_ns) <= limit) {
 		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->n_pending = 0;

@@ -10,10 +10,13 @@
 #define TRK_WINDOW 32	  /* recent samples: the model and its spread */
 #define TRK_MIN_POINTS 4  /* points before outliers are judged */
 #define TRK_STEP_CONFIRM 3 /* consistent outliers that make a step */
+#define TRK_MERGE_NS 10000000 /* samples closer than this are one point */
 
 struct trk_config {
 	bool enabled;		  /* false: accept everything */
-	double outlier_threshold; /* reject beyond this many sigma */
+	double outlier_threshold; /* reject beyond this many sigma (sigma:
+				   * the residuals' robust spread, at least
+				   * the sample's err_ns) */
 	double step_threshold_ns; /* a jump at least this big is a step */
 };
 
@@ -29,6 +32,7 @@ struct trk_point {
 	int64_t t_ns;
 	double offset_ns;
 	bool good; /* accepted: part of the fit (outliers only widen sigma) */
+	int merged; /* samples averaged into this point (re-reads), >= 1 */
 };
 
 /* State of one source's tracker. */
@@ -64,6 +68,12 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
  * Returns 0, or -EAGAIN with fewer than TRK_MIN_POINTS points.
  */
 int trk_predict(const struct trk_state *st, int64_t t_ns, double *offset_ns);
+
+/**
+ * trk_confirming - whether outliers await confirmation as a step: reading
+ * again now settles it sooner than waiting for the next poll.
+ */
+bool trk_confirming(const struct trk_state *st);
 
 /** trk_verdict_name - "accept", "reject", "step" or "resync". */
 const char *trk_verdict_name(enum trk_verdict v);

@@ -15,6 +15,7 @@
 
 static const struct est_config filtered = { true, 0.3 };
 static const struct est_config plain = { false, 0.3 };
+static const struct est_config filtered_all = { true, 1.0 };
 
 static void test_exact_midpoint(void **state)
 {
@@ -178,6 +179,122 @@ static void test_quantile(void **state)
 	assert_int_equal(s.used, 3);
 }
 
+/*
+ * The PHC is latched anywhere inside each read window: the middle of the
+ * windows' intersection is far closer to the truth than their average
+ * (error ~1/n against ~1/sqrt(n)), and more reads tighten it further.
+ */
+static double model_rms(const struct clockmodel_params *p,
+			const struct est_config *cfg, int reads)
+{
+	struct clockmodel m;
+	struct est_state st;
+	struct phc_reading r[EST_MAX_READINGS];
+	struct est_sample s;
+	double sum = 0.0;
+	int polls = 1000;
+
+	clockmodel_init(&m, p, EPOCH);
+	est_init(&st);
+	for (int i = 0; i < polls; i++) {
+		int64_t t = EPOCH + (int64_t)i * 4000000000LL;
+		for (int k = 0; k < reads; k++)
+			t = clockmodel_read_extended(&m, t, r + 25 * k, 25) +
+			    20000;
+		assert_int_equal(est_from_readings(&st, cfg, r, 25 * reads, &s),
+				 0);
+		assert_int_equal(s.used, 25 * reads);
+		double e = s.offset_ns - clockmodel_true_offset(&m, s.sys_ns);
+		sum += e * e;
+	}
+	return sqrt(sum / polls);
+}
+
+static void test_intersection_beats_average(void **state)
+{
+	const struct est_config all = { true, 1.0 };
+	struct clockmodel_params p;
+
+	clockmodel_defaults(&p);
+	p.delay_ns = 800.0;
+	p.jitter_ns = 200.0;
+	p.freq_ppm = 1.2;
+	p.seed = 3;
+	double one = model_rms(&p, &all, 1);
+	double four = model_rms(&p, &all, 4);
+	double avg = model_rms(&p, &plain, 1);
+
+	print_message("25 readings: intersection rms %.1f ns, plain mean %.1f "
+		      "ns; 4 x 25: %.1f ns\n", one, avg, four);
+	/* a window's offset error is uniform over +-450 ns: sd ~260 ns */
+	assert_true(avg > 40.0);
+	assert_true(one < avg / 2.0);
+	assert_true(four < one / 2.5);
+}
+
+/* A reading whose window misses the truth is outvoted, not averaged in. */
+static void test_disagreeing_window_outvoted(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[5];
+
+	est_init(&st);
+	for (int i = 0; i < 5; i++) {
+		int64_t t = EPOCH + i * 2000;
+		/* offset 1000, latched at 30..70 % of 1000 ns windows */
+		r[i] = (struct phc_reading){ t, t + 300 + 100 * i + 1000,
+					     t + 1000 };
+	}
+	r[2].phc += 5000; /* a glitch: narrow window, 5 us off */
+	assert_int_equal(est_from_readings(&st, &filtered_all, r, 5, &s), 0);
+	assert_false(s.degraded);
+	assert_int_equal(s.used, 4);
+	/* windows allow [1000 - 600 + ..]: the region [1000-300, 1000+300] */
+	assert_float_equal(s.offset_ns, 1000.0, 300.0);
+	assert_true(s.err_ns <= 301.5);
+}
+
+/* Windows in two camps, neither a majority: take the fastest reading. */
+static void test_no_majority_is_degraded(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[4];
+
+	est_init(&st);
+	for (int i = 0; i < 4; i++) {
+		int64_t t = EPOCH + i * 5000;
+		int64_t d = 1000 + 100 * i;
+		int64_t off = i % 2 ? 20000 : 0;
+		r[i] = (struct phc_reading){ t, t + d / 2 + off, t + d };
+	}
+	assert_int_equal(est_from_readings(&st, &filtered_all, r, 4, &s), 0);
+	assert_true(s.degraded);
+	assert_int_equal(s.used, 1);
+	assert_float_equal(s.offset_ns, 0.0, 1e-9); /* reading 0 */
+}
+
+/* Cross-timestamps: averaged, a far one dropped. */
+static void test_cross_timestamps_averaged(void **state)
+{
+	struct est_state st;
+	struct est_sample s;
+	struct phc_reading r[6];
+	const int64_t off[6] = { 37, 39, 41, 43, 45, 900 };
+
+	est_init(&st);
+	for (int i = 0; i < 6; i++) {
+		int64_t t = EPOCH + i * 10000;
+		r[i] = (struct phc_reading){ t, t + off[i], t };
+	}
+	assert_int_equal(est_from_readings(&st, &filtered_all, r, 6, &s), 0);
+	assert_int_equal(s.used, 5);
+	assert_float_equal(s.offset_ns, 41.0, 1e-9);
+	assert_int_equal(s.sys_ns, EPOCH + 20000);
+	assert_true(s.err_ns >= 1.0 && s.err_ns < 3.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +304,10 @@ int main(void)
 		cmocka_unit_test(test_heavy_tail_rejected),
 		cmocka_unit_test(test_degraded_poll_uses_fastest),
 		cmocka_unit_test(test_quantile),
+		cmocka_unit_test(test_intersection_beats_average),
+		cmocka_unit_test(test_disagreeing_window_outvoted),
+		cmocka_unit_test(test_no_majority_is_degraded),
+		cmocka_unit_test(test_cross_timestamps_averaged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

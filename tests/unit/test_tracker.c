@@ -140,6 +140,57 @@ static void test_disabled_accepts_all(void **state)
 	assert_int_equal(st.rejected, 0);
 }
 
+/*
+ * The source reads again at once when an outlier may start a step: three
+ * samples within a millisecond confirm it, and the model then follows the
+ * polls that come after at the new level.
+ */
+static void test_step_confirmed_by_rereads(void **state)
+{
+	struct trk_state st;
+	struct est_sample s = { 0 };
+	int64_t t;
+
+	trk_init(&st);
+	for (int i = 0; i < 50; i++)
+		add(&st, i, drift(i));
+	assert_false(trk_confirming(&st));
+	t = EPOCH + 50 * POLL;
+	for (int k = 0; k < TRK_STEP_CONFIRM; k++) {
+		s.sys_ns = t + k * 300000; /* re-reads 0.3 ms apart */
+		s.offset_ns = drift(50) + 2e-6 * (double)(k * 300000) - 50000.0;
+		enum trk_verdict v = trk_add(&st, &cfg, &s);
+		if (k < TRK_STEP_CONFIRM - 1) {
+			assert_int_equal(v, TRK_REJECT);
+			assert_true(trk_confirming(&st));
+		} else {
+			assert_int_equal(v, TRK_STEP);
+		}
+	}
+	assert_false(trk_confirming(&st));
+	assert_float_equal(st.last_step_ns, -50000.0, 60.0);
+	for (int i = 51; i < 60; i++)
+		assert_int_equal(add(&st, i, drift(i) - 50000.0), TRK_ACCEPT);
+	assert_float_equal(st.freq_ppm, 2.0, 0.5);
+}
+
+/* A lone outlier is dismissed by the re-read, which is accepted. */
+static void test_reread_dismisses_glitch(void **state)
+{
+	struct trk_state st;
+
+	trk_init(&st);
+	for (int i = 0; i < 50; i++)
+		add(&st, i, drift(i));
+	assert_int_equal(add(&st, 50, drift(50) + 4000.0), TRK_REJECT);
+	assert_true(trk_confirming(&st));
+	struct est_sample s = { .sys_ns = EPOCH + 50 * POLL + 300000,
+				.offset_ns = drift(50) + 0.6 };
+	assert_int_equal(trk_add(&st, &cfg, &s), TRK_ACCEPT);
+	assert_false(trk_confirming(&st));
+	assert_int_equal(st.steps, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +200,8 @@ int main(void)
 		cmocka_unit_test(test_inconsistent_outliers_no_step),
 		cmocka_unit_test(test_frequency_change_resyncs),
 		cmocka_unit_test(test_disabled_accepts_all),
+		cmocka_unit_test(test_step_confirmed_by_rereads),
+		cmocka_unit_test(test_reread_dismisses_glitch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
