@@ -201,11 +201,14 @@ static void add_pending(struct trk_state *st, const struct est_sample *s)
 		(struct trk_point){ s->sys_ns, s->offset_ns, true, 1 };
 }
 
-/* An outlier: maybe the start of a step, maybe the model went stale. */
+/*
+ * An outlier: maybe the start of a step, maybe the model went stale.
+ * @full: @l is a full model (TRK_MIN_POINTS or more accepted points).
+ */
 static enum trk_verdict judge_outlier(struct trk_state *st,
 				      const struct trk_config *cfg,
 				      const struct line *l, double limit,
-				      const struct est_sample *s)
+				      const struct est_sample *s, bool full)
 {
 	add_pending(st, s);
 	st->consecutive_rejects++;
@@ -217,10 +220,15 @@ static enum trk_verdict judge_outlier(struct trk_state *st,
 		restart_from_pending(st);
 		if (fabs(first) >= cfg->step_threshold_ns &&
 		    fabs(jump) >= cfg->step_threshold_ns) {
+			if (full) {
+				st->prior_slope = l->b;
+				st->have_prior = true;
+			}
 			st->steps++;
 			st->last_step_ns = jump;
 			return TRK_STEP;
 		}
+		st->have_prior = false;
 		st->resyncs++;
 		return TRK_RESYNC;
 	}
@@ -230,6 +238,7 @@ static enum trk_verdict judge_outlier(struct trk_state *st,
 		st->head = 0;
 		st->n_pending = 0;
 		st->consecutive_rejects = 0;
+		st->have_prior = false;
 		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->resyncs++;
 		return TRK_RESYNC;
@@ -239,25 +248,70 @@ static enum trk_verdict judge_outlier(struct trk_state *st,
 	return TRK_REJECT;
 }
 
+/*
+ * A young model (fewer than TRK_MIN_POINTS accepted points: after a start,
+ * a step or a resync): the slope of the last full model through the points
+ * there are, or without one a line through at least two points. Returns
+ * false when nothing can be predicted yet.
+ */
+static bool young_line(const struct trk_state *st, int64_t t, struct line *l)
+{
+	double sum = 0.0;
+	int n = 0;
+
+	if (!st->have_prior) {
+		if (good_points(st) < 2)
+			return false;
+		fit_line(st, t, l);
+		return true;
+	}
+	for (int i = 0; i < st->n; i++) {
+		const struct trk_point *p = point(st, i);
+		if (!p->good)
+			continue;
+		sum += p->offset_ns - st->prior_slope * (double)(p->t_ns - t);
+		n++;
+	}
+	if (n == 0)
+		return false;
+	*l = (struct line){ sum / n, st->prior_slope, t };
+	return true;
+}
+
+static enum trk_verdict accept_unjudged(struct trk_state *st,
+					const struct est_sample *s)
+{
+	push_point(st, s->sys_ns, s->offset_ns, true);
+	st->accepted++;
+	st->last_residual_ns = 0.0;
+	return TRK_ACCEPT;
+}
+
 enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 			 const struct est_sample *s)
 {
 	struct line l;
 	enum trk_verdict v;
+	double limit;
+	bool full = good_points(st) >= TRK_MIN_POINTS;
 
-	if (!cfg->enabled || good_points(st) < TRK_MIN_POINTS) {
-		push_point(st, s->sys_ns, s->offset_ns, true);
-		st->accepted++;
-		st->last_residual_ns = 0.0;
-		return TRK_ACCEPT;
+	if (!cfg->enabled)
+		return accept_unjudged(st, s);
+	if (full) {
+		fit_line(st, s->sys_ns, &l);
+		st->sigma_ns = robust_sigma(st, &l);
+		st->freq_ppm = l.b * 1e6;
+		/* the sample's own error bound is a floor: a window's spread
+		 * can be far smaller than the noise */
+		limit = cfg->outlier_threshold * fmax(st->sigma_ns, s->err_ns);
+	} else if (young_line(st, s->sys_ns, &l)) {
+		/* too few points for a spread: catch steps only */
+		limit = fmax(cfg->step_threshold_ns,
+			     cfg->outlier_threshold * s->err_ns);
+	} else {
+		return accept_unjudged(st, s);
 	}
-	fit_line(st, s->sys_ns, &l);
-	st->sigma_ns = robust_sigma(st, &l);
-	st->freq_ppm = l.b * 1e6;
 	st->last_residual_ns = s->offset_ns - l.a;
-	/* the sample's own error bound is a floor: a young window's spread
-	 * can be far smaller than the noise */
-	double limit = cfg->outlier_threshold * fmax(st->sigma_ns, s->err_ns);
 	if (fabs(st->last_residual_ns) <= limit) {
 		push_point(st, s->sys_ns, s->offset_ns, true);
 		st->n_pending = 0;
@@ -265,7 +319,7 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 		st->accepted++;
 		return TRK_ACCEPT;
 	}
-	v = judge_outlier(st, cfg, &l, limit, s);
+	v = judge_outlier(st, cfg, &l, limit, s, full);
 	if (v != TRK_REJECT)
 		st->accepted++;
 	return v;

@@ -42,6 +42,10 @@ struct trk_state {
 	struct trk_point pending[TRK_STEP_CONFIRM];
 	int n_pending;
 	int consecutive_rejects;
+	/* slope of the last full model, kept across a step (a step moves the
+	 * phase, not the frequency) to judge samples while the model is young */
+	double prior_slope;
+	bool have_prior;
 	/* statistics */
 	unsigned long accepted, rejected, steps, resyncs;
 	double last_residual_ns; /* of the newest sample against the model */
@@ -58,6 +62,14 @@ void trk_init(struct trk_state *st);
  * @st:  tracker state
  * @cfg: thresholds
  * @s:   the estimate
+ * With TRK_MIN_POINTS accepted points or more, a sample further from the
+ * least-squares line than outlier_threshold times the residuals' robust
+ * spread (at least its own err_ns) is an outlier. A younger model (after a
+ * start, a step or a resync) catches steps only: it extrapolates the slope
+ * of the last full model, kept across a step, or a line through two
+ * points. TRK_STEP_CONFIRM consistent outliers make a step (a resync when
+ * the jump is below step_threshold); samples within TRK_MERGE_NS of each
+ * other (re-reads) count as one point of the model.
  * Returns what became of it (enum trk_verdict).
  */
 enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,

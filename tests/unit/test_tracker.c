@@ -191,6 +191,53 @@ static void test_reread_dismisses_glitch(void **state)
 	assert_int_equal(st.steps, 0);
 }
 
+/* Confirm a step with two immediate re-reads, as the source does. */
+static enum trk_verdict add_confirmed(struct trk_state *st, int i, double offset)
+{
+	enum trk_verdict v = add(st, i, offset);
+	for (int k = 1; v == TRK_REJECT && trk_confirming(st) &&
+			k < TRK_STEP_CONFIRM; k++) {
+		struct est_sample s = { .sys_ns = EPOCH + i * POLL + k * 300000,
+					.offset_ns = offset };
+		v = trk_add(st, &cfg, &s);
+	}
+	return v;
+}
+
+/* A step among the first samples, before there is a full model. */
+static void test_step_while_starting(void **state)
+{
+	struct trk_state st;
+
+	trk_init(&st);
+	assert_int_equal(add(&st, 0, drift(0)), TRK_ACCEPT);
+	assert_int_equal(add(&st, 1, drift(1)), TRK_ACCEPT);
+	assert_int_equal(add_confirmed(&st, 2, drift(2) + 50000.0), TRK_STEP);
+	for (int i = 3; i < 40; i++)
+		assert_int_equal(add(&st, i, drift(i) + 50000.0), TRK_ACCEPT);
+	assert_int_equal(st.steps, 1);
+	assert_float_equal(st.freq_ppm, 2.0, 0.1);
+}
+
+/* A second step soon after the first is caught by the young model. */
+static void test_second_step_while_young(void **state)
+{
+	struct trk_state st;
+	double pred;
+
+	trk_init(&st);
+	for (int i = 0; i < 50; i++)
+		add(&st, i, drift(i));
+	assert_int_equal(add_confirmed(&st, 50, drift(50) + 50000.0), TRK_STEP);
+	assert_int_equal(add(&st, 51, drift(51) + 50000.0), TRK_ACCEPT);
+	assert_int_equal(add_confirmed(&st, 52, drift(52)), TRK_STEP);
+	assert_int_equal(st.steps, 2);
+	for (int i = 53; i < 60; i++)
+		assert_int_equal(add(&st, i, drift(i)), TRK_ACCEPT);
+	assert_int_equal(trk_predict(&st, EPOCH + 60 * POLL, &pred), 0);
+	assert_float_equal(pred, drift(60), 60.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +249,8 @@ int main(void)
 		cmocka_unit_test(test_disabled_accepts_all),
 		cmocka_unit_test(test_step_confirmed_by_rereads),
 		cmocka_unit_test(test_reread_dismisses_glitch),
+		cmocka_unit_test(test_step_while_starting),
+		cmocka_unit_test(test_second_step_while_young),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
