@@ -68,12 +68,15 @@ static double wander_knot(struct clockmodel *m, int64_t k)
 {
 	if (k <= 0)
 		return 0.0;
+	if (k == m->wander_knot - 1)
+		return m->wander_prev;
 	if (k < m->wander_knot) {
 		m->wander_knot = 0;
 		m->wander_value = 0.0;
 	}
 	while (m->wander_knot < k) {
 		uint64_t i = (uint64_t)m->wander_knot++;
+		m->wander_prev = m->wander_value;
 		m->wander_value += m->p.wander_ns *
 				   gauss_from(seq_unit(m, SEQ_WANDER, i),
 					      seq_unit(m, SEQ_WANDER2, i));

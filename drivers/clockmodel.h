@@ -40,6 +40,7 @@ struct clockmodel {
 	/* cache of the wander random walk, knots one second apart */
 	int64_t wander_knot;  /* index of cached knot */
 	double wander_value;  /* value at that knot */
+	double wander_prev;   /* value at the knot before it */
 	/* cache of the step sequence */
 	int64_t step_index;   /* steps before step_time_ns */
 	int64_t step_time_ns; /* time of the next step after the cached ones */

@@ -68,6 +68,7 @@ static void source_defaults(struct source_config *s, const char *name,
 	s->filter.delay_quantile = 1.0;
 	s->filter.outlier_threshold = 5.0;
 	s->filter.step_threshold_ns = 1000.0;
+	s->filter.smoothing = true;
 	clockmodel_defaults(&s->sim);
 	gate_config_defaults(&s->gate);
 	s->line = line;
@@ -199,6 +200,11 @@ static int parse_filter_key(struct parser *p, const char *key,
 	if (strcmp(key, "filter") == 0) {
 		if (units_parse_bool(val, &f->enabled) < 0)
 			return fail(p, "filter: '%s' is not yes or no", val);
+		return 0;
+	}
+	if (strcmp(key, "smoothing") == 0) {
+		if (units_parse_bool(val, &f->smoothing) < 0)
+			return fail(p, "smoothing: '%s' is not yes or no", val);
 		return 0;
 	}
 	if (strcmp(key, "delay_quantile") == 0) {

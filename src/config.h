@@ -30,6 +30,7 @@ struct filter_config {
 	double delay_quantile;	  /* keep readings up to this delay quantile */
 	double outlier_threshold; /* reject residuals beyond this many sigma */
 	double step_threshold_ns; /* smallest jump treated as a step */
+	bool smoothing;		  /* smooth across polls (smoother.h) */
 };
 
 /* One [source NAME] section: a PHC fed to one chrony SOCK refclock. */

@@ -38,6 +38,7 @@ int source_init(struct source *s, const struct source_config *cfg,
 	s->trk_cfg.step_threshold_ns = cfg->filter.step_threshold_ns;
 	est_init(&s->est);
 	trk_init(&s->trk);
+	smo_init(&s->smo);
 	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_ns;
 	s->next_open_ns = now_ns;
 	s->state = SOURCE_OPENING;
@@ -141,7 +142,7 @@ static void feed(struct source *s)
 	bool first = s->feed.sent == 0 && s->feed.failed == 0;
 	int r;
 
-	s->last_fed_offset_ns = fed_offset(s, s->last.offset_ns);
+	s->last_fed_offset_ns = fed_offset(s, s->smoothed_offset_ns);
 	sockmsg_encode(s->last.sys_ns, s->last_fed_offset_ns, s->leap, &m);
 	r = chronyfeed_send(&s->feed, &m);
 	if (r == 0) {
@@ -157,6 +158,23 @@ static void feed(struct source *s)
 			 "line); will keep trying", s->cfg.sock, strerror(-r));
 }
 
+/*
+ * The offset to feed: smoothed across polls once the tracker has a model
+ * (its frequency carries the estimate forward), restarted at a step or a
+ * resync; unchanged with smoothing or filtering off.
+ */
+static double smooth(struct source *s)
+{
+	const struct est_sample *e = &s->last;
+
+	if (!s->cfg.filter.enabled || !s->cfg.filter.smoothing)
+		return e->offset_ns;
+	if (s->last_verdict != TRK_ACCEPT || !trk_has_model(&s->trk))
+		return smo_rebase(&s->smo, e->sys_ns, e->offset_ns, e->err_ns);
+	return smo_add(&s->smo, e->sys_ns, e->offset_ns, e->err_ns,
+		       s->trk.freq_ppm);
+}
+
 static void process(struct source *s, const struct phc_reading *r, int n)
 {
 	if (est_from_readings(&s->est, &s->est_cfg, r, n, &s->last) < 0) {
@@ -169,6 +187,7 @@ static void process(struct source *s, const struct phc_reading *r, int n)
 			   s->trk.last_step_ns / 1e3);
 	if (s->last_verdict == TRK_REJECT)
 		return;
+	s->smoothed_offset_ns = smooth(s);
 	if (s->feeding)
 		feed(s);
 }

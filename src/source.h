@@ -12,6 +12,7 @@
 #include "driver.h"
 #include "estimator.h"
 #include "gate.h"
+#include "smoother.h"
 #include "tracker.h"
 
 enum source_state {
@@ -37,6 +38,7 @@ struct source {
 	struct est_state est;
 	struct trk_config trk_cfg;
 	struct trk_state trk;
+	struct smo_state smo;
 	struct chronyfeed feed;
 	struct gate gate; /* PTP versus NTP: whether to feed chronyd */
 	bool feeding;	  /* false: samples are computed but not sent */
@@ -44,6 +46,7 @@ struct source {
 	/* last poll */
 	struct est_sample last;
 	enum trk_verdict last_verdict;
+	double smoothed_offset_ns; /* PHC - system at last.sys_ns, as fed */
 	int64_t last_poll_ns;
 	double last_fed_offset_ns; /* as sent to chronyd (after corrections) */
 	/* counters */

@@ -215,6 +215,11 @@ static void get_filter(struct daemon *d, struct evbuffer *out)
 		control_field(out, "steps", "%lu", s->trk.steps);
 		control_field(out, "last_step_ns", "%.1f", s->trk.last_step_ns);
 		control_field(out, "resyncs", "%lu", s->trk.resyncs);
+		control_field(out, "smoothing", "%s", yes_no(s->cfg.filter.enabled && s->cfg.filter.smoothing));
+		control_field(out, "smoothing_gain", "%.3f", smo_gain(&s->smo));
+		control_field(out, "smoothing_wander_ns_per_sqrt_s", "%.3g", smo_wander(&s->smo));
+		control_field(out, "smoothed_offset_ns", "%.1f", s->smoothed_offset_ns);
+		control_field(out, "smoothed_error_ns", "%.1f", smo_error(&s->smo));
 		control_field(out, "outlier_threshold", "%.3g", s->cfg.filter.outlier_threshold);
 		control_field(out, "step_threshold_ns", "%.1f", s->cfg.filter.step_threshold_ns);
 	}

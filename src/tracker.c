@@ -136,6 +136,11 @@ int trk_predict(const struct trk_state *st, int64_t t_ns, double *offset_ns)
 	return 0;
 }
 
+bool trk_has_model(const struct trk_state *st)
+{
+	return good_points(st) >= TRK_MIN_POINTS;
+}
+
 bool trk_confirming(const struct trk_state *st)
 {
 	return st->n_pending > 0;

@@ -76,6 +76,12 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 			 const struct est_sample *s);
 
 /**
+ * trk_has_model - there are enough accepted points (TRK_MIN_POINTS) for a
+ * model: freq_ppm and sigma_ns are current.
+ */
+bool trk_has_model(const struct trk_state *st);
+
+/**
  * trk_predict - the model's offset at @t_ns.
  * Returns 0, or -EAGAIN with fewer than TRK_MIN_POINTS points.
  */

@@ -47,6 +47,7 @@ struct bench_target {
 	int n_err, cap_err;
 	int unsync, failed;	      /* samples without a usable estimate */
 	struct bench_cpu cpu0, cpu1;
+	long peak_rss_kib[BENCH_MAX_PIDS]; /* VmHWM at the end, -1 if gone */
 };
 
 struct bench_opts {
@@ -126,6 +127,24 @@ static struct bench_cpu cpu_of(const struct bench_target *t)
 			c.first_s = r;
 	}
 	return c;
+}
+
+/* Peak resident set size (VmHWM) of one process in KiB, or -1. */
+static long peak_rss_kib(int pid)
+{
+	char path[64], line[128];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }
 
 static void push_err(struct bench_target *t, double e)
@@ -336,7 +355,8 @@ static int report(const struct bench_target *ts, int n,
 			complete = false;
 	}
 	printf("\ndetails (n = samples used; unsync/failed samples are not "
-	       "counted; cpu from schedstat, /proc/PID/stat in brackets)\n");
+	       "counted; cpu from schedstat, /proc/PID/stat in brackets;\n"
+	       "rss = chronyd's peak resident set, phcbrokerd's in parentheses)\n");
 	for (int i = 0; i < n; i++) {
 		struct bench_stats s = stats_of(&ts[i]);
 		printf("  %-7s %-6s n=%d unsync=%d failed=%d mean=%+.1fns "
@@ -344,9 +364,11 @@ static int report(const struct bench_target *ts, int n,
 		       role_names[ts[i].role], s.n, ts[i].unsync,
 		       ts[i].failed, s.mean, s.max, cpu_used(&ts[i]),
 		       cpu_used_stat(&ts[i]));
+		printf(" rss=%ldKiB", ts[i].peak_rss_kib[ts[i].n_pids - 1]);
 		if (ts[i].n_pids > 1)
-			printf(" (phcbrokerd %.3fs)",
-			       ts[i].cpu1.first_s - ts[i].cpu0.first_s);
+			printf(" (phcbrokerd %.3fs, rss=%ldKiB)",
+			       ts[i].cpu1.first_s - ts[i].cpu0.first_s,
+			       ts[i].peak_rss_kib[0]);
 		printf("\n");
 	}
 	printf("\naccuracy: worst_rms_ratio=%.2f worst_p99_ratio=%.2f "
@@ -426,8 +448,11 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		if (raw)
 			fflush(raw);
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		ts[i].cpu1 = cpu_of(&ts[i]);
+		for (int k = 0; k < ts[i].n_pids; k++)
+			ts[i].peak_rss_kib[k] = peak_rss_kib(ts[i].pids[k]);
+	}
 }
 
 int main(int argc, char **argv)
