@@ -69,8 +69,7 @@ static double prediction_nis(const struct smo_model *m, double q, double dt_s,
 
 /* One Kalman update of model @m; scores its prediction with weight @w. */
 static void update_model(struct smo_model *m, double q, double dt_s,
-			 double drift, double z, double r, double w,
-			 bool clip)
+			 double drift, double z, double r, double w, bool clip)
 {
 	double pred = m->est + drift;
 	double p = m->var + q * dt_s;

@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SMO_MODELS 13	     /* candidate wander rates */
-#define SMO_MIN_UPDATES 8    /* updates before the fastest is left */
-#define SMO_MEMORY 64	     /* updates the model scores are averaged over */
+#define SMO_MODELS 13	  /* candidate wander rates */
+#define SMO_MIN_UPDATES 8 /* updates before the fastest is left */
+#define SMO_MEMORY 64	  /* updates the model scores are averaged over */
 
 /*
  * The clock's offset as a random walk (wander q, ns^2 per second) carried
@@ -31,11 +31,11 @@ struct smo_model {
 
 struct smo_state {
 	bool started;
-	int64_t t_ns;		   /* time of the last update */
+	int64_t t_ns; /* time of the last update */
 	struct smo_model m[SMO_MODELS];
-	unsigned long updates;	   /* scored updates since the start */
-	unsigned long surprises;   /* samples beyond 5 sigma: restarted at */
-	int best;		   /* model in use */
+	unsigned long updates;	 /* scored updates since the start */
+	unsigned long surprises; /* samples beyond 5 sigma: restarted at */
+	int best;		 /* model in use */
 };
 
 /** smo_init - empty smoother (the first sample passes unchanged). */

@@ -74,6 +74,7 @@ static void test_full_file(void **state)
 		"utc_offset 37\n"
 		"correction -120ns\n"
 		"delay_quantile 0.2\n"
+		"smoothing no\n"
 		"[source SIM1]\r\n"
 		"device sim\r\n"
 		"offset 250us\n"
@@ -98,6 +99,8 @@ static void test_full_file(void **state)
 	assert_float_equal(a->correction_ns, -120.0, 0);
 	assert_float_equal(a->filter.delay_quantile, 0.2, 0);
 	assert_true(a->filter.enabled);
+	assert_false(a->filter.smoothing);
+	assert_true(b->filter.smoothing);
 	assert_int_equal(a->line, 7);
 	assert_string_equal(b->device, "sim");
 	assert_string_equal(b->sock, "/run/chrony.SIM1.sock");
@@ -134,6 +137,7 @@ static void test_errors_with_line(void **state)
 		{ "[source A]\n[source B]\nsock /run/chrony.A.sock\n", "test.conf:2:", "as [source A]" },
 		{ "[source A]\ntimescale gps\n", "test.conf:2:", "utc or tai" },
 		{ "[source A]\nfilter maybe\n", "test.conf:2:", "yes or no" },
+		{ "[source A]\n\nsmoothing 1.5\n", "test.conf:3:", "smoothing" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

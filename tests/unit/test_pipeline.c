@@ -52,9 +52,9 @@ static struct result run(const char *profile, const struct setup *su)
 	const struct clockmodel_params *p = clockmodel_profile(profile);
 	struct clockmodel m, truth_m; /* truth apart: its cache runs forward */
 	struct est_state es;
-	struct est_config ec = { true, 1.0 };
+	struct est_config ec = {true, 1.0};
 	struct trk_state ts;
-	struct trk_config tc = { true, 5.0, 1000.0 };
+	struct trk_config tc = {true, 5.0, 1000.0};
 	struct smo_state ss;
 	struct phc_reading r[EST_MAX_READINGS];
 	double raw2 = 0.0, fed2 = 0.0;
@@ -71,9 +71,10 @@ static struct result run(const char *profile, const struct setup *su)
 		struct est_sample e;
 		double fed;
 
-		assert_int_equal(est_from_readings(&es, &ec, r,
-						   read_poll(&m, t, su->reads, r),
-						   &e), 0);
+		assert_int_equal(
+		    est_from_readings(&es, &ec, r,
+				      read_poll(&m, t, su->reads, r), &e),
+		    0);
 		enum trk_verdict v = trk_add(&ts, &tc, &e);
 		if (v == TRK_REJECT)
 			continue;
@@ -93,19 +94,19 @@ static struct result run(const char *profile, const struct setup *su)
 		      "rejected %lu, steps %lu, wander %.3g ns/sqrt(s)\n",
 		      profile, su->interval_s, su->reads, sqrt(raw2 / n),
 		      sqrt(fed2 / n), ts.rejected, ts.steps, smo_wander(&ss));
-	return (struct result){ sqrt(raw2 / n), sqrt(fed2 / n), ts.rejected,
-				ts.steps };
+	return (struct result){sqrt(raw2 / n), sqrt(fed2 / n), ts.rejected,
+			       ts.steps};
 }
 
 /* The benchmark's one-sample-per-poll setup: 4 reads every 4 s. */
-static const struct setup slow = { 4.0, 4, 1200 };
+static const struct setup slow = {4.0, 4, 1200};
 /* The default setup: one read at 8 Hz. */
-static const struct setup fast = { 0.125, 1, 4000 };
+static const struct setup fast = {0.125, 1, 4000};
 
 /* Precise clocks: smoothing must not make samples worse. */
 static void test_precise_profiles(void **state)
 {
-	const char *names[] = { "kvm", "nic", "steps" };
+	const char *names[] = {"kvm", "nic", "steps"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct result a = run(names[i], &slow);
@@ -118,7 +119,7 @@ static void test_precise_profiles(void **state)
 /* Slow, noisy reads: smoothing at least halves the error. */
 static void test_noisy_profiles(void **state)
 {
-	const char *names[] = { "hyperv", "vmw" };
+	const char *names[] = {"hyperv", "vmw"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct result a = run(names[i], &slow);
@@ -141,9 +142,9 @@ static void test_steps_followed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_precise_profiles),
-		cmocka_unit_test(test_noisy_profiles),
-		cmocka_unit_test(test_steps_followed),
+	    cmocka_unit_test(test_precise_profiles),
+	    cmocka_unit_test(test_noisy_profiles),
+	    cmocka_unit_test(test_steps_followed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,8 +54,9 @@ static struct outcome run(const struct scenario *sc, struct smo_state *st)
 		double err = sc->err2 > 0.0 && i % 2 ? sc->err2 : sc->err;
 		truth += sc->wander * normal(sc->seed + 3 * (uint64_t)i) +
 			 sc->freq_ppm * 1e-6 * (double)POLL;
-		double z = truth +
-			   err * (2.0 * uniform(sc->seed + 3 * (uint64_t)i + 1) - 1.0);
+		double z =
+		    truth +
+		    err * (2.0 * uniform(sc->seed + 3 * (uint64_t)i + 1) - 1.0);
 		double out = smo_add(st, t, z, err, sc->freq_ppm);
 		if (i >= sc->polls / 2) {
 			raw2 += (z - truth) * (z - truth);
@@ -63,14 +64,14 @@ static struct outcome run(const struct scenario *sc, struct smo_state *st)
 			n++;
 		}
 	}
-	return (struct outcome){ sqrt(raw2 / n), sqrt(sm2 / n),
-				 smo_gain(st), smo_wander(st) };
+	return (struct outcome){sqrt(raw2 / n), sqrt(sm2 / n), smo_gain(st),
+				smo_wander(st)};
 }
 
 /* Precise samples of a wandering clock: passed (almost) unchanged. */
 static void test_precise_samples_pass(void **state)
 {
-	struct scenario sc = { 2.0, 0.8, 0.0, 0.02, 400, 1000 };
+	struct scenario sc = {2.0, 0.8, 0.0, 0.02, 400, 1000};
 	struct smo_state st;
 	struct outcome o = run(&sc, &st);
 
@@ -82,7 +83,7 @@ static void test_precise_samples_pass(void **state)
 /* Noisy samples of a slowly wandering clock: averaged, errors shrink. */
 static void test_noisy_samples_smoothed(void **state)
 {
-	struct scenario sc = { 20.0, 350.0, 0.0, -0.8, 600, 2000 };
+	struct scenario sc = {20.0, 350.0, 0.0, -0.8, 600, 2000};
 	struct smo_state st;
 	struct outcome o = run(&sc, &st);
 
@@ -97,7 +98,7 @@ static void test_noisy_samples_smoothed(void **state)
 /* Precise and vague samples alternate: each is weighed by its error. */
 static void test_weighs_by_error(void **state)
 {
-	struct scenario sc = { 5.0, 10.0, 1000.0, 0.0, 600, 3000 };
+	struct scenario sc = {5.0, 10.0, 1000.0, 0.0, 600, 3000};
 	struct smo_state st;
 	struct outcome o = run(&sc, &st);
 	double precise_rms = 10.0 / sqrt(3.0);
@@ -112,7 +113,7 @@ static void test_weighs_by_error(void **state)
 /* The frequency carries the estimate: a fast clock is followed, no lag. */
 static void test_frequency_no_lag(void **state)
 {
-	struct scenario sc = { 0.5, 200.0, 0.0, 50.0, 400, 4000 };
+	struct scenario sc = {0.5, 200.0, 0.0, 50.0, 400, 4000};
 	struct smo_state st;
 	struct outcome o = run(&sc, &st);
 
@@ -130,15 +131,15 @@ static void test_young_passes(void **state)
 	for (int i = 0; i < SMO_MIN_UPDATES; i++) {
 		double z = 100.0 * normal((uint64_t)i);
 		/* the fastest model's gain is 0.995 here */
-		assert_float_equal(smo_add(&st, EPOCH + i * POLL, z, 100.0, 0.0),
-				   z, 5.0);
+		assert_float_equal(
+		    smo_add(&st, EPOCH + i * POLL, z, 100.0, 0.0), z, 5.0);
 	}
 }
 
 /* A step: the estimate restarts at the new level, the wander is kept. */
 static void test_rebase_keeps_wander(void **state)
 {
-	struct scenario sc = { 20.0, 350.0, 0.0, 0.0, 400, 5000 };
+	struct scenario sc = {20.0, 350.0, 0.0, 0.0, 400, 5000};
 	struct smo_state st;
 	struct outcome o = run(&sc, &st);
 	int64_t t = EPOCH + 400 * POLL;
@@ -153,7 +154,7 @@ static void test_rebase_keeps_wander(void **state)
 /* A jump the tracker let through: the estimates restart from it. */
 static void test_surprise_restarts(void **state)
 {
-	struct scenario sc = { 20.0, 350.0, 0.0, 0.0, 400, 6000 };
+	struct scenario sc = {20.0, 350.0, 0.0, 0.0, 400, 6000};
 	struct smo_state st;
 	int64_t t = EPOCH + 400 * POLL;
 
@@ -167,13 +168,13 @@ static void test_surprise_restarts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_precise_samples_pass),
-		cmocka_unit_test(test_noisy_samples_smoothed),
-		cmocka_unit_test(test_weighs_by_error),
-		cmocka_unit_test(test_frequency_no_lag),
-		cmocka_unit_test(test_young_passes),
-		cmocka_unit_test(test_rebase_keeps_wander),
-		cmocka_unit_test(test_surprise_restarts),
+	    cmocka_unit_test(test_precise_samples_pass),
+	    cmocka_unit_test(test_noisy_samples_smoothed),
+	    cmocka_unit_test(test_weighs_by_error),
+	    cmocka_unit_test(test_frequency_no_lag),
+	    cmocka_unit_test(test_young_passes),
+	    cmocka_unit_test(test_rebase_keeps_wander),
+	    cmocka_unit_test(test_surprise_restarts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
