@@ -99,23 +99,43 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* 1.4826 * median of @r[0..n-1] (sorted in place), widened for the two
+ * fitted parameters; at least SIGMA_FLOOR_NS. */
+static double spread_of(double *r, int n)
+{
+	if (n < 3)
+		return SIGMA_FLOOR_NS;
+	qsort(r, (size_t)n, sizeof(double), cmp_double);
+	double med = n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2.0;
+	double s = 1.4826 * med * sqrt((double)n / (n - 2));
+	return s > SIGMA_FLOOR_NS ? s : SIGMA_FLOOR_NS;
+}
+
 /*
- * Robust spread: 1.4826 * median absolute residual over every recent
- * sample, rejected ones included, so that rejecting cannot shrink it.
+ * Robust spread of the residuals over every recent sample, rejected ones
+ * included so that rejecting cannot shrink it; a rejected sample counts
+ * at most @clip_k times the accepted samples' own spread, so that a run
+ * of outliers (steps in a cluster) cannot widen it until anything passes.
  */
-static double robust_sigma(const struct trk_state *st, const struct line *l)
+static double robust_sigma(const struct trk_state *st, const struct line *l,
+			   double clip_k)
 {
 	double r[TRK_WINDOW];
+	int n = 0;
+
 	for (int i = 0; i < st->n; i++) {
 		const struct trk_point *p = point(st, i);
-		r[i] = fabs(p->offset_ns - line_at(l, p->t_ns));
+		if (p->good)
+			r[n++] = fabs(p->offset_ns - line_at(l, p->t_ns));
 	}
-	qsort(r, (size_t)st->n, sizeof(double), cmp_double);
-	double med = st->n % 2 ? r[st->n / 2]
-			       : (r[st->n / 2 - 1] + r[st->n / 2]) / 2.0;
-	/* two parameters were fitted: widen for small windows */
-	double s = 1.4826 * med * sqrt((double)st->n / (st->n - 2));
-	return s > SIGMA_FLOOR_NS ? s : SIGMA_FLOOR_NS;
+	double cap = clip_k * spread_of(r, n);
+	n = 0;
+	for (int i = 0; i < st->n; i++) {
+		const struct trk_point *p = point(st, i);
+		r[n++] = fmin(fabs(p->offset_ns - line_at(l, p->t_ns)),
+			      p->good ? INFINITY : cap);
+	}
+	return spread_of(r, n);
 }
 
 static int good_points(const struct trk_state *st)
@@ -304,7 +324,7 @@ enum trk_verdict trk_add(struct trk_state *st, const struct trk_config *cfg,
 		return accept_unjudged(st, s);
 	if (full) {
 		fit_line(st, s->sys_ns, &l);
-		st->sigma_ns = robust_sigma(st, &l);
+		st->sigma_ns = robust_sigma(st, &l, cfg->outlier_threshold);
 		st->freq_ppm = l.b * 1e6;
 		/* the sample's own error bound is a floor: a window's spread
 		 * can be far smaller than the noise */

@@ -238,6 +238,38 @@ static void test_second_step_while_young(void **state)
 	assert_float_equal(pred, drift(60), 60.0);
 }
 
+/*
+ * Steps in a cluster, without re-reads: a step, a step back, and while the
+ * model is new two more (+50 us then +100 us) whose outliers disagree.
+ * The rejected samples must not widen the spread until a 100 us jump
+ * passes as noise: it is confirmed as a step, and the frequency stays.
+ */
+static void test_step_cluster(void **state)
+{
+	struct trk_state st;
+	enum trk_verdict v;
+	int i;
+
+	trk_init(&st);
+	for (i = 0; i < 50; i++)
+		add(&st, i, drift(i));
+	for (; i < 53; i++)
+		v = add(&st, i, drift(i) + 50000.0);
+	assert_int_equal(v, TRK_STEP);
+	for (; i < 56; i++)
+		v = add(&st, i, drift(i));
+	assert_int_equal(v, TRK_STEP);
+	assert_int_equal(add(&st, i, drift(i)), TRK_ACCEPT);
+	i++;
+	const double level[] = { 50000.0, 50000.0, 100000.0, 100000.0 };
+	for (int k = 0; k < 4; k++, i++)
+		assert_int_equal(add(&st, i, drift(i) + level[k]), TRK_REJECT);
+	assert_int_equal(add(&st, i, drift(i) + 100000.0), TRK_STEP);
+	for (i++; i < 120; i++)
+		assert_int_equal(add(&st, i, drift(i) + 100000.0), TRK_ACCEPT);
+	assert_float_equal(st.freq_ppm, 2.0, 0.1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_reread_dismisses_glitch),
 		cmocka_unit_test(test_step_while_starting),
 		cmocka_unit_test(test_second_step_while_young),
+		cmocka_unit_test(test_step_cluster),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
