@@ -23,9 +23,10 @@ struct chronycmd {
 	int connected;
 	char server_path[SUN_PATH_MAX];
 	char client_path[SUN_PATH_MAX];
-	dev_t client_dev; /* identity of our bound socket file */
-	ino_t client_ino;
-	mode_t client_mode;
+	int bound;		/* client_path is our socket file */
+	struct stat client_st;	/* identity of that file */
+	mode_t client_mode;	/* its permissions, chosen for chronyd */
+	gid_t client_gid;	/* and its group, (gid_t)-1 for ours */
 	uint32_t next_sequence;
 	struct candm_request pending;
 	int have_pending;
@@ -61,100 +62,96 @@ static uint32_t random_u32(void)
 	       (uint32_t)getpid();
 }
 
-/* The directory of the server socket, where chronyc puts its own. */
-static int server_dir(const struct chronycmd *cmd, char *dir, size_t len)
-{
-	const char *slash = strrchr(cmd->server_path, '/');
-	int n;
-
-	if (!slash)
-		n = snprintf(dir, len, ".");
-	else if (slash == cmd->server_path)
-		n = snprintf(dir, len, "/");
-	else
-		n = snprintf(dir, len, "%.*s", (int)(slash - cmd->server_path),
-			     cmd->server_path);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 /* The client path: a unique name in a directory, or the path as given. */
 static int choose_client_path(struct chronycmd *cmd, const char *dir_or_path)
 {
-	char dir[SUN_PATH_MAX];
 	struct stat st;
-	int n, ret;
+	int n;
 
-	if (dir_or_path && (stat(dir_or_path, &st) < 0 || !S_ISDIR(st.st_mode)))
+	if (!dir_or_path || !dir_or_path[0])
+		return -EINVAL;
+	if (stat(dir_or_path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return copy_path(cmd->client_path, dir_or_path);
-	if (dir_or_path)
-		ret = copy_path(dir, dir_or_path);
-	else
-		ret = server_dir(cmd, dir, sizeof(dir));
-	if (ret < 0)
-		return ret;
 	n = snprintf(cmd->client_path, sizeof(cmd->client_path),
-		     "%s/phcb-chronycmd.%ld.%08x.sock", dir, (long)getpid(),
-		     random_u32());
+		     "%s/phcb-chronycmd.%ld.%08x.sock", dir_or_path,
+		     (long)getpid(), random_u32());
 	if (n < 0 || (size_t)n >= sizeof(cmd->client_path))
 		return -ENAMETOOLONG;
 	return 0;
 }
 
-/* chronyd must be able to write to our socket to answer. */
-static mode_t wanted_client_mode(const struct chronycmd *cmd)
+/*
+ * chronyd answers with sendto() to our socket, as whichever user it runs
+ * as: our socket must be writable by the owner of chronyd's socket and by
+ * nobody else. Same owner: 0600; else 0660 in the group of chronyd's
+ * socket. Fails with -errno when chronyd's socket cannot be reached (not
+ * there yet, or -EACCES: its directory is closed to us).
+ */
+static int wanted_access(const struct chronycmd *cmd, mode_t *mode, gid_t *gid)
 {
 	struct stat st;
 
-	if (stat(cmd->server_path, &st) == 0 &&
-	    (st.st_uid == 0 || st.st_uid == geteuid()))
-		return 0600;
-	return 0666;
-}
-
-static void adjust_client_mode(struct chronycmd *cmd)
-{
-	mode_t mode = wanted_client_mode(cmd);
-
-	if (mode != cmd->client_mode && chmod(cmd->client_path, mode) == 0)
-		cmd->client_mode = mode;
-}
-
-static int bind_client(struct chronycmd *cmd)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, ret;
-
-	ret = uds_addr(&sa, NULL, cmd->client_path);
-	if (ret < 0)
-		return ret;
-	ret = uds_unlink_stale(cmd->client_path);
-	if (ret < 0)
-		return ret;
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (stat(cmd->server_path, &st) < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    stat(cmd->client_path, &st) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
+	if (st.st_uid == geteuid()) {
+		*mode = 0600;
+		*gid = (gid_t)-1;
+	} else {
+		*mode = 0660;
+		*gid = st.st_gid;
 	}
-	cmd->fd = fd;
-	cmd->client_dev = st.st_dev;
-	cmd->client_ino = st.st_ino;
-	cmd->client_mode = 0;
-	cmd->connected = 0;
-	adjust_client_mode(cmd);
 	return 0;
+}
+
+static int bind_client(struct chronycmd *cmd, mode_t mode, gid_t gid)
+{
+	int fd = uds_bind(SOCK_DGRAM, cmd->client_path, mode, gid,
+			  &cmd->client_st);
+
+	if (fd < 0)
+		return fd;
+	cmd->fd = fd;
+	cmd->bound = 1;
+	cmd->client_mode = mode;
+	cmd->client_gid = gid;
+	cmd->connected = 0;
+	return 0;
+}
+
+/* Drop our socket file and descriptor (before binding anew). */
+static void unbind_client(struct chronycmd *cmd)
+{
+	if (cmd->bound)
+		uds_unlink_own(cmd->client_path, &cmd->client_st);
+	if (cmd->fd >= 0)
+		close(cmd->fd);
+	cmd->fd = -1;
+	cmd->bound = 0;
+	cmd->connected = 0;
+}
+
+/* Rebind when chronyd's owner calls for other permissions on our file. */
+static int rebind_for(struct chronycmd *cmd, mode_t mode, gid_t gid)
+{
+	if (cmd->bound && mode == cmd->client_mode && gid == cmd->client_gid)
+		return 0;
+	unbind_client(cmd);
+	cmd->reconnects++;
+	return bind_client(cmd, mode, gid);
 }
 
 static int connect_server(struct chronycmd *cmd)
 {
 	struct sockaddr_un sa;
+	mode_t mode = 0600;
+	gid_t gid = (gid_t)-1;
 	int ret;
 
 	ret = uds_addr(&sa, NULL, cmd->server_path);
+	if (ret == 0)
+		ret = wanted_access(cmd, &mode, &gid);
+	if (ret == 0)
+		ret = rebind_for(cmd, mode, gid);
 	if (ret < 0)
 		return ret;
 	if (connect(cmd->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
@@ -162,7 +159,6 @@ static int connect_server(struct chronycmd *cmd)
 	cmd->connected = 1;
 	/* A new chronyd may be another version or run as another user. */
 	cmd->selectopts = -1;
-	adjust_client_mode(cmd);
 	return 0;
 }
 
@@ -170,24 +166,22 @@ static int connect_server(struct chronycmd *cmd)
 static int ensure_bound(struct chronycmd *cmd)
 {
 	struct stat st;
-	int old_fd = cmd->fd;
-	int ret;
 
-	if (lstat(cmd->client_path, &st) == 0 && st.st_dev == cmd->client_dev &&
-	    st.st_ino == cmd->client_ino)
+	if (cmd->bound && lstat(cmd->client_path, &st) == 0 &&
+	    st.st_dev == cmd->client_st.st_dev &&
+	    st.st_ino == cmd->client_st.st_ino)
 		return 0;
-	ret = bind_client(cmd);
-	if (ret < 0)
-		return ret;
-	close(old_fd);
+	unbind_client(cmd);
 	cmd->reconnects++;
-	return 0;
+	return bind_client(cmd, cmd->client_mode, cmd->client_gid);
 }
 
 int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 		   struct chronycmd **out)
 {
 	struct chronycmd *cmd;
+	mode_t mode = 0600;
+	gid_t gid = (gid_t)-1;
 	int ret;
 
 	*out = NULL;
@@ -201,8 +195,12 @@ int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 	ret = copy_path(cmd->server_path, server_path);
 	if (ret == 0)
 		ret = choose_client_path(cmd, client_dir_or_path);
+	if (ret == 0 && wanted_access(cmd, &mode, &gid) < 0) {
+		mode = 0600; /* chronyd not there yet: fixed on connecting */
+		gid = (gid_t)-1;
+	}
 	if (ret == 0)
-		ret = bind_client(cmd);
+		ret = bind_client(cmd, mode, gid);
 	if (ret < 0) {
 		free(cmd);
 		return ret;
@@ -215,16 +213,10 @@ int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 
 void chronycmd_close(struct chronycmd *cmd)
 {
-	struct stat st;
-
 	if (!cmd)
 		return;
 	/* Unlink only our own socket, not one a successor bound there. */
-	if (lstat(cmd->client_path, &st) == 0 && st.st_dev == cmd->client_dev &&
-	    st.st_ino == cmd->client_ino)
-		unlink(cmd->client_path);
-	if (cmd->fd >= 0)
-		close(cmd->fd);
+	unbind_client(cmd);
 	free(cmd);
 }
 
@@ -345,8 +337,8 @@ int chronycmd_recv(struct chronycmd *cmd, struct candm_reply *reply)
 				continue;
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 		}
-		if (!cmd->have_pending)
-			continue; /* late duplicate of an answered request */
+		if (!cmd->have_pending || !cmd->connected)
+			continue; /* late duplicate, or not from chronyd */
 		if ((size_t)n > sizeof(buf))
 			n = 0; /* truncated: treat as malformed */
 		ret = candm_decode_reply(buf, (size_t)n, &cmd->pending, reply);

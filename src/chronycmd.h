@@ -13,12 +13,15 @@
  * chronyd answers a datagram with sendto() to the sender's own path, so the
  * client binds a socket of its own. chronyd runs as its own user (Debian:
  * _chrony) and needs write permission on that socket: the client makes it
- * 0600 when chronyd's socket belongs to root or to us, 0666 otherwise (as
- * chronyc does); the directory it lives in must be searchable by chronyd's
- * user. The socket is connected to chronyd's, so the kernel delivers only
- * chronyd's datagrams to it. When chronyd restarts, its socket is a new
- * one: the client reconnects by itself on the next send (and rebinds if its
- * own path vanished, which changes chronycmd_fd()).
+ * 0600 when chronyd's socket belongs to us, else 0660 in the group of
+ * chronyd's socket (never world-writable; giving it that group needs
+ * CAP_CHOWN unless we are a member). The client socket lives in a
+ * directory of our own (uds_bind() refuses one another user can write),
+ * which chronyd's user must be able to search. It is connected to
+ * chronyd's, so the kernel delivers only chronyd's datagrams to it. When
+ * chronyd restarts, its socket is a new one: the client reconnects by
+ * itself on the next send (and rebinds if its own path vanished or
+ * chronyd's owner changed, which changes chronycmd_fd()).
  *
  * All functions return negative errno values on failure.
  */
@@ -30,15 +33,17 @@ struct chronycmd;
 /*
  * chronycmd_open - create a client for chronyd's command socket.
  * @server_path: chronyd's socket, e.g. /run/chrony/chronyd.sock.
- * @client_dir_or_path: an existing directory to create a uniquely named
- *     socket in, or the full path of the client socket (a stale socket
- *     there is unlinked), or NULL for the directory of @server_path (what
- *     chronyc does).
+ * @client_dir_or_path: an existing directory of ours to create a uniquely
+ *     named socket in, or the full path of the client socket (a stale
+ *     socket there is unlinked if nobody holds it).
  * @out: the new client.
  * Succeeds even if chronyd is not running yet (calls then fail with
- * -ENOENT or -ECONNREFUSED until it is). Returns 0, -ENAMETOOLONG if a
- * path does not fit a sockaddr_un, -EEXIST if the client path exists and
- * is not a socket, -ENOMEM, or another socket/bind error.
+ * -ENOENT or -ECONNREFUSED until it is, or -EACCES while chronyd's
+ * directory is closed to us). Returns 0, -EINVAL for a NULL client path,
+ * -ENAMETOOLONG if a path does not fit a sockaddr_un, -EEXIST if the
+ * client path exists and is not a socket, -EADDRINUSE if a live socket is
+ * there, -EPERM if its directory is writable by others, -ENOMEM, or
+ * another socket/bind error.
  */
 int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 		   struct chronycmd **out);

@@ -1,5 +1,6 @@
 /* chronywatch.c: asynchronous view of chronyd (tracking, sources), actions. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ enum step {
 
 struct chronywatch {
 	struct event_base *base;
+	const char *server_path; /* for messages */
 	struct chronycmd *cmd;
 	struct event *ev_read, *ev_cycle, *ev_resend;
 	int read_fd;
@@ -67,8 +69,16 @@ static void watch_fd(struct chronywatch *w)
  */
 static void fail_exchange(struct chronywatch *w, int err, bool lost)
 {
-	if (w->view.last_error != -err)
-		log_info(NULL, "chronyd command socket: %s", strerror(-err));
+	char why[256];
+
+	if (w->view.last_error != -err) {
+		if (chronywatch_explain(-err, why, sizeof(why)))
+			log_err(NULL, "cannot reach chronyd's command socket "
+				"%s: %s", w->server_path, why);
+		else
+			log_info(NULL, "chronyd command socket: %s",
+				 strerror(-err));
+	}
 	w->view.last_error = -err;
 	w->view.errors++;
 	if (lost) {
@@ -264,8 +274,21 @@ static void on_cycle(evutil_socket_t fd, short what, void *arg)
 	send_req(w, &req, STEP_TRACKING);
 }
 
+bool chronywatch_explain(int err, char *buf, size_t len)
+{
+	if (err != EACCES && err != EPERM)
+		return false;
+	snprintf(buf, len, "%s: phcbrokerd needs CAP_DAC_OVERRIDE to write "
+		 "to the socket of a chronyd running as another user, and "
+		 "CAP_CHOWN to let it answer (the shipped unit's "
+		 "CapabilityBoundingSet= grants both; membership of chronyd's "
+		 "group is not enough)", strerror(err));
+	return true;
+}
+
 int chronywatch_open(struct event_base *base, const char *server_path,
-		     int interval_ms, struct chronywatch **out)
+		     const char *client_path, int interval_ms,
+		     struct chronywatch **out)
 {
 	struct chronywatch *w = calloc(1, sizeof(*w));
 	struct timeval tv = { interval_ms / 1000, (interval_ms % 1000) * 1000 };
@@ -273,12 +296,13 @@ int chronywatch_open(struct event_base *base, const char *server_path,
 
 	if (!w)
 		return -ENOMEM;
-	r = chronycmd_open(server_path, NULL, &w->cmd);
+	r = chronycmd_open(server_path, client_path, &w->cmd);
 	if (r < 0) {
 		free(w);
 		return r;
 	}
 	w->base = base;
+	w->server_path = server_path;
 	w->read_fd = -1;
 	w->view.selectopts = -1;
 	w->ev_cycle = event_new(base, -1, EV_PERSIST, on_cycle, w);

@@ -3,6 +3,7 @@
 #define PHCB_CHRONYWATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <event2/event.h>
@@ -38,10 +39,21 @@ struct chronywatch;
  * chronywatch_open - start polling chronyd at @server_path every
  * @interval_ms, never blocking the loop: one request is outstanding at a
  * time, read when the socket is readable, resent once after 500 ms.
+ * @server_path: kept by reference: it must outlive the watcher
+ * @client_path: our own socket, in a directory of ours (chronycmd_open())
  * Returns 0 and sets *@out, or a negative errno.
  */
 int chronywatch_open(struct event_base *base, const char *server_path,
-		     int interval_ms, struct chronywatch **out);
+		     const char *client_path, int interval_ms,
+		     struct chronywatch **out);
+
+/**
+ * chronywatch_explain - for an errno that only a change of privileges
+ * cures (EACCES, EPERM), write the reason and the fix into @buf.
+ * Returns true if it did, false for transient errors (chronyd not running,
+ * restarting, slow).
+ */
+bool chronywatch_explain(int err, char *buf, size_t len);
 
 /** chronywatch_close - stop and free. */
 void chronywatch_close(struct chronywatch *w);

@@ -29,6 +29,7 @@ struct control {
 	int listen_fd;
 	struct event *ev_accept;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st; /* identity of our socket file */
 	struct control_access acc;
 	control_handler_fn fn;
 	void *ctx;
@@ -310,31 +311,18 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 	}
 }
 
-static int bind_socket(const char *path, const struct control_access *acc)
+/* 0600, or 0660 in the read group: created so, never chmod'ed by name. */
+static int bind_socket(const char *path, const struct control_access *acc,
+		       struct stat *st)
 {
-	struct sockaddr_un sa;
-	mode_t old;
-	int fd, r;
+	int fd = uds_bind(SOCK_STREAM, path, acc->have_read_group ? 0660 : 0600,
+			  acc->have_read_group ? acc->read_group : (gid_t)-1,
+			  st);
 
-	r = uds_addr(&sa, NULL, path);
-	if (r == 0)
-		r = uds_unlink_stale(path);
-	if (r < 0)
-		return r;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	old = umask(0177);
-	r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r == 0 && acc->have_read_group &&
-	    (chown(path, (uid_t)-1, acc->read_group) < 0 || chmod(path, 0660) < 0))
-		r = -1;
-	if (r == 0)
-		r = listen(fd, 16);
-	if (r < 0) {
-		r = -errno;
+	if (fd >= 0 && listen(fd, 16) < 0) {
+		int r = -errno;
 		close(fd);
+		unlink(path);
 		return r;
 	}
 	return fd;
@@ -349,7 +337,7 @@ int control_open(struct event_base *base, const char *path,
 
 	if (!c)
 		return -ENOMEM;
-	fd = bind_socket(path, acc);
+	fd = bind_socket(path, acc, &c->st);
 	if (fd < 0) {
 		free(c);
 		return fd;
@@ -365,7 +353,7 @@ int control_open(struct event_base *base, const char *path,
 		if (c->ev_accept)
 			event_free(c->ev_accept);
 		close(fd);
-		unlink(path);
+		uds_unlink_own(path, &c->st);
 		free(c);
 		return -ENOMEM;
 	}
@@ -381,7 +369,7 @@ void control_close(struct control *c)
 		client_free(c->clients);
 	event_free(c->ev_accept);
 	close(c->listen_fd);
-	unlink(c->path);
+	uds_unlink_own(c->path, &c->st); /* not a successor's socket */
 	free(c);
 }
 

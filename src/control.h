@@ -58,9 +58,11 @@ struct control;
 
 /**
  * control_open - listen on a Unix stream socket at @path.
- * The socket is mode 0600, or 0660 with group @acc->read_group; a stale
- * socket at @path is replaced, any other file is left alone (-EEXIST).
- * Returns 0 and sets *@out, or a negative errno.
+ * The socket is created mode 0600, or 0660 with group @acc->read_group
+ * (see uds_bind(): the directory must be writable by us alone, -EPERM
+ * otherwise or when the group cannot be given). A stale socket at @path is
+ * replaced; a live one (-EADDRINUSE) or any other file (-EEXIST) is left
+ * alone. Returns 0 and sets *@out, or a negative errno.
  */
 int control_open(struct event_base *base, const char *path,
 		 const struct control_access *acc, control_handler_fn fn,

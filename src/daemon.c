@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -14,11 +15,13 @@
 #include "gating.h"
 #include "log.h"
 #include "notify.h"
+#include "rundir.h"
 #include "source.h"
 #include "timeutil.h"
 
 #define STATUS_INTERVAL_S 5
 #define CHRONY_POLL_MS 1000
+#define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
 
 static struct timeval tv_from_s(double s)
 {
@@ -139,14 +142,18 @@ static void status_line(struct daemon *d, char *buf, size_t len)
 static void open_chrony_watch(struct daemon *d)
 {
 	const char *path = d->cfg.global.chronyd_socket;
+	char client[CONFIG_PATH_MAX + 32];
 	int r;
 
 	if (d->chrony || !path[0])
 		return;
-	r = chronywatch_open(d->base, path, CHRONY_POLL_MS, &d->chrony);
+	snprintf(client, sizeof(client), "%s/%s", d->cfg.global.run_dir,
+		 CHRONY_CLIENT_NAME);
+	r = chronywatch_open(d->base, path, client, CHRONY_POLL_MS, &d->chrony);
 	if (r < 0 && r != d->chrony_open_error)
-		log_info(NULL, "cannot watch chronyd at %s yet: %s", path,
-			 strerror(-r));
+		log_err(NULL, "cannot watch chronyd at %s (client socket %s): "
+			"%s; the gate cannot switch chronyd's sources", path,
+			client, strerror(-r));
 	d->chrony_open_error = r;
 }
 
@@ -188,7 +195,16 @@ static void open_control(struct daemon *d)
 	acc.have_admin_group = group_id(g->control_admin_group, &acc.admin_group);
 	r = control_open(d->base, g->control_socket, &acc, status_handle, d,
 			 &d->control);
-	if (r < 0)
+	if (r == -EPERM && acc.have_read_group)
+		log_err(NULL, "cannot give the control socket %s to group %s: "
+			"%s (needs CAP_CHOWN, or a directory writable only by "
+			"uid %u); phcbrokerctl will not work", g->control_socket,
+			g->control_group, strerror(-r), (unsigned)geteuid());
+	else if (r == -EADDRINUSE)
+		log_err(NULL, "cannot open the control socket %s: another "
+			"process listens there; phcbrokerctl will not work",
+			g->control_socket);
+	else if (r < 0)
 		log_err(NULL, "cannot open the control socket %s: %s; "
 			"phcbrokerctl will not work", g->control_socket,
 			strerror(-r));
@@ -325,6 +341,30 @@ static void teardown(struct daemon *d)
 	event_base_free(d->base);
 }
 
+/* The runtime directory, ours alone, and the lock that makes us the only
+ * instance using it. */
+static int take_run_dir(struct daemon *d)
+{
+	const char *dir = d->cfg.global.run_dir;
+	char err[512];
+	pid_t holder;
+	int r = rundir_prepare(dir, err, sizeof(err));
+
+	if (r < 0) {
+		log_err(NULL, "run_dir: %s", err);
+		return r;
+	}
+	r = rundir_lock(dir, &d->lock_fd, &holder);
+	if (r == -EBUSY)
+		log_err(NULL, "another phcbrokerd (pid %ld) is running with "
+			"run_dir %s (it holds %s/%s); not starting a second",
+			(long)holder, dir, dir, RUNDIR_LOCK_NAME);
+	else if (r < 0)
+		log_err(NULL, "cannot lock %s/%s: %s", dir, RUNDIR_LOCK_NAME,
+			strerror(-r));
+	return r;
+}
+
 int daemon_run(const char *cfg_path, const struct config *cfg)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -333,13 +373,19 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 
 	if (!d)
 		return 2;
+	d->cfg = *cfg;
+	d->lock_fd = -1;
+	if (take_run_dir(d) < 0) {
+		free(d);
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	d->cfg_path = cfg_path;
-	d->cfg = *cfg;
 	d->started_ns = clock_now_ns(CLOCK_REALTIME);
 	d->base = event_base_new();
 	if (!d->base || setup_events(d) < 0) {
 		log_err(NULL, "cannot set up the event loop");
+		close(d->lock_fd);
 		free(d);
 		return 2;
 	}
@@ -357,6 +403,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	log_summaries(d, LOG_NOTICE);
 	code = d->exit_code;
 	teardown(d);
+	close(d->lock_fd);
 	free(d);
 	return code;
 }

@@ -35,6 +35,8 @@ struct daemon {
 	struct control *control;	 /* NULL if the socket failed */
 	struct chronywatch *chrony;	 /* NULL if chronyd is not watched */
 	int chrony_open_error;		 /* last failure to start watching */
+	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
+	int lock_fd;			 /* the instance lock in run_dir */
 	int64_t started_ns;
 	int exit_code;
 };

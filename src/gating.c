@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "daemon_int.h"
 #include "gating.h"
@@ -134,11 +133,10 @@ int gating_open_ptp(struct daemon *d, struct slot *slot)
 
 	if (!sc->ptp4l_socket[0])
 		return 0;
-	if (mkdir(d->cfg.global.run_dir, 0755) < 0 && errno != EEXIST)
-		log_warn(sc->name, "cannot create %s: %s", d->cfg.global.run_dir,
-			 strerror(errno));
-	snprintf(client, sizeof(client), "%s/ptp4l.%s.sock",
-		 d->cfg.global.run_dir, sc->name);
+	/* a name of its own per start: on reload the old watcher of this
+	 * source still holds its socket while the new one binds */
+	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock",
+		 d->cfg.global.run_dir, sc->name, ++d->ptp_clients);
 	r = ptpwatch_open(d->base, sc->ptp4l_socket, client, sc->domain,
 			  PTP_POLL_MS, &slot->ptp);
 	if (r < 0)

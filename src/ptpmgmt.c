@@ -27,29 +27,19 @@ struct ptpmgmt_client {
 	struct sockaddr_un server;
 	socklen_t server_len;
 	char client_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat client_st; /* identity of our socket file */
 	struct ptpmgmt_pending pending[PTPMGMT_CLIENT_MAX_PENDING];
 };
 
+/* Our own socket, 0600: ptp4l answers as root. */
 static int ptpmgmt_bind_client(struct ptpmgmt_client *c, const char *path)
 {
-	struct sockaddr_un sa;
-	socklen_t sa_len;
-	int err;
+	int fd = uds_bind(SOCK_DGRAM, path, 0600, (gid_t)-1, &c->client_st);
 
-	err = uds_addr(&sa, &sa_len, path);
-	if (err)
-		return err;
-	err = uds_unlink_stale(path);
-	if (err)
-		return err;
-	c->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -errno;
-	if (bind(c->fd, (struct sockaddr *)&sa, sa_len) < 0)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	c->fd = fd;
 	memcpy(c->client_path, path, strlen(path) + 1);
-	if (chmod(path, S_IRUSR | S_IWUSR) < 0)
-		return -errno;
 	return 0;
 }
 
@@ -85,8 +75,9 @@ void ptpmgmt_client_close(struct ptpmgmt_client *client)
 		return;
 	if (client->fd >= 0)
 		close(client->fd);
+	/* only our own file: a successor may have bound that path anew */
 	if (client->client_path[0])
-		unlink(client->client_path);
+		uds_unlink_own(client->client_path, &client->client_st);
 	free(client);
 }
 

@@ -43,15 +43,17 @@ struct ptpmgmt_response {
 /*
  * ptpmgmt_client_open - create a client socket for one ptp4l.
  * @server_path: ptp4l's uds_address, e.g. "/var/run/ptp4l".
- * @client_path: path to bind this client to; a stale socket there is
- *               removed first, any other kind of file is an error. The
- *               socket is made mode 0600; ptp4l answers to this path.
+ * @client_path: path to bind this client to, in a directory of ours
+ *               (see uds_bind()); a stale socket there is removed first,
+ *               a live one or any other kind of file is an error. The
+ *               socket is created mode 0600; ptp4l answers to this path.
  * @domain: PTP domainNumber (0..255) of ptp4l; other domains are ignored.
  * @out: set to the new client on success.
  * Does not contact ptp4l, so it succeeds while ptp4l is not running.
  * Returns 0, -EINVAL for bad arguments, -ENAMETOOLONG for a path too long
  * for sockaddr_un, -EEXIST when @client_path is a file that is not a
- * socket, or another negative errno from socket(2)/bind(2)/chmod(2).
+ * socket, -EADDRINUSE when a live socket is there, -EPERM when its
+ * directory is writable by others, or another negative errno.
  */
 int ptpmgmt_client_open(const char *server_path, const char *client_path,
 			int domain, struct ptpmgmt_client **out);

@@ -63,8 +63,31 @@ static bool synced_to_us(struct daemon *d)
 	return false;
 }
 
+/*
+ * What keeps the daemon from acting on chronyd and will not pass by itself
+ * (a missing privilege, a socket it could not create): the reason and the
+ * fix, or false when there is none.
+ */
+static bool chrony_problem(const struct daemon *d, char *buf, size_t len)
+{
+	if (!d->cfg.global.chronyd_socket[0])
+		return false;
+	if (!d->chrony) {
+		if (!d->chrony_open_error)
+			return false;
+		snprintf(buf, len, "cannot create the chronyd client socket "
+			 "in %s: %s", d->cfg.global.run_dir,
+			 strerror(-d->chrony_open_error));
+		return true;
+	}
+	return chronywatch_explain(chronywatch_view(d->chrony)->last_error,
+				   buf, len);
+}
+
 static void get_status(struct daemon *d, struct evbuffer *out)
 {
+	char problem[512];
+	bool has_problem = chrony_problem(d, problem, sizeof(problem));
 	int64_t now = clock_now_ns(CLOCK_REALTIME);
 	struct source *p = primary(d);
 	int running = 0, receiving = 0;
@@ -109,10 +132,14 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		if (v->have_tracking)
 			control_field(out, "chronyd_offset_ns", "%.1f",
 				      v->tracking.current_correction * 1e9);
+	} else if (d->cfg.global.chronyd_socket[0]) {
+		control_field(out, "chronyd_reachable", "no");
 	}
+	if (has_problem)
+		control_field(out, "chronyd_problem", "%s", problem);
 	control_field(out, "healthy", "%s",
 		      yes_no(d->n_slots > 0 && running == d->n_slots &&
-			     receiving == d->n_slots));
+			     receiving == d->n_slots && !has_problem));
 }
 
 static void get_devices(struct daemon *d, struct evbuffer *out)

@@ -18,6 +18,15 @@
 #include "chronycmd.h"
 #include "truthclient.h"
 
+/* Where our chronyd client socket goes: a directory of ours that chronyd's
+ * user can search (PHCB_CLIENT_DIR, else /run). */
+static const char *client_dir(void)
+{
+	const char *dir = getenv("PHCB_CLIENT_DIR");
+
+	return dir && dir[0] ? dir : "/run";
+}
+
 #define BENCH_MAX_TARGETS 24
 #define BENCH_MAX_PIDS 4
 #define BENCH_NAME_MAX 32
@@ -471,7 +480,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench_sample: bad target '%s'\n", argv[i]);
 			return 2;
 		}
-		int r = chronycmd_open(ts[n].sock, NULL, &ts[n].cmd);
+		int r = chronycmd_open(ts[n].sock, client_dir(), &ts[n].cmd);
 		if (r < 0) {
 			fprintf(stderr, "bench_sample: %s: %s\n", ts[n].sock,
 				strerror(-r));

@@ -19,6 +19,15 @@
 #include "sockmsg.h"
 #include "timeutil.h"
 
+/* Where our chronyd client socket goes: a directory of ours that chronyd's
+ * user can search (PHCB_CLIENT_DIR, else /run). */
+static const char *client_dir(void)
+{
+	const char *dir = getenv("PHCB_CLIENT_DIR");
+
+	return dir && dir[0] ? dir : "/run";
+}
+
 #define MAX_SOURCES 16
 #define FEED_PERIOD_NS (NS_PER_SEC / 8)
 #define SWITCH_LIMIT_S 2.5 /* reset + burst must move selection within this */
@@ -57,7 +66,7 @@ static void sleep_ms(long ms)
 static struct chronycmd *open_client(const char *sock)
 {
 	struct chronycmd *cmd;
-	int ret = chronycmd_open(sock, NULL, &cmd);
+	int ret = chronycmd_open(sock, client_dir(), &cmd);
 
 	if (ret < 0)
 		fail("chronycmd_open(%s): %s", sock, strerror(-ret));
@@ -676,6 +685,7 @@ static void stop_chronyd(const char *pidfile)
 static void start_chronyd(const char *conf, const char *log)
 {
 	const char *chronyd = getenv("CHRONYD") ? getenv("CHRONYD") : "chronyd";
+	const char *user = getenv("PHCB_CHRONY_USER");
 	pid_t pid;
 	int status;
 
@@ -684,7 +694,8 @@ static void start_chronyd(const char *conf, const char *log)
 	if (pid < 0)
 		fail("fork: %s", strerror(errno));
 	if (pid == 0) {
-		execlp(chronyd, chronyd, "-x", "-u", "root", "-f", conf, "-l",
+		execlp(chronyd, chronyd, "-x", "-u", user ? user : "root",
+		       "-f", conf, "-l",
 		       log, (char *)NULL);
 		_exit(127);
 	}

@@ -12,6 +12,8 @@ epoch=$(date +%s.%N)
 start_chronyd c "refclock SOCK $sock refid SIMF poll 0 precision 1e-8 prefer trust"
 cat >"$WORK/broker.conf" <<EOC
 [global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
 summary_interval 5s
 log_level info
 [source SIMF]

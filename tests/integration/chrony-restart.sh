@@ -11,6 +11,9 @@ sock=/run/chrony.phcbt-restart-$$.sock
 refclock="refclock SOCK $sock refid SIMR poll 0 precision 1e-8 prefer trust"
 start_chronyd c "$refclock"
 cat >"$WORK/broker.conf" <<EOC
+[global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
 [source SIMR]
 device sim
 sock $sock

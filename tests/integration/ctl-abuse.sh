@@ -12,6 +12,7 @@ sock=/run/chrony.phcbt-abuse-$$.sock
 start_chronyd c "refclock SOCK $sock refid ABU poll 0 prefer trust"
 cat >"$WORK/broker.conf" <<EOC
 [global]
+run_dir $WORK/run
 control_socket $WORK/ctl.sock
 chronyd_socket $WORK/c/chronyd.sock
 [source ABU]

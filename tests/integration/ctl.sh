@@ -14,6 +14,7 @@ sock=/run/chrony.phcbt-ctl-$$.sock
 start_chronyd c "refclock SOCK $sock refid CTL poll 0 prefer trust"
 cat >"$WORK/broker.conf" <<EOC
 [global]
+run_dir $WORK/run
 control_socket $WORK/ctl.sock
 control_group nogroup
 chronyd_socket $WORK/c/chronyd.sock

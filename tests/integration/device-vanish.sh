@@ -10,6 +10,9 @@ make_workdir
 sock=/run/chrony.phcbt-vanish-$$.sock
 start_chronyd c "refclock SOCK $sock refid VAN poll 0 prefer trust"
 cat >"$WORK/broker.conf" <<EOC
+[global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
 [source VAN]
 device sim
 sock $sock

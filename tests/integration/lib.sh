@@ -8,6 +8,14 @@ PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
 # PHCB_WRAPPER runs the daemon under e.g. "valgrind --error-exitcode=99".
 : "${PHCB_WRAPPER:=}"
 
+# Tests run as production does: chronyd as its own user (Debian's unit runs
+# it as _chrony), phcbrokerd with exactly the capabilities its unit keeps
+# (setpriv: there is no systemd as PID 1 here), each daemon with a private
+# runtime directory. PHCB_CHRONY_USER names chronyd's user.
+: "${PHCB_CHRONY_USER:=_chrony}"
+export PHCB_CHRONY_USER
+PHCB_UNIT="$PHCB_SRCDIR/systemd/phcbrokerd.service.in"
+
 phcb_cleanups=()
 phcb_cleanup() {
 	local i
@@ -26,12 +34,31 @@ note() { echo "--- $*"; }
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chronyd binds its sockets in /run)"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
 
-# A private work directory, mode 0700, removed at exit.
+# A private work directory, removed at exit: root's, mode 0711 so that
+# chronyd's user can reach its own directory and our sockets inside it.
 make_workdir() {
 	WORK=$(mktemp -d /tmp/phcb-test.XXXXXX) || fail "mktemp"
-	chmod 700 "$WORK"
+	chmod 711 "$WORK"
 	at_exit "rm -rf '$WORK'"
+	export PHCB_CLIENT_DIR="$WORK" # the probes' chronyd client sockets
 }
+
+# unit_bounding_set: the unit's CapabilityBoundingSet= as setpriv's
+# --bounding-set argument ("-all,+dac_override,+chown").
+unit_bounding_set() {
+	local caps c out="-all"
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$PHCB_UNIT" | tail -1)
+	for c in $caps; do
+		c=${c#CAP_}
+		out="$out,+${c,,}"
+	done
+	echo "$out"
+}
+
+# "${AS_UNIT[@]}" CMD...: run CMD as the unit runs phcbrokerd: uid 0, the
+# unit's bounding set, no inheritable capabilities, no new privileges (an
+# array, not a function, so that "$!" is the daemon's own PID).
+AS_UNIT=(setpriv --bounding-set="$(unit_bounding_set)" --inh-caps=-all --no-new-privs --)
 
 # now_ns: the system time in nanoseconds.
 now_ns() { date +%s%N; }
@@ -50,10 +77,14 @@ wait_until() {
 }
 
 # start_chronyd NAME EXTRA_CONF: a private chronyd -x (never touches the
-# clock) with its command socket at $WORK/NAME/chronyd.sock.
+# clock) running as $PHCB_CHRONY_USER, with its command socket at
+# $WORK/NAME/chronyd.sock in a directory of that user, mode 0750 (as
+# Debian's /run/chrony).
 start_chronyd() {
 	local name=$1 extra=$2 dir="$WORK/$1"
-	mkdir -p "$dir" && chmod 700 "$dir"
+	id "$PHCB_CHRONY_USER" >/dev/null 2>&1 ||
+		fail "no user $PHCB_CHRONY_USER (the chrony package creates it)"
+	mkdir -p "$dir" && chown "$PHCB_CHRONY_USER:" "$dir" && chmod 750 "$dir"
 	cat >"$dir/chrony.conf" <<EOC
 cmdport 0
 port 0
@@ -63,7 +94,7 @@ driftfile $dir/drift
 $extra
 EOC
 	rm -f "$dir/chronyd.pid"
-	chronyd -x -u root -d -f "$dir/chrony.conf" >>"$dir/chronyd.log" 2>&1 &
+	chronyd -x -u "$PHCB_CHRONY_USER" -d -f "$dir/chrony.conf" >>"$dir/chronyd.log" 2>&1 &
 	local pid=$!
 	at_exit "kill $pid"
 	wait_until 10 test -S "$dir/chronyd.sock" || fail "chronyd $name did not start: $(tail -3 "$dir/chronyd.log")"
@@ -85,9 +116,10 @@ selected() { chronyc_of "$1" sources | grep -q "^#,\*,$2,"; }
 # tracking_field NAME N: field N of chronyc -c tracking (5 = system time).
 tracking_field() { chronyc_of "$1" tracking | cut -d, -f"$2"; }
 
-# start_broker CONF: phcbrokerd in the foreground, log in $WORK/broker.log.
+# start_broker CONF: phcbrokerd in the foreground as the unit runs it, log
+# in $WORK/broker.log.
 start_broker() {
-	$PHCB_WRAPPER "$PHCBROKERD" -n -f "$1" >>"$WORK/broker.log" 2>&1 &
+	"${AS_UNIT[@]}" $PHCB_WRAPPER "$PHCBROKERD" -n -f "$1" >>"$WORK/broker.log" 2>&1 &
 	BROKER_PID=$!
 	at_exit "kill $BROKER_PID"
 }

@@ -26,6 +26,9 @@ lpid=$!
 at_exit "kill $lpid"
 wait_until 5 test -S "$WORK/notify.sock" || fail "listener did not start"
 cat >"$WORK/broker.conf" <<EOC
+[global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
 [source NTFY]
 device sim
 sock $WORK/no-chronyd.sock

@@ -14,6 +14,8 @@ refclock SOCK $sb refid RLB poll 0 noselect"
 write_conf() {
 	cat >"$WORK/broker.conf" <<EOC
 [global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
 summary_interval 1s
 log_level info
 [source RLA]

@@ -44,6 +44,7 @@ wait_until 5 test -S "$WORK/fake/chronyd.sock" || fail "fake chronyd did not sta
 
 cat >"$WORK/broker.conf" <<EOC
 [global]
+run_dir $WORK/run
 control_socket $WORK/ctl.sock
 chronyd_socket $WORK/fake/chronyd.sock
 [source SOPT]
@@ -69,6 +70,7 @@ stop_broker
 start_chronyd c ""
 cat >"$WORK/broker43.conf" <<EOC
 [global]
+run_dir $WORK/run
 control_socket $WORK/ctl.sock
 chronyd_socket $WORK/c/chronyd.sock
 [source SOPT]
