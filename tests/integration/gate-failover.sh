@@ -14,14 +14,6 @@ CTL="$PHCB_BUILDDIR/phcbrokerctl"
 RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
 
 # ---- chronyd: an NTP server on loopback, and the chronyd under test ----
-free_udp_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 20000))
-		grep -qi ":$(printf '%04X' $p) " /proc/net/udp /proc/net/udp6 2>/dev/null || { echo $p; return; }
-	done
-	fail "no free UDP port"
-}
 ntp_port=$(free_udp_port)
 start_chronyd ntp "port $ntp_port
 allow 127.0.0.1

@@ -131,6 +131,16 @@ stop_broker() {
 	[ $rc -eq 0 ] || fail "phcbrokerd exited with $rc: $(tail -5 "$WORK/broker.log")"
 }
 
+# free_udp_port: a UDP port nothing listens on (for a loopback NTP server).
+free_udp_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		grep -qi ":$(printf '%04X' $p) " /proc/net/udp /proc/net/udp6 2>/dev/null || { echo $p; return; }
+	done
+	fail "no free UDP port"
+}
+
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # elapsed_s START_NS: seconds since START_NS, 1 decimal.
