@@ -164,4 +164,16 @@ stop_broker
 [ "$(stat -c %i "$WORK/live.sock" 2>/dev/null)" = "$ino" ] || fail "the live socket was removed at exit"
 note "a live socket at control_socket kept"
 
-echo "unit-sandbox: caps=$(unit_bounding_set) to_ntp_s=$to_ntp to_ptp_s=$to_ptp unsafe_run_dirs_refused=$bad"
+# the unit's exposure as systemd rates it (4.2 before this sandbox work)
+score=none
+if command -v systemd-analyze >/dev/null 2>&1; then
+	sed -e 's|@sbindir@|/usr/sbin|g' -e 's|@sysconfdir@|/etc|g' "$PHCB_UNIT" >"$WORK/phcbrokerd.service"
+	score=$(systemd-analyze security --offline=yes "$WORK/phcbrokerd.service" 2>/dev/null |
+		sed -n 's/.*exposure level for phcbrokerd.service: \([0-9.]*\).*/\1/p')
+	[ -n "$score" ] || fail "systemd-analyze security gave no score"
+	awk -v s="$score" 'BEGIN { exit !(s <= 4.0) }' || fail "the unit's exposure is $score (limit 4.0)"
+else
+	note "systemd-analyze not installed: exposure score not measured"
+fi
+
+echo "unit-sandbox: caps=$(unit_bounding_set) to_ntp_s=$to_ntp to_ptp_s=$to_ptp unsafe_run_dirs_refused=$bad exposure=$score"
