@@ -168,8 +168,7 @@ static int ensure_bound(struct chronycmd *cmd)
 	struct stat st;
 
 	if (cmd->bound && lstat(cmd->client_path, &st) == 0 &&
-	    st.st_dev == cmd->client_st.st_dev &&
-	    st.st_ino == cmd->client_st.st_ino)
+	    uds_same_file(&st, &cmd->client_st))
 		return 0;
 	unbind_client(cmd);
 	cmd->reconnects++;

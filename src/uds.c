@@ -164,11 +164,19 @@ int uds_bind(int type, const char *path, mode_t mode, gid_t gid,
 	return r < 0 ? r : fd;
 }
 
+bool uds_same_file(const struct stat *a, const struct stat *b)
+{
+	/* inode numbers are reused at once: the change time tells a new
+	 * file at the same inode from ours */
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 void uds_unlink_own(const char *path, const struct stat *st)
 {
 	struct stat now;
 
-	if (lstat(path, &now) == 0 && now.st_dev == st->st_dev &&
-	    now.st_ino == st->st_ino)
+	if (lstat(path, &now) == 0 && uds_same_file(&now, st))
 		unlink(path);
 }

@@ -2,6 +2,7 @@
 #ifndef PHCB_UDS_H
 #define PHCB_UDS_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -56,6 +57,12 @@ int uds_dir_check(const char *path, const char **base);
  */
 int uds_bind(int type, const char *path, mode_t mode, gid_t gid,
 	     struct stat *st);
+
+/**
+ * uds_same_file - whether @a and @b describe the same file: device, inode
+ * and change time (an inode number freed by unlink is soon reused).
+ */
+bool uds_same_file(const struct stat *a, const struct stat *b);
 
 /**
  * uds_unlink_own - remove @path only if it is still the socket file
