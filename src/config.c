@@ -41,8 +41,8 @@ static int fail(struct parser *p, const char *fmt, ...)
 
 static void global_defaults(struct global_config *g)
 {
-	snprintf(g->control_socket, sizeof(g->control_socket),
-		 "/run/phcbrokerd/control.sock");
+	snprintf(g->control_socket, sizeof(g->control_socket), "%s",
+		 CONFIG_DEFAULT_CONTROL_SOCKET);
 	snprintf(g->chronyd_socket, sizeof(g->chronyd_socket),
 		 "/run/chrony/chronyd.sock");
 	snprintf(g->run_dir, sizeof(g->run_dir), "/run/phcbrokerd");

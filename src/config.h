@@ -18,6 +18,12 @@
 #define SYSCONFDIR "/etc"
 #endif
 #define CONFIG_DEFAULT_PATH SYSCONFDIR "/phcbroker/phcbrokerd.conf"
+/*
+ * control_socket when the file says nothing; phcbrokerctl's default too.
+ * Fixed under /run (systemd's RuntimeDirectory), whatever configure's
+ * runstatedir is.
+ */
+#define CONFIG_DEFAULT_CONTROL_SOCKET "/run/phcbrokerd/control.sock"
 
 enum timescale {
 	TIMESCALE_UTC, /* PHC keeps UTC (hypervisor clocks) */

@@ -21,6 +21,7 @@ struct client {
 	struct bufferevent *bev;
 	struct control_peer peer;
 	bool closing; /* close once the output has drained */
+	bool paused;  /* not reading requests until the output drains */
 	struct client *next;
 };
 
@@ -193,6 +194,33 @@ static void serve_line(struct client *cl, char *line, size_t n,
 	evbuffer_add(out, "END\n", 4);
 }
 
+/*
+ * Backpressure: with many answers queued, stop reading this client's
+ * requests (they wait in the socket) until it has read most of them; the
+ * write timeout drops a client whose answers do not drain at all.
+ */
+static void client_pause(struct client *cl)
+{
+	cl->paused = true;
+	bufferevent_disable(cl->bev, EV_READ);
+	bufferevent_setwatermark(cl->bev, EV_WRITE, CONTROL_OUTPUT_LOW, 0);
+}
+
+static void client_resume(struct client *cl)
+{
+	cl->paused = false;
+	bufferevent_setwatermark(cl->bev, EV_WRITE, 0, 0);
+	bufferevent_enable(cl->bev, EV_READ);
+	/* lines already buffered bring no read event: serve them after this */
+	bufferevent_trigger(cl->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+static bool output_full(struct client *cl)
+{
+	return evbuffer_get_length(bufferevent_get_output(cl->bev)) >
+	       CONTROL_OUTPUT_HIGH;
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
@@ -205,7 +233,11 @@ static void on_read(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
+	if (cl->paused)
+		return;
 	for (int k = 0; k < CONTROL_REQUESTS_PER_READ; k++) {
+		if (output_full(cl))
+			break;
 		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 		if (!line)
 			break;
@@ -216,15 +248,13 @@ static void on_read(struct bufferevent *bev, void *arg)
 		serve_line(cl, line, n, out);
 		free(line);
 	}
+	if (output_full(cl)) {
+		client_pause(cl);
+		return;
+	}
 	bool more = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF).pos >= 0;
 	if (!more && evbuffer_get_length(in) > CONTROL_LINE_MAX)
 		goto too_long;
-	if (evbuffer_get_length(out) > CONTROL_OUTPUT_MAX) {
-		log_info(NULL, "control: dropping pid %d: not reading its "
-			 "answers", (int)cl->peer.pid);
-		client_free(cl);
-		return;
-	}
 	/* more complete lines wait: come back after other events ran */
 	if (more)
 		bufferevent_trigger(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
@@ -239,14 +269,19 @@ too_long:
 static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
-	if (cl->closing)
+	if (cl->paused)
+		client_resume(cl);
+	else if (cl->closing)
 		shutdown(bufferevent_getfd(bev), SHUT_WR);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct client *cl = arg;
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING))
+		log_info(NULL, "control: dropping pid %d: not reading its "
+			 "answers", (int)cl->peer.pid);
+	else if (what & BEV_EVENT_TIMEOUT)
 		log_debug(NULL, "control: pid %d idle, dropped",
 			  (int)cl->peer.pid);
 	client_free(cl);
@@ -261,26 +296,51 @@ static void refuse(struct control *c, int fd, const char *why)
 	close(fd);
 }
 
-static void take_client(struct control *c, int fd)
+/* Connections from @uid now. */
+static int clients_of(const struct control *c, uid_t uid)
+{
+	int n = 0;
+	for (const struct client *cl = c->clients; cl; cl = cl->next)
+		n += cl->peer.uid == uid;
+	return n;
+}
+
+/*
+ * Why @p gets no slot now (written to @buf if need be), or NULL. One uid
+ * may not take every slot, and the last few are kept for root.
+ */
+static const char *no_slot(const struct control *c,
+			   const struct control_peer *p, char *buf, size_t len)
+{
+	if (!p->may_get)
+		return "permission denied";
+	if (c->n_clients >= CONTROL_CLIENTS_MAX)
+		return "too many clients, try again";
+	if (p->uid == 0)
+		return NULL;
+	if (c->n_clients >= CONTROL_CLIENTS_MAX - CONTROL_ROOT_RESERVED)
+		return "too many clients (the last are kept for root), try again";
+	if (clients_of(c, p->uid) >= CONTROL_CLIENTS_PER_UID) {
+		snprintf(buf, len, "too many connections from uid %u "
+			 "(at most %d), try again", (unsigned)p->uid,
+			 CONTROL_CLIENTS_PER_UID);
+		return buf;
+	}
+	return NULL;
+}
+
+static void add_client(struct control *c, int fd,
+		       const struct control_peer *peer)
 {
 	struct timeval idle = { CONTROL_IDLE_S, 0 };
-	struct client *cl;
+	struct client *cl = calloc(1, sizeof(*cl));
 
-	if (c->n_clients >= CONTROL_CLIENTS_MAX) {
-		refuse(c, fd, "too many clients, try again");
-		return;
-	}
-	cl = calloc(1, sizeof(*cl));
 	if (!cl) {
 		close(fd);
 		return;
 	}
-	if (identify_peer(c, fd, &cl->peer) < 0 || !cl->peer.may_get) {
-		free(cl);
-		refuse(c, fd, "permission denied");
-		return;
-	}
 	cl->ctl = c;
+	cl->peer = *peer;
 	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!cl->bev) {
 		close(fd);
@@ -288,6 +348,7 @@ static void take_client(struct control *c, int fd)
 		return;
 	}
 	bufferevent_setcb(cl->bev, on_read, on_write, on_event, cl);
+	/* the write timeout drops a client whose answers do not drain */
 	bufferevent_set_timeouts(cl->bev, &idle, &idle);
 	/* never buffer much more than one line of input */
 	bufferevent_setwatermark(cl->bev, EV_READ, 0, 4 * CONTROL_LINE_MAX);
@@ -296,6 +357,24 @@ static void take_client(struct control *c, int fd)
 	c->clients = cl;
 	c->n_clients++;
 	c->accepted++;
+}
+
+static void take_client(struct control *c, int fd)
+{
+	struct control_peer peer;
+	const char *why;
+	char buf[96];
+
+	if (identify_peer(c, fd, &peer) < 0) {
+		refuse(c, fd, "permission denied");
+		return;
+	}
+	why = no_slot(c, &peer, buf, sizeof(buf));
+	if (why) {
+		refuse(c, fd, why);
+		return;
+	}
+	add_client(c, fd, &peer);
 }
 
 /* Accept a bounded number per turn so a flood cannot hold the loop. */
@@ -376,4 +455,9 @@ void control_close(struct control *c)
 int control_clients(const struct control *c)
 {
 	return c ? c->n_clients : 0;
+}
+
+unsigned long control_refused(const struct control *c)
+{
+	return c ? c->refused : 0;
 }

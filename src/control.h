@@ -10,8 +10,11 @@
 
 #define CONTROL_LINE_MAX 256	     /* longest request line */
 #define CONTROL_CLIENTS_MAX 32	     /* clients at once; more are refused */
-#define CONTROL_IDLE_S 10	     /* idle clients are dropped */
-#define CONTROL_OUTPUT_MAX (1 << 18) /* a client that reads nothing is dropped */
+#define CONTROL_ROOT_RESERVED 4	     /* of those, only root (uid 0) may use */
+#define CONTROL_CLIENTS_PER_UID 8    /* at once from one non-root uid */
+#define CONTROL_IDLE_S 10	     /* dropped: idle, or answers not drained */
+#define CONTROL_OUTPUT_HIGH (1 << 16) /* answers queued: stop reading... */
+#define CONTROL_OUTPUT_LOW (1 << 14)  /* ...until they drain to this */
 #define CONTROL_REQUESTS_PER_READ 8  /* then yield to the event loop */
 #define CONTROL_ACCEPTS_PER_TURN 8   /* likewise for new connections */
 #define CONTROL_LINGER_S 2	     /* a refused client is then dropped */
@@ -73,6 +76,12 @@ void control_close(struct control *c);
 
 /** control_clients - clients connected now. */
 int control_clients(const struct control *c);
+
+/**
+ * control_refused - connections refused so far: no permission, too many
+ * clients, or too many from one uid.
+ */
+unsigned long control_refused(const struct control *c);
 
 /** control_begin - start a record: "RESPONSE ITEM [SOURCE]". */
 void control_begin(struct evbuffer *out, const char *item, const char *source);

@@ -14,10 +14,6 @@
 #include "config.h"
 #include "ctlfmt.h"
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
-#define DEFAULT_SOCKET RUNSTATEDIR "/phcbrokerd/control.sock"
 #define REPLY_MAX (1 << 20)
 
 enum { EXIT_OK = 0, EXIT_DEGRADED = 1, EXIT_ERROR = 2 };
@@ -47,7 +43,7 @@ static void usage(FILE *out)
 		"waitsync exits 0 once chronyd is synchronised to one of the\n"
 		"broker's sources, 1 on timeout.\n"
 		"Exit status: 0 ok, 1 degraded or not synchronised, 2 error.\n",
-		DEFAULT_SOCKET);
+		CONFIG_DEFAULT_CONTROL_SOCKET);
 }
 
 static double mono_s(void)
@@ -261,7 +257,7 @@ static int socket_from_config(const char *file, char *path, size_t len)
 
 int main(int argc, char **argv)
 {
-	const char *sock = DEFAULT_SOCKET;
+	const char *sock = CONFIG_DEFAULT_CONTROL_SOCKET;
 	char from_config[CONFIG_SOCK_MAX];
 	double timeout = -1;
 	bool json = false;

@@ -106,6 +106,7 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	control_field(out, "uptime_s", "%.0f", age_s(d->started_ns, now));
 	control_field(out, "config", "%s", d->cfg_path);
 	control_field(out, "control_clients", "%d", control_clients(d->control));
+	control_field(out, "control_refused", "%lu", control_refused(d->control));
 	control_field(out, "sources", "%d", d->n_slots);
 	control_field(out, "sources_running", "%d", running);
 	control_field(out, "sources_fed_to_chronyd", "%d", receiving);

@@ -43,6 +43,41 @@ echo "$out" | grep -qP '^\t\thealthy\s+yes$' || fail "STATUS: not healthy"
 "$CTL" -s "$WORK/ctl.sock" 'GET SOURCES' | grep -qP '^\t\tchronyd_state\s+selected$' || fail "SOURCES: chronyd state"
 "$CTL" -f "$WORK/broker.conf" 'GET STATUS' >/dev/null || fail "-f CONFIG did not find the socket"
 
+# Without -s or -f, phcbrokerctl finds a daemon whose configuration leaves
+# control_socket at its default: both run with a private /run (a mount
+# namespace), so a real phcbrokerd is not disturbed.
+cat >"$WORK/default.conf" <<EOC
+[global]
+chronyd_socket none
+[source DEF]
+device sim
+sock $WORK/def.sock
+EOC
+if unshare -m --propagation private true 2>/dev/null; then
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs phcbt-run /run && mkdir -m 755 /run/phcbrokerd || exit 3
+		"$1" -n -f "$2" >"$3/default.log" 2>&1 &
+		pid=$!
+		echo $pid >"$3/default.pid"
+		trap "kill $pid" EXIT
+		i=0
+		while [ ! -S /run/phcbrokerd/control.sock ] && [ $i -lt 100 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		# 0 or 1 (degraded: no chronyd here) means it was answered
+		"$4" -j >"$3/default.json"; rc=$?
+		[ $rc -le 1 ] && rc=0
+		"$4" -f "$2" >/dev/null; [ $? -le 1 ] || rc=5
+		exit $rc' sh "$PHCBROKERD" "$WORK/default.conf" "$WORK" "$CTL"
+	rc=$?
+	[ $rc = 3 ] && fail "cannot mount a private /run"
+	[ $rc = 5 ] && fail "-f CONFIG did not find the default control socket"
+	[ $rc = 0 ] || fail "phcbrokerctl without -s/-f did not reach the daemon's default control socket (exit $rc; $("$CTL" -h | grep -o 'default /[^)]*'))"
+	grep -q '"pid": *'"$(cat "$WORK/default.pid")"', ' "$WORK/default.json" || fail "default socket: wrong daemon answered: $(cat "$WORK/default.json")"
+else
+	note "no mount namespace here: the default control socket is not checked"
+fi
+
 # JSON: all items in one call, valid, with the expected values
 args=(); for it in $items; do args+=("GET $it"); done
 "$CTL" -s "$WORK/ctl.sock" -j "${args[@]}" >"$WORK/all.json" || fail "JSON GETs failed"
