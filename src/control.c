@@ -21,6 +21,7 @@ struct client {
 	struct bufferevent *bev;
 	struct control_peer peer;
 	bool closing; /* close once the output has drained */
+	bool eof;     /* the client sent all it will send */
 	bool paused;  /* not reading requests until the output drains */
 	struct client *next;
 };
@@ -269,15 +270,50 @@ too_long:
 static void on_write(struct bufferevent *bev, void *arg)
 {
 	struct client *cl = arg;
-	if (cl->paused)
+	if (cl->paused) {
 		client_resume(cl);
-	else if (cl->closing)
+	} else if (cl->closing) {
 		shutdown(bufferevent_getfd(bev), SHUT_WR);
+		if (cl->eof)
+			client_free(cl); /* it sent all; it has all its answers */
+	}
+}
+
+/*
+ * The client closed its sending side (shutdown(SHUT_WR), as nc -N does):
+ * answer every complete line it sent, then close once the answers are out.
+ * The input is bounded by the read watermark, so this is bounded too.
+ */
+static void finish_after_eof(struct client *cl)
+{
+	struct evbuffer *in = bufferevent_get_input(cl->bev);
+	struct evbuffer *out = bufferevent_get_output(cl->bev);
+	size_t n;
+	char *line;
+
+	cl->eof = true;
+	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF))) {
+		if (n > CONTROL_LINE_MAX) {
+			free(line);
+			control_error(out, "-", "request longer than %d bytes",
+				      CONTROL_LINE_MAX);
+			evbuffer_add(out, "END\n", 4);
+			break;
+		}
+		serve_line(cl, line, n, out);
+		free(line);
+	}
+	client_close_after_flush(cl);
 }
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct client *cl = arg;
+	if ((what & BEV_EVENT_EOF) && !cl->closing && !cl->paused) {
+		finish_after_eof(cl);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0)
+			return; /* on_write closes once they are out */
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING))
 		log_info(NULL, "control: dropping pid %d: not reading its "
 			 "answers", (int)cl->peer.pid);

@@ -117,6 +117,26 @@ grep -q "control: refused SET LOG_LEVEL from pid .* uid 65534" "$WORK/broker.log
 out=$(setpriv --reuid=daemon --regid=daemon --clear-groups "$CTL" -s "$WORK/ctl.sock" 2>&1); rc=$?
 [ $rc = 2 ] || fail "outsider got in: exit $rc $out"
 
+# a client that sends its requests and then closes its sending side (as
+# nc -N does) still gets every answer before the daemon closes
+halfclose=$(python3 - "$WORK/ctl.sock" <<'EOP'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.sendall(b"GET STATUS\n" * 40 + b"GET DEVICES\n" * 10 + b"GET NOSUCH\n")
+s.shutdown(socket.SHUT_WR)
+s.settimeout(5)
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.count(b"\nEND\n") + data.startswith(b"END\n"))
+EOP
+)
+[ "$halfclose" = 51 ] || fail "half-closed client got $halfclose of 51 answers"
+
 # waitsync times out (exit 1) when chronyd does not use the broker; the
 # broker notices a restarted chronyd
 stop_chronyd c
