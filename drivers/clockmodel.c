@@ -182,33 +182,42 @@ void clockmodel_read_precise(struct clockmodel *m, int64_t t_ns,
 	out->phc = t_ns + (int64_t)llround(clockmodel_true_offset(m, t_ns) + noise);
 }
 
-/* Parameter table: configuration name, unit, where it lives. */
+#define DAY_NS (86400.0 * 1e9)
+#define SEED_MAX 9007199254740992.0 /* 2^53: every seed below is exact */
+
+/* Parameter table: configuration name, unit, where it lives, its range. */
 struct param_desc {
 	const char *name;
-	enum clockmodel_unit unit;
+	enum clockmodel_unit unit; /* also how it is stored: see below */
 	size_t offset;	/* offsetof in struct clockmodel_params */
 	double scale;	/* multiply the base-unit value by this */
+	double min, max; /* accepted values, in the base unit */
 };
 
-#define P(n, u, f, s) { n, u, offsetof(struct clockmodel_params, f), s }
+#define P(n, u, f, s, lo, hi)                                                 \
+	{ n, u, offsetof(struct clockmodel_params, f), s, lo, hi }
+#define T(n, f, s, lo, hi) P(n, CLOCKMODEL_TIME, f, s, lo, hi)
+/* clang-format off */
 static const struct param_desc params[] = {
-	P("offset", CLOCKMODEL_TIME, offset_ns, 1.0),
-	P("freq", CLOCKMODEL_PPM, freq_ppm, 1.0),
-	P("wander", CLOCKMODEL_TIME, wander_ns, 1.0),
-	P("delay", CLOCKMODEL_TIME, delay_ns, 1.0),
-	P("jitter", CLOCKMODEL_TIME, jitter_ns, 1.0),
-	P("spike_prob", CLOCKMODEL_NUMBER, spike_prob, 1.0),
-	P("spike", CLOCKMODEL_TIME, spike_ns, 1.0),
-	P("stall_prob", CLOCKMODEL_NUMBER, stall_prob, 1.0),
-	P("stall", CLOCKMODEL_TIME, stall_ns, 1.0),
-	P("step_interval", CLOCKMODEL_TIME, step_interval_s, 1e-9),
-	P("step", CLOCKMODEL_TIME, step_ns, 1.0),
-	P("vanish_at", CLOCKMODEL_TIME, vanish_at_s, 1e-9),
-	P("vanish_for", CLOCKMODEL_TIME, vanish_for_s, 1e-9),
-	P("precise_noise", CLOCKMODEL_TIME, precise_noise_ns, 1.0),
-	P("precise", CLOCKMODEL_BOOL, precise, 1.0),
-	P("seed", CLOCKMODEL_NUMBER, seed, 1.0),
+	T("offset", offset_ns, 1.0, -DAY_NS, DAY_NS),
+	P("freq", CLOCKMODEL_PPM, freq_ppm, 1.0, -1000.0, 1000.0),
+	T("wander", wander_ns, 1.0, 0.0, 10e3),
+	T("delay", delay_ns, 1.0, 0.0, 10e6),
+	T("jitter", jitter_ns, 1.0, 0.0, 10e6),
+	P("spike_prob", CLOCKMODEL_NUMBER, spike_prob, 1.0, 0.0, 1.0),
+	T("spike", spike_ns, 1.0, 0.0, 10e6),
+	P("stall_prob", CLOCKMODEL_NUMBER, stall_prob, 1.0, 0.0, 1.0),
+	T("stall", stall_ns, 1.0, 0.0, 1e9),
+	T("step_interval", step_interval_s, 1e-9, 0.0, DAY_NS),
+	T("step", step_ns, 1.0, -1e9, 1e9),
+	T("vanish_at", vanish_at_s, 1e-9, 0.0, DAY_NS),
+	T("vanish_for", vanish_for_s, 1e-9, 0.0, DAY_NS),
+	T("precise_noise", precise_noise_ns, 1.0, 0.0, 1e6),
+	P("precise", CLOCKMODEL_BOOL, precise, 1.0, 0.0, 1.0),
+	P("seed", CLOCKMODEL_INTEGER, seed, 1.0, 0.0, SEED_MAX),
 };
+/* clang-format on */
+#undef T
 #undef P
 
 static const struct param_desc *find_param(const char *name)
@@ -225,9 +234,22 @@ int clockmodel_param_unit(const char *name)
 	return d ? (int)d->unit : -ENOENT;
 }
 
-static bool is_probability(const char *name)
+int clockmodel_param_range(const char *name, double *min, double *max)
 {
-	return strcmp(name, "spike_prob") == 0 || strcmp(name, "stall_prob") == 0;
+	const struct param_desc *d = find_param(name);
+	if (!d)
+		return -ENOENT;
+	*min = d->min;
+	*max = d->max;
+	return 0;
+}
+
+/* Whether @value may be stored in parameter @d. */
+static bool in_range(const struct param_desc *d, double value)
+{
+	if (!(value >= d->min && value <= d->max)) /* NaN fails too */
+		return false;
+	return d->unit != CLOCKMODEL_INTEGER || value == floor(value);
 }
 
 int clockmodel_set_param(struct clockmodel_params *p, const char *name,
@@ -236,26 +258,19 @@ int clockmodel_set_param(struct clockmodel_params *p, const char *name,
 	const struct param_desc *d = find_param(name);
 	if (!d)
 		return -ENOENT;
+	if (!in_range(d, value))
+		return -ERANGE;
+	/* INTEGER is a uint64_t, BOOL a bool, every other unit a double */
 	char *field = (char *)p + d->offset;
-	if (strcmp(name, "seed") == 0) {
-		if (value < 0 || value > 18446744073709549568.0 || value != floor(value))
-			return -ERANGE;
-		p->seed = (uint64_t)value;
-		return 0;
-	}
-	if (d->unit == CLOCKMODEL_BOOL) {
+	if (d->unit == CLOCKMODEL_INTEGER) {
+		uint64_t u = (uint64_t)value;
+		memcpy(field, &u, sizeof(u));
+	} else if (d->unit == CLOCKMODEL_BOOL) {
 		bool b = value != 0.0;
 		memcpy(field, &b, sizeof(b));
-		return 0;
+	} else {
+		double scaled = value * d->scale;
+		memcpy(field, &scaled, sizeof(scaled));
 	}
-	if (is_probability(name) && (value < 0.0 || value > 1.0))
-		return -ERANGE;
-	if (strcmp(name, "offset") != 0 && strcmp(name, "freq") != 0 &&
-	    strcmp(name, "step") != 0 && value < 0.0)
-		return -ERANGE;
-	if (strcmp(name, "freq") == 0 && fabs(value) > 1e5)
-		return -ERANGE;
-	double scaled = value * d->scale;
-	memcpy(field, &scaled, sizeof(scaled));
 	return 0;
 }

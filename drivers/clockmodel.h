@@ -93,8 +93,9 @@ void clockmodel_read_precise(struct clockmodel *m, int64_t t_ns,
 enum clockmodel_unit {
 	CLOCKMODEL_TIME,   /* a duration with unit: "250us", "2s" (ns) */
 	CLOCKMODEL_PPM,	   /* a frequency error: "2ppm", "-150ppb" (ppm) */
-	CLOCKMODEL_NUMBER, /* a plain number: probability or seed */
-	CLOCKMODEL_BOOL,   /* yes/no */
+	CLOCKMODEL_NUMBER,  /* a plain number: a probability */
+	CLOCKMODEL_BOOL,    /* yes/no */
+	CLOCKMODEL_INTEGER, /* a whole number: the seed */
 };
 
 /**
@@ -108,9 +109,18 @@ int clockmodel_param_unit(const char *name);
  * @name:  key such as "offset", "freq", "delay" (see phcbrokerd.conf(5))
  * @value: value in the key's base unit: ns for durations, ppm, a number,
  *         or 0/1 for booleans
- * Returns 0, -ENOENT for an unknown name, -ERANGE for a value out of range.
+ * Returns 0, -ENOENT for an unknown name, -ERANGE for a value outside
+ * clockmodel_param_range() (or, for the seed, not an integer).
  */
 int clockmodel_set_param(struct clockmodel_params *p, const char *name,
 			 double value);
+
+/**
+ * clockmodel_param_range - the values parameter @name accepts, in the base
+ * unit of clockmodel_set_param() (ns, ppm, a number; 0..1 for booleans).
+ * @min, @max: the inclusive bounds
+ * Returns 0, or -ENOENT for an unknown name.
+ */
+int clockmodel_param_range(const char *name, double *min, double *max);
 
 #endif

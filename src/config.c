@@ -1,17 +1,28 @@
 /* config.c: phcbrokerd.conf: sections, keys, units, errors with file:line. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
 #include "units.h"
 
 #define CONFIG_FILE_MAX (1 << 20)
+#define NS_PER_S 1e9
+#define SUMMARY_MIN_NS NS_PER_S		/* summary_interval: 1s ... */
+#define SUMMARY_MAX_NS (86400 * NS_PER_S) /* ... to a day, or 0 */
+#define STEP_THRESHOLD_MIN_NS 10.0
+#define STEP_THRESHOLD_MAX_NS NS_PER_S
+#define CORRECTION_MAX_NS NS_PER_S
+#define UTC_OFFSET_MAX 100 /* TAI - UTC is 37 s since 2017 */
+#define SIM_EPOCH_MAX_S 9e9
 
 /* Parser state: where we are, what we fill, where errors go. */
 struct parser {
@@ -112,11 +123,23 @@ static int set_name(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* summary_interval: 0 (never) or SUMMARY_MIN_NS..SUMMARY_MAX_NS. */
+static int set_summary_interval(struct parser *p, const char *val)
+{
+	double d;
+
+	if (units_parse_duration_ns(val, &d) < 0 ||
+	    (d != 0.0 && (d < SUMMARY_MIN_NS || d > SUMMARY_MAX_NS)))
+		return fail(p, "summary_interval: '%s' is not 0 (never) or a "
+			       "duration from 1s to 86400s", val);
+	p->cfg->global.summary_interval_s = d / NS_PER_S;
+	return 0;
+}
+
 static int parse_global_key(struct parser *p, const char *key,
 			    const char *val)
 {
 	struct global_config *g = &p->cfg->global;
-	double d;
 
 	if (strcmp(key, "control_socket") == 0)
 		return set_optional_path(p, key, val, g->control_socket,
@@ -145,46 +168,70 @@ static int parse_global_key(struct parser *p, const char *key,
 		g->log_level = lvl;
 		return 0;
 	}
-	if (strcmp(key, "summary_interval") == 0) {
-		if (units_parse_duration_ns(val, &d) < 0 || d < 0)
-			return fail(p, "summary_interval: '%s' is not a "
-				       "duration such as 60s", val);
-		g->summary_interval_s = d * 1e-9;
+	if (strcmp(key, "summary_interval") == 0)
+		return set_summary_interval(p, val);
+	return fail(p, "unknown key '%s' in [global]", key);
+}
+
+/* Parse @val as a sim key of @unit into @v. Returns 0 or -EINVAL. */
+static int parse_sim_value(int unit, const char *val, double *v)
+{
+	bool b;
+
+	switch (unit) {
+	case CLOCKMODEL_TIME:
+		return units_parse_duration_ns(val, v);
+	case CLOCKMODEL_PPM:
+		return units_parse_ppm(val, v);
+	case CLOCKMODEL_NUMBER:
+	case CLOCKMODEL_INTEGER:
+		return units_parse_number(val, v);
+	case CLOCKMODEL_BOOL:
+		if (units_parse_bool(val, &b) < 0)
+			return -EINVAL;
+		*v = b;
 		return 0;
 	}
-	return fail(p, "unknown key '%s' in [global]", key);
+	return -EINVAL;
+}
+
+/* What sim key @key of @unit accepts, e.g. "a duration from 0s to 10ms". */
+static void sim_range(const char *key, int unit, char *buf, size_t len)
+{
+	double lo = 0.0, hi = 0.0;
+	char a[32], b[32];
+
+	clockmodel_param_range(key, &lo, &hi);
+	units_format_duration(lo, a, sizeof(a));
+	units_format_duration(hi, b, sizeof(b));
+	if (unit == CLOCKMODEL_TIME)
+		snprintf(buf, len, "a duration from %s to %s", a, b);
+	else if (unit == CLOCKMODEL_PPM)
+		snprintf(buf, len, "a frequency error from %gppm to %gppm",
+			 lo, hi);
+	else if (unit == CLOCKMODEL_INTEGER)
+		snprintf(buf, len, "an integer from %.0f to %.0f", lo, hi);
+	else if (unit == CLOCKMODEL_BOOL)
+		snprintf(buf, len, "yes or no");
+	else
+		snprintf(buf, len, "a number from %g to %g", lo, hi);
 }
 
 static int parse_sim_key(struct parser *p, const char *key, const char *val)
 {
 	struct source_config *s = p->src;
 	int unit = clockmodel_param_unit(key);
-	double v = 0.0;
-	bool b;
-	int r = -EINVAL;
+	char range[96];
+	double v;
 
-	switch (unit) {
-	case CLOCKMODEL_TIME:
-		r = units_parse_duration_ns(val, &v);
-		break;
-	case CLOCKMODEL_PPM:
-		r = units_parse_ppm(val, &v);
-		break;
-	case CLOCKMODEL_NUMBER:
-		r = units_parse_number(val, &v);
-		break;
-	case CLOCKMODEL_BOOL:
-		r = units_parse_bool(val, &b);
-		v = b;
-		break;
-	default:
+	if (unit < 0)
 		return fail(p, "unknown key '%s' in [source %s]", key,
 			    s->name);
+	if (parse_sim_value(unit, val, &v) < 0 ||
+	    clockmodel_set_param(&s->sim, key, v) < 0) {
+		sim_range(key, unit, range, sizeof(range));
+		return fail(p, "%s: '%s' is not %s", key, val, range);
 	}
-	if (r == 0)
-		r = clockmodel_set_param(&s->sim, key, v);
-	if (r < 0)
-		return fail(p, "%s: bad value '%s'", key, val);
 	if (!s->first_sim_line)
 		s->first_sim_line = p->line;
 	return 0;
@@ -222,9 +269,10 @@ static int parse_filter_key(struct parser *p, const char *key,
 		return 0;
 	}
 	if (strcmp(key, "step_threshold") == 0) {
-		if (units_parse_duration_ns(val, &d) < 0 || d <= 0.0)
+		if (units_parse_duration_ns(val, &d) < 0 ||
+		    !(d >= STEP_THRESHOLD_MIN_NS && d <= STEP_THRESHOLD_MAX_NS))
 			return fail(p, "step_threshold: '%s' is not a "
-				       "duration such as 1us", val);
+				       "duration from 10ns to 1s", val);
 		f->step_threshold_ns = d;
 		return 0;
 	}
@@ -297,24 +345,27 @@ static int parse_source_key(struct parser *p, const char *key,
 		return 0;
 	}
 	if (strcmp(key, "utc_offset") == 0) {
-		if (units_parse_int(val, 0, 1000, &n) < 0)
-			return fail(p, "utc_offset: '%s' is not 0..1000 "
-				       "seconds", val);
+		if (units_parse_int(val, 0, UTC_OFFSET_MAX, &n) < 0)
+			return fail(p, "utc_offset: '%s' is not 0..%d "
+				       "seconds", val, UTC_OFFSET_MAX);
 		s->utc_offset_s = (int)n;
 		return 0;
 	}
 	if (strcmp(key, "correction") == 0) {
-		if (units_parse_duration_ns(val, &d) < 0 || d > 1e9 || d < -1e9)
+		if (units_parse_duration_ns(val, &d) < 0 ||
+		    d > CORRECTION_MAX_NS || d < -CORRECTION_MAX_NS)
 			return fail(p, "correction: '%s' is not a duration "
-				       "within +-1s", val);
+				       "from -1s to 1s", val);
 		s->correction_ns = d;
 		return 0;
 	}
 	if (strcmp(key, "sim_epoch") == 0) {
-		if (units_parse_number(val, &d) < 0 || d <= 0.0 || d > 9e9)
-			return fail(p, "sim_epoch: '%s' is not a time in "
-				       "seconds since 1970", val);
-		s->sim_epoch_ns = (int64_t)(d * 1e9);
+		if (units_parse_number(val, &d) < 0 || d < 1.0 ||
+		    d > SIM_EPOCH_MAX_S)
+			return fail(p, "sim_epoch: '%s' is not a time from 1 "
+				       "to %.0f seconds since 1970", val,
+				    SIM_EPOCH_MAX_S);
+		s->sim_epoch_ns = (int64_t)(d * NS_PER_S);
 		if (!s->first_sim_line)
 			s->first_sim_line = p->line;
 		return 0;
@@ -330,8 +381,11 @@ static int parse_source_key(struct parser *p, const char *key,
 	if (handled)
 		return r;
 	r = gate_config_set(&s->gate, key, val);
-	if (r == -EINVAL)
-		return fail(p, "%s: bad value '%s'", key, val);
+	if (r == -EINVAL) {
+		char range[96];
+		gate_config_range(key, range, sizeof(range));
+		return fail(p, "%s: '%s' is not %s", key, val, range);
+	}
 	if (r != -ENOENT)
 		return r;
 	return parse_sim_key(p, key, val);
@@ -348,24 +402,27 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-static int parse_section(struct parser *p, char *line)
+/*
+ * Split @s in place at blanks into at most @max words @w. Returns how
+ * many there are, or @max + 1 when there are more.
+ */
+static int split_words(char *s, char **w, int max)
 {
-	char *end = strchr(line, ']');
-	char name[64];
+	char *save = NULL;
+	int n = 0;
 
-	if (!end || end[1] != '\0')
-		return fail(p, "section header '%s' lacks a closing ]", line);
-	*end = '\0';
-	line++;
-	if (strcmp(line, "global") == 0) {
-		p->src = NULL;
-		p->in_section = true;
-		return 0;
+	for (char *t = strtok_r(s, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return max + 1;
+		w[n++] = t;
 	}
-	if (sscanf(line, "source %63s", name) != 1 ||
-	    strncmp(line, "source ", 7) != 0)
-		return fail(p, "unknown section [%s]; expected [global] or "
-			       "[source NAME]", line);
+	return n;
+}
+
+/* Start a [source NAME] section. */
+static int start_source(struct parser *p, const char *name)
+{
 	if (!valid_name(name))
 		return fail(p, "source name '%s' must be 1 to 4 letters or "
 			       "digits (it is chrony's refid)", name);
@@ -380,6 +437,42 @@ static int parse_section(struct parser *p, char *line)
 	source_defaults(p->src, name, p->line);
 	p->in_section = true;
 	return 0;
+}
+
+/*
+ * A section header: "[global]" or "[source NAME]"; blanks around the
+ * words are allowed, other words are not.
+ */
+static int parse_section(struct parser *p, char *line)
+{
+	char *end = strchr(line, ']');
+	char *w[3];
+	int n;
+
+	if (!end)
+		return fail(p, "section header '%s' lacks a closing ]", line);
+	if (end[1] != '\0')
+		return fail(p, "section header '%s': '%s' after the closing ]",
+			    line, end + 1 + strspn(end + 1, " \t"));
+	*end = '\0';
+	n = split_words(line + 1, w, 2);
+	if (n >= 1 && strcmp(w[0], "global") == 0) {
+		if (n > 1)
+			return fail(p, "[global] takes no name; '%s' follows "
+				       "it", w[1]);
+		p->src = NULL;
+		p->in_section = true;
+		return 0;
+	}
+	if (n < 1 || strcmp(w[0], "source") != 0)
+		return fail(p, "unknown section [%s]; expected [global] or "
+			       "[source NAME]", n < 1 ? "" : w[0]);
+	if (n < 2)
+		return fail(p, "[source] lacks a NAME");
+	if (n > 2)
+		return fail(p, "[source %s] is followed by more words; "
+			       "expected [source NAME]", w[1]);
+	return start_source(p, w[1]);
 }
 
 static char *trim(char *s)
@@ -478,38 +571,86 @@ int config_parse(const char *text, const char *filename, struct config *cfg,
 	return validate(&p);
 }
 
-int config_load(const char *path, struct config *cfg, char *err,
-		size_t errlen)
+/*
+ * Open @path for reading without blocking (a FIFO with no writer would
+ * block open(), and a read from it the daemon's event loop) and check that
+ * it is a regular file. Returns the descriptor, or -errno with @err set.
+ */
+static int open_regular(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	char *buf;
-	size_t n;
-	int r;
+	struct stat st;
+	int fd, r;
 
-	if (!f) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		r = -errno;
 		snprintf(err, errlen, "%s: cannot open: %s", path,
 			 strerror(errno));
 		return r;
 	}
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "%s: cannot stat: %s", path,
+			 strerror(errno));
+		close(fd);
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+/*
+ * Read all of @fd (a regular file) into @buf of CONFIG_FILE_MAX + 1 bytes.
+ * Returns the length, -EFBIG when the file is larger, or -errno.
+ */
+static ssize_t read_all(int fd, char *buf)
+{
+	size_t n = 0;
+
+	while (n <= CONFIG_FILE_MAX) {
+		ssize_t r = read(fd, buf + n, CONFIG_FILE_MAX + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return (ssize_t)n;
+		n += (size_t)r;
+	}
+	return -EFBIG;
+}
+
+int config_load(const char *path, struct config *cfg, char *err,
+		size_t errlen)
+{
+	int fd = open_regular(path, err, errlen);
+	char *buf;
+	ssize_t n;
+	int r;
+
+	if (fd < 0)
+		return fd;
 	buf = malloc(CONFIG_FILE_MAX + 1);
 	if (!buf) {
-		fclose(f);
+		close(fd);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	n = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
-	bool read_error = ferror(f);
-	if (read_error || n > CONFIG_FILE_MAX) {
+	n = read_all(fd, buf);
+	close(fd);
+	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path,
-			 read_error ? "read error" : "larger than 1 MiB");
-		fclose(f);
+			 n == -EFBIG ? "larger than 1 MiB"
+				     : strerror((int)-n));
 		free(buf);
-		return read_error ? -EIO : -EFBIG;
+		return (int)n;
 	}
-	fclose(f);
 	buf[n] = '\0';
-	if (strlen(buf) != n) {
+	if (strlen(buf) != (size_t)n) {
 		snprintf(err, errlen, "%s: contains a NUL byte", path);
 		free(buf);
 		return -EINVAL;
@@ -556,7 +697,8 @@ bool config_source_equal(const struct source_config *a,
 	       SAME(utc_offset_s) && SAME(correction_ns) &&
 	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
 	       SAME(filter.outlier_threshold) &&
-	       SAME(filter.step_threshold_ns) && SAME(sim_epoch_ns) &&
+	       SAME(filter.step_threshold_ns) && SAME(filter.smoothing) &&
+	       SAME(sim_epoch_ns) &&
 	       SAME(ntp_offline_while_locked) && gate_equal(&a->gate, &b->gate) &&
 	       model_equal(&a->sim, &b->sim);
 }

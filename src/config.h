@@ -94,8 +94,11 @@ int config_parse(const char *text, const char *filename, struct config *cfg,
 		 char *err, size_t errlen);
 
 /**
- * config_load - read and parse the file at @path.
- * Returns 0, -EINVAL (bad content, see @err) or -errno from reading it.
+ * config_load - read and parse the file at @path, which must be a regular
+ * file (or a symbolic link to one): a FIFO, device or directory is refused
+ * at once ("PATH: not a regular file") without blocking on it.
+ * Returns 0, -EINVAL (bad content or not a regular file, see @err), -EFBIG
+ * (over 1 MiB) or -errno from opening or reading it.
  */
 int config_load(const char *path, struct config *cfg, char *err,
 		size_t errlen);

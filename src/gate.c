@@ -14,7 +14,7 @@
 
 #define NEVER INT64_MIN
 #define SEC 1000000000LL
-#define DURATION_MAX_NS 1e15 /* about 11.6 days */
+#define DAY (86400 * SEC)
 #define BACKOFF_LIMIT 10
 
 /* The conditions of one poll, with why each one fails. */
@@ -79,42 +79,50 @@ void gate_config_defaults(struct gate_config *c)
 }
 
 enum gate_key_kind {
-	KEY_DURATION, /* int64_t ns, >= 0; a bare number is seconds */
-	KEY_AGE,      /* int64_t ns, > 0 */
-	KEY_OFFSET,   /* double ns, > 0; a unit is required */
-	KEY_CLASS,    /* int 1..255 */
-	KEY_BACKOFF,  /* int 0..BACKOFF_LIMIT */
-	KEY_FRACTION, /* double 0..1, or a percentage "50%" */
+	KEY_DURATION, /* int64_t ns; a bare number is seconds */
+	KEY_OFFSET,   /* double ns; a unit is required */
+	KEY_INT,      /* int */
+	KEY_FRACTION, /* double, or a percentage "50%" */
 	KEY_OVERRIDE, /* enum gate_override */
 };
 
+/* A key's schema entry: name, kind, field and accepted range. */
 struct gate_key {
 	const char *name;
 	enum gate_key_kind kind;
 	size_t off;
+	double min, max; /* inclusive, in ns for times; unused for overrides */
 };
 
 #define GK_OFF(field) offsetof(struct gate_config, field)
+#define MSEC 1000000LL
 
 /* clang-format off */
 static const struct gate_key gate_keys[] = {
-	{ "gate_lock_offset", KEY_OFFSET, GK_OFF(lock_offset_ns) },
-	{ "gate_unlock_offset", KEY_OFFSET, GK_OFF(unlock_offset_ns) },
-	{ "gate_lock_dwell", KEY_DURATION, GK_OFF(lock_dwell_ns) },
-	{ "gate_unlock_dwell", KEY_DURATION, GK_OFF(unlock_dwell_ns) },
-	{ "gate_holdover", KEY_DURATION, GK_OFF(holdover_ns) },
-	{ "gate_recover_dwell", KEY_DURATION, GK_OFF(recover_dwell_ns) },
-	{ "gate_startup_timeout", KEY_DURATION, GK_OFF(startup_timeout_ns) },
-	{ "gate_max_response_age", KEY_AGE, GK_OFF(max_response_age_ns) },
-	{ "gate_max_sync_age", KEY_AGE, GK_OFF(max_sync_age_ns) },
-	{ "gate_max_clock_class", KEY_CLASS, GK_OFF(max_clock_class) },
-	{ "gate_max_sample_age", KEY_AGE, GK_OFF(max_sample_age_ns) },
-	{ "gate_max_sigma", KEY_OFFSET, GK_OFF(max_sigma_ns) },
-	{ "gate_max_reject", KEY_FRACTION, GK_OFF(max_reject_fraction) },
-	{ "gate_step_holdoff", KEY_DURATION, GK_OFF(step_holdoff_ns) },
-	{ "gate_flap_window", KEY_DURATION, GK_OFF(flap_window_ns) },
-	{ "gate_backoff_max", KEY_BACKOFF, GK_OFF(backoff_max) },
-	{ "gate_override", KEY_OVERRIDE, GK_OFF(initial_override) },
+	{ "gate_lock_offset", KEY_OFFSET, GK_OFF(lock_offset_ns), 1, SEC },
+	{ "gate_unlock_offset", KEY_OFFSET, GK_OFF(unlock_offset_ns), 1, SEC },
+	{ "gate_lock_dwell", KEY_DURATION, GK_OFF(lock_dwell_ns), 0, DAY },
+	{ "gate_unlock_dwell", KEY_DURATION, GK_OFF(unlock_dwell_ns), 0, DAY },
+	{ "gate_holdover", KEY_DURATION, GK_OFF(holdover_ns), 0, DAY },
+	{ "gate_recover_dwell", KEY_DURATION, GK_OFF(recover_dwell_ns),
+	  0, DAY },
+	{ "gate_startup_timeout", KEY_DURATION, GK_OFF(startup_timeout_ns),
+	  0, DAY },
+	{ "gate_max_response_age", KEY_DURATION, GK_OFF(max_response_age_ns),
+	  MSEC, DAY },
+	{ "gate_max_sync_age", KEY_DURATION, GK_OFF(max_sync_age_ns),
+	  MSEC, DAY },
+	{ "gate_max_clock_class", KEY_INT, GK_OFF(max_clock_class), 1, 255 },
+	{ "gate_max_sample_age", KEY_DURATION, GK_OFF(max_sample_age_ns),
+	  MSEC, DAY },
+	{ "gate_max_sigma", KEY_OFFSET, GK_OFF(max_sigma_ns), 1, SEC },
+	{ "gate_max_reject", KEY_FRACTION, GK_OFF(max_reject_fraction),
+	  0, 1 },
+	{ "gate_step_holdoff", KEY_DURATION, GK_OFF(step_holdoff_ns), 0, DAY },
+	{ "gate_flap_window", KEY_DURATION, GK_OFF(flap_window_ns), 0, DAY },
+	{ "gate_backoff_max", KEY_INT, GK_OFF(backoff_max),
+	  0, BACKOFF_LIMIT },
+	{ "gate_override", KEY_OVERRIDE, GK_OFF(initial_override), 0, 0 },
 };
 /* clang-format on */
 
@@ -126,29 +134,36 @@ static bool has_unit(const char *s)
 	return n > 0 && isalpha((unsigned char)s[n - 1]);
 }
 
-static int parse_duration(const char *v, bool positive, int64_t *out)
+/* Whether @d lies in @k's range (NaN does not). */
+static bool in_range(const struct gate_key *k, double d)
+{
+	return d >= k->min && d <= k->max;
+}
+
+static int parse_duration(const struct gate_key *k, const char *v,
+			  int64_t *out)
 {
 	double d;
 
-	if (units_parse_duration_ns(v, &d) < 0 || d < 0.0 ||
-	    d > DURATION_MAX_NS || (positive && d <= 0.0))
+	if (units_parse_duration_ns(v, &d) < 0 || !in_range(k, d))
 		return -EINVAL;
 	*out = (int64_t)llround(d);
 	return 0;
 }
 
-static int parse_offset(const char *v, double *out)
+static int parse_offset(const struct gate_key *k, const char *v, double *out)
 {
 	double d;
 
-	if (!has_unit(v) || units_parse_duration_ns(v, &d) < 0 || d <= 0.0 ||
-	    d > DURATION_MAX_NS)
+	if (!has_unit(v) || units_parse_duration_ns(v, &d) < 0 ||
+	    !in_range(k, d))
 		return -EINVAL;
 	*out = d;
 	return 0;
 }
 
-static int parse_fraction(const char *v, double *out)
+static int parse_fraction(const struct gate_key *k, const char *v,
+			  double *out)
 {
 	char num[32];
 	size_t n = strlen(v);
@@ -164,17 +179,17 @@ static int parse_fraction(const char *v, double *out)
 	if (units_parse_number(num, &d) < 0)
 		return -EINVAL;
 	d *= scale;
-	if (d < 0.0 || d > 1.0)
+	if (!in_range(k, d))
 		return -EINVAL;
 	*out = d;
 	return 0;
 }
 
-static int parse_int(const char *v, long min, long max, int *out)
+static int parse_int(const struct gate_key *k, const char *v, int *out)
 {
 	long n;
 
-	if (units_parse_int(v, min, max, &n) < 0)
+	if (units_parse_int(v, (long)k->min, (long)k->max, &n) < 0)
 		return -EINVAL;
 	*out = (int)n;
 	return 0;
@@ -187,17 +202,13 @@ static int set_key(struct gate_config *c, const struct gate_key *k,
 
 	switch (k->kind) {
 	case KEY_DURATION:
-		return parse_duration(v, false, (int64_t *)(void *)field);
-	case KEY_AGE:
-		return parse_duration(v, true, (int64_t *)(void *)field);
+		return parse_duration(k, v, (int64_t *)(void *)field);
 	case KEY_OFFSET:
-		return parse_offset(v, (double *)(void *)field);
-	case KEY_CLASS:
-		return parse_int(v, 1, 255, (int *)(void *)field);
-	case KEY_BACKOFF:
-		return parse_int(v, 0, BACKOFF_LIMIT, (int *)(void *)field);
+		return parse_offset(k, v, (double *)(void *)field);
+	case KEY_INT:
+		return parse_int(k, v, (int *)(void *)field);
 	case KEY_FRACTION:
-		return parse_fraction(v, (double *)(void *)field);
+		return parse_fraction(k, v, (double *)(void *)field);
 	case KEY_OVERRIDE:
 		return gate_override_parse(v,
 					   (enum gate_override *)(void *)field);
@@ -205,18 +216,54 @@ static int set_key(struct gate_config *c, const struct gate_key *k,
 	return -EINVAL;
 }
 
+static const struct gate_key *find_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof(gate_keys) / sizeof(gate_keys[0]); i++)
+		if (strcmp(key, gate_keys[i].name) == 0)
+			return &gate_keys[i];
+	return NULL;
+}
+
 int gate_config_set(struct gate_config *c, const char *key, const char *value)
 {
-	size_t i;
+	const struct gate_key *k;
 
 	if (!c || !key)
 		return -EINVAL;
-	for (i = 0; i < sizeof(gate_keys) / sizeof(gate_keys[0]); i++) {
-		if (strcmp(key, gate_keys[i].name) == 0)
-			return value ? set_key(c, &gate_keys[i], value)
-				     : -EINVAL;
+	k = find_key(key);
+	if (!k)
+		return -ENOENT;
+	return value ? set_key(c, k, value) : -EINVAL;
+}
+
+int gate_config_range(const char *key, char *buf, size_t len)
+{
+	const struct gate_key *k = key ? find_key(key) : NULL;
+	char lo[32], hi[32];
+
+	if (!k)
+		return -ENOENT;
+	units_format_duration(k->min, lo, sizeof(lo));
+	units_format_duration(k->max, hi, sizeof(hi));
+	switch (k->kind) {
+	case KEY_DURATION:
+		fmt(buf, len, "a duration from %s to %s", lo, hi);
+		break;
+	case KEY_OFFSET:
+		fmt(buf, len, "a duration with a unit from %s to %s", lo, hi);
+		break;
+	case KEY_INT:
+		fmt(buf, len, "an integer from %.0f to %.0f", k->min, k->max);
+		break;
+	case KEY_FRACTION:
+		fmt(buf, len, "a fraction from %g to %g (or %g%% to %g%%)",
+		    k->min, k->max, k->min * 100, k->max * 100);
+		break;
+	case KEY_OVERRIDE:
+		fmt(buf, len, "auto, ptp or ntp");
+		break;
 	}
-	return -ENOENT;
+	return 0;
 }
 
 int gate_config_check(const struct gate_config *c, char *err, size_t errlen)

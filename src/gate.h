@@ -199,9 +199,19 @@ void gate_config_defaults(struct gate_config *c);
  * @key: a key such as "gate_lock_offset" (see the keys in gate.c's table).
  * @value: its value with units, e.g. "100ns", "10s", "135", "auto".
  * Returns 0, -ENOENT when @key is not a gate key, -EINVAL when @value is
- * not valid for @key.
+ * not valid for @key or outside its range (gate_config_range()).
  */
 int gate_config_set(struct gate_config *c, const char *key, const char *value);
+
+/*
+ * gate_config_range - describe the values a gate key accepts, for an error
+ * message: e.g. "a duration from 0s to 86400s" or "auto, ptp or ntp".
+ * @key: a key such as "gate_holdover".
+ * @buf: receives the text, NUL-terminated.
+ * @len: size of @buf.
+ * Returns 0, or -ENOENT when @key is not a gate key.
+ */
+int gate_config_range(const char *key, char *buf, size_t len);
 
 /*
  * gate_config_check - check the relations between keys, after parsing.

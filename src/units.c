@@ -1,6 +1,8 @@
 /* units.c: parse configuration values with units ("250us", "8Hz", "2ppm"). */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,12 +14,27 @@ struct unit {
 	double scale;
 };
 
+/*
+ * Whether @s starts with a decimal number: an optional sign, then a digit
+ * or a '.' and a digit. strtod() alone would also take leading blanks,
+ * "nan", "inf", "infinity" and hexadecimal such as "0x1p4".
+ */
+static bool starts_decimal(const char *s)
+{
+	if (*s == '+' || *s == '-')
+		s++;
+	if (*s == '.')
+		s++;
+	return isdigit((unsigned char)*s) &&
+	       !(s[0] == '0' && (s[1] == 'x' || s[1] == 'X'));
+}
+
 /* Split "250us" into 250 and "us". Returns 0 or -EINVAL. */
 static int split_number(const char *s, double *num, const char **suffix)
 {
 	char *end;
 
-	if (!s || !*s)
+	if (!s || !starts_decimal(s))
 		return -EINVAL;
 	errno = 0;
 	*num = strtod(s, &end);
@@ -113,4 +130,21 @@ int units_parse_bool(const char *s, bool *out)
 		}
 	}
 	return -EINVAL;
+}
+
+void units_format_duration(double ns, char *buf, size_t len)
+{
+	static const struct unit units[] = {
+		{ "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { NULL, 0 },
+	};
+	const struct unit *u;
+
+	for (u = units; u->suffix; u++)
+		if (fmod(ns, u->scale) == 0.0)
+			break;
+	if (!u->suffix) {
+		snprintf(buf, len, "%.15gns", ns);
+		return;
+	}
+	snprintf(buf, len, "%.15g%s", ns / u->scale, u->suffix);
 }

@@ -3,6 +3,13 @@
 #define PHCB_UNITS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Numbers are decimal, with an optional sign and exponent ("-1.5e3");
+ * "nan", "inf", hexadecimal and values that overflow a double are refused.
+ * Ranges are the caller's to check.
+ */
 
 /**
  * units_parse_duration_ns - parse a duration: a number followed by ns, us,
@@ -40,5 +47,12 @@ int units_parse_int(const char *s, long min, long max, long *out);
  * Returns 0 or -EINVAL.
  */
 int units_parse_bool(const char *s, bool *out);
+
+/**
+ * units_format_duration - write @ns with the largest unit that shows it
+ * exactly ("86400s", "100us", "0s", "1.5ns"), for error messages.
+ * @buf: output, NUL-terminated (truncated to @len)
+ */
+void units_format_duration(double ns, char *buf, size_t len);
 
 #endif

@@ -74,6 +74,7 @@ int fakeopt_parse_value(const char *key, const char *text, double *value)
 		return parse_scaled(text, freq_units, N_UNITS(freq_units),
 				    value);
 	case CLOCKMODEL_NUMBER:
+	case CLOCKMODEL_INTEGER:
 		return parse_scaled(text, plain_units, N_UNITS(plain_units),
 				    value);
 	case CLOCKMODEL_BOOL:

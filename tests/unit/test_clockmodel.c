@@ -168,6 +168,46 @@ static void test_set_param(void **state)
 	assert_int_equal(clockmodel_param_unit("nope"), -ENOENT);
 }
 
+/* Every parameter's range is in its table entry: absurd values refused. */
+static void test_param_ranges(void **state)
+{
+	static const struct {
+		const char *name;
+		double value;
+	} bad[] = {
+		{ "offset", 86401e9 },	  { "offset", -86401e9 },
+		{ "freq", 1000.5 },	  { "freq", -1e5 },
+		{ "wander", -1.0 },	  { "delay", 1e300 },
+		{ "jitter", 10.5e6 },	  { "spike", -1.0 },
+		{ "stall", 1.5e9 },	  { "step_interval", 86401e9 },
+		{ "step", -2e9 },	  { "vanish_at", -1.0 },
+		{ "vanish_for", 1e20 },	  { "precise_noise", 2e6 },
+		{ "spike_prob", -0.1 },	  { "stall_prob", 1.1 },
+		{ "seed", 9007199254740994.0 }, { "seed", -1.0 },
+		{ "delay", NAN },	  { "offset", INFINITY },
+		{ "precise", 2.0 },
+	};
+	struct clockmodel_params p, before;
+	double lo, hi;
+
+	clockmodel_defaults(&p);
+	before = p;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (clockmodel_set_param(&p, bad[i].name, bad[i].value) !=
+		    -ERANGE)
+			fail_msg("%s %g accepted", bad[i].name, bad[i].value);
+	assert_memory_equal(&p, &before, sizeof(p));
+	assert_int_equal(clockmodel_set_param(&p, "offset", 37e9), 0);
+	assert_int_equal(clockmodel_set_param(&p, "seed", 9007199254740992.0),
+			 0);
+	assert_true(p.seed == 9007199254740992ULL);
+	assert_int_equal(clockmodel_param_range("stall", &lo, &hi), 0);
+	assert_float_equal(lo, 0.0, 0);
+	assert_float_equal(hi, 1e9, 0);
+	assert_int_equal(clockmodel_param_range("nope", &lo, &hi), -ENOENT);
+	assert_int_equal(clockmodel_param_unit("seed"), CLOCKMODEL_INTEGER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_readings_bracket_truth),
 		cmocka_unit_test(test_precise_and_vanish),
 		cmocka_unit_test(test_set_param),
+		cmocka_unit_test(test_param_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -55,6 +57,50 @@ static void test_units(void **state)
 	assert_true(b);
 	assert_int_equal(units_parse_bool("maybe", &b), -EINVAL);
 	assert_int_equal(units_parse_number("nan", &d), -EINVAL);
+}
+
+/* strtod() takes more than decimal numbers: none of it is a value. */
+static void test_units_refuse_non_decimal(void **state)
+{
+	static const char *const bad[] = {
+		"nan", "NaN", "nanns", "inf", "-inf", "infs", "infinity",
+		"0x10", "0x1p4s", "-0X8", " 5", "\t5", "+", "-", ".", "e5",
+		"1e400", "-1e400s", "1e-400",
+	};
+	double d;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (units_parse_duration_ns(bad[i], &d) != -EINVAL ||
+		    units_parse_number(bad[i], &d) != -EINVAL ||
+		    units_parse_ppm(bad[i], &d) != -EINVAL ||
+		    units_parse_rate_hz(bad[i], &d) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+	}
+	assert_int_equal(units_parse_duration_ns(".5ms", &d), 0);
+	assert_float_equal(d, 5e5, 0);
+	assert_int_equal(units_parse_duration_ns("+2", &d), 0);
+	assert_float_equal(d, 2e9, 0);
+	assert_int_equal(units_parse_number("-0.25", &d), 0);
+	assert_int_equal(units_parse_number("1e3", &d), 0);
+	assert_float_equal(d, 1000.0, 0);
+}
+
+static void test_format_duration(void **state)
+{
+	static const struct {
+		double ns;
+		const char *text;
+	} cases[] = {
+		{ 86400e9, "86400s" }, { 1e9, "1s" },	{ 1e6, "1ms" },
+		{ 10e3, "10us" },      { 1.0, "1ns" },	{ 0.0, "0s" },
+		{ -1e9, "-1s" },       { 1500.0, "1500ns" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		units_format_duration(cases[i].ns, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].text);
+	}
 }
 
 static void test_full_file(void **state)
@@ -149,6 +195,325 @@ static void test_errors_with_line(void **state)
 	}
 }
 
+/* The lines every range test puts before its key: a sim source whose
+ * lock offset can neither exceed nor fall below the unlock offset. */
+#define RANGE_PREFIX "[source A]\ndevice sim\ngate_lock_offset 1ns\n" \
+		     "gate_unlock_offset 1s\n"
+#define RANGE_LINE 5
+
+/* One numeric key: the edges it accepts, values it refuses, and what its
+ * error message must say about the range. */
+struct range_case {
+	const char *key;
+	const char *unit; /* appended to the absurd values ("" = none) */
+	const char *range;
+	const char *good[3];
+	const char *bad[4];
+};
+
+/* clang-format off */
+static const struct range_case range_cases[] = {
+	/* [source] and filter */
+	{ "domain", "", "0..255", { "0", "255" }, { "-1", "256", "1.5" } },
+	{ "rate", "Hz", "0.0625Hz to 128Hz", { "0.0625Hz", "128" },
+	  { "0.06Hz", "129Hz", "-8Hz" } },
+	{ "readings", "", "1..25", { "1", "25" }, { "0", "26" } },
+	{ "reads", "", "1..8", { "1", "8" }, { "0", "9" } },
+	{ "utc_offset", "", "0..100", { "0", "37", "100" },
+	  { "-1", "101", "370" } },
+	{ "correction", "s", "from -1s to 1s", { "-1s", "1s", "-120ns" },
+	  { "-1.001s", "1001ms" } },
+	{ "sim_epoch", "", "from 1 to 9000000000", { "1", "9e9" },
+	  { "0", "0.5", "9000000001", "-5" } },
+	{ "delay_quantile", "", "(0, 1]", { "0.01", "1" },
+	  { "0", "1.01", "-0.5" } },
+	{ "outlier_threshold", "", "[1, 1000]", { "1", "1000" },
+	  { "0.99", "1001" } },
+	{ "step_threshold", "s", "from 10ns to 1s", { "10ns", "1s" },
+	  { "9ns", "1.5s", "-1us", "0" } },
+	/* gate: the ranges of gate.c's table */
+	{ "gate_lock_offset", "s", "a duration with a unit from 1ns to 1s",
+	  { "1ns", "1s" }, { "0.5ns", "1.1s", "100", "-1us" } },
+	{ "gate_unlock_offset", "s", "from 1ns to 1s", { "1ns", "1s" },
+	  { "0ns", "2s" } },
+	{ "gate_max_sigma", "s", "from 1ns to 1s", { "1ns", "1s" },
+	  { "0ns", "2s" } },
+	{ "gate_lock_dwell", "s", "a duration from 0s to 86400s",
+	  { "0", "86400s" }, { "-1s", "86401s", "1e6" } },
+	{ "gate_unlock_dwell", "s", "from 0s to 86400s", { "0", "86400" },
+	  { "-1ns", "86400.5s" } },
+	{ "gate_holdover", "s", "from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "100000s" } },
+	{ "gate_recover_dwell", "s", "from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "86401s" } },
+	{ "gate_startup_timeout", "s", "from 0s to 86400s", { "0", "86400s" },
+	  { "-60s", "86401s" } },
+	{ "gate_step_holdoff", "s", "from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "86401s" } },
+	{ "gate_flap_window", "s", "from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "86401s" } },
+	{ "gate_max_response_age", "s", "from 1ms to 86400s",
+	  { "1ms", "86400s" }, { "0", "999us", "86401s" } },
+	{ "gate_max_sync_age", "s", "from 1ms to 86400s", { "1ms", "86400s" },
+	  { "0", "0.5ms", "86401s" } },
+	{ "gate_max_sample_age", "s", "from 1ms to 86400s",
+	  { "1ms", "86400s" }, { "0", "-3s", "86401s" } },
+	{ "gate_max_clock_class", "", "an integer from 1 to 255",
+	  { "1", "255" }, { "0", "256", "6.5" } },
+	{ "gate_backoff_max", "", "an integer from 0 to 10", { "0", "10" },
+	  { "-1", "11" } },
+	{ "gate_max_reject", "", "a fraction from 0 to 1 (or 0% to 100%)",
+	  { "0", "1", "100%" }, { "-0.1", "1.1", "101%" } },
+	/* sim: the ranges of clockmodel.c's table */
+	{ "offset", "s", "a duration from -86400s to 86400s",
+	  { "-86400s", "86400s", "37s" }, { "-86401s", "86401s" } },
+	{ "freq", "ppm", "a frequency error from -1000ppm to 1000ppm",
+	  { "-1000ppm", "1000", "-150ppb" }, { "-1001ppm", "1000001ppb" } },
+	{ "wander", "s", "a duration from 0s to 10us", { "0", "10us" },
+	  { "-1ns", "11us" } },
+	{ "delay", "s", "a duration from 0s to 10ms", { "0", "10ms" },
+	  { "-1us", "11ms" } },
+	{ "jitter", "s", "a duration from 0s to 10ms", { "0", "10ms" },
+	  { "-1us", "11ms" } },
+	{ "spike", "s", "a duration from 0s to 10ms", { "0", "10ms" },
+	  { "-1us", "11ms" } },
+	{ "stall", "s", "a duration from 0s to 1s", { "0", "1s" },
+	  { "-1us", "2s" } },
+	{ "precise_noise", "s", "a duration from 0s to 1ms", { "0", "1ms" },
+	  { "-1ns", "2ms" } },
+	{ "step", "s", "a duration from -1s to 1s", { "-1s", "1s" },
+	  { "-2s", "2s" } },
+	{ "step_interval", "s", "a duration from 0s to 86400s",
+	  { "0", "86400s" }, { "-1s", "86401s" } },
+	{ "vanish_at", "s", "a duration from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "86401s" } },
+	{ "vanish_for", "s", "a duration from 0s to 86400s", { "0", "86400s" },
+	  { "-1s", "86401s" } },
+	{ "spike_prob", "", "a number from 0 to 1", { "0", "1" },
+	  { "-0.01", "1.01" } },
+	{ "stall_prob", "", "a number from 0 to 1", { "0", "1" },
+	  { "-0.01", "1.01" } },
+	{ "seed", "", "an integer from 0 to 9007199254740992",
+	  { "0", "9007199254740992" },
+	  { "-1", "1.5", "9007199254740994", "18446744073709551615" } },
+};
+/* clang-format on */
+
+/* Finite but absurd, or not numbers at all: refused by every key. */
+static const char *const absurd[] = {
+	"1e300", "-1e300", "1e400", "nan", "-nan", "inf", "-inf", "infinity",
+	"0x10", "1e20",
+};
+
+static int bad_inputs; /* how many refusals the range tests checked */
+
+/* @key @val must be refused at RANGE_LINE, naming the key and @range. */
+static void expect_refused(const char *key, const char *val,
+			   const char *range)
+{
+	char text[512], where[64];
+	int r;
+
+	snprintf(text, sizeof(text), RANGE_PREFIX "%s %s\n", key, val);
+	snprintf(where, sizeof(where), "test.conf:%d: %s: ", RANGE_LINE, key);
+	r = parse(text);
+	if (r != -EINVAL || strncmp(err, where, strlen(where)) != 0 ||
+	    !strstr(err, range))
+		fail_msg("%s %s: got %d '%s'", key, val, r, err);
+	bad_inputs++;
+}
+
+static void expect_accepted(const char *key, const char *val)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), RANGE_PREFIX "%s %s\n", key, val);
+	if (parse(text) != 0)
+		fail_msg("%s %s refused: '%s'", key, val, err);
+}
+
+/* Every numeric key has a range, checked at parse time and stated in the
+ * error; its edges are accepted. */
+static void test_ranges_every_key(void **state)
+{
+	char val[64];
+
+	bad_inputs = 0;
+	for (size_t i = 0; i < sizeof(range_cases) / sizeof(range_cases[0]);
+	     i++) {
+		const struct range_case *c = &range_cases[i];
+		for (int j = 0; j < 3 && c->good[j]; j++)
+			expect_accepted(c->key, c->good[j]);
+		for (int j = 0; j < 4 && c->bad[j]; j++)
+			expect_refused(c->key, c->bad[j], c->range);
+		for (size_t j = 0; j < sizeof(absurd) / sizeof(absurd[0]);
+		     j++) {
+			expect_refused(c->key, absurd[j], c->range);
+			snprintf(val, sizeof(val), "%s%s", absurd[j], c->unit);
+			if (c->unit[0])
+				expect_refused(c->key, val, c->range);
+		}
+	}
+	print_message("range tests: %d bad inputs refused\n", bad_inputs);
+}
+
+/* summary_interval: 0 (never) or 1s to a day (1e20 made libevent abort). */
+static void test_summary_interval(void **state)
+{
+	static const struct {
+		const char *val;
+		double s;
+	} good[] = {
+		{ "0", 0.0 },	  { "0s", 0.0 },	  { "1s", 1.0 },
+		{ "1000ms", 1.0 }, { "60", 60.0 },	  { "86400s", 86400.0 },
+	};
+	static const char *const bad[] = {
+		"1e20", "1us", "999ms", "0.5", "-1s", "-60", "86401s",
+		"1e300", "nan", "inf", "-inf", "1e400", "0x3c", "60 s", "1m",
+	};
+	char text[128];
+	int r;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[global]\nsummary_interval %s\n[source A]\n",
+			 good[i].val);
+		assert_int_equal(parse(text), 0);
+		assert_float_equal(cfg.global.summary_interval_s, good[i].s,
+				   1e-9);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[global]\nsummary_interval %s\n[source A]\n",
+			 bad[i]);
+		r = parse(text);
+		if (r != -EINVAL ||
+		    strncmp(err, "test.conf:2: summary_interval: ", 31) != 0 ||
+		    !strstr(err, "0 (never)") ||
+		    !strstr(err, "from 1s to 86400s"))
+			fail_msg("summary_interval %s: got %d '%s'", bad[i], r,
+				 err);
+	}
+}
+
+/* A bad yes/no of a sim key is refused, naming the key (it used to read
+ * an uninitialised bool first). */
+static void test_sim_bool(void **state)
+{
+	static const char *const bad[] = { "maybe", "2", "yess", "nan", "" };
+	char text[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[source A]\ndevice sim\nprecise %s\n", bad[i]);
+		int r = parse(text);
+		if (bad[i][0] == '\0') {
+			assert_int_equal(r, -EINVAL); /* no value */
+			continue;
+		}
+		if (r != -EINVAL || !strstr(err, "test.conf:3: precise: ") ||
+		    !strstr(err, "is not yes or no"))
+			fail_msg("precise %s: got %d '%s'", bad[i], r, err);
+	}
+	assert_int_equal(parse("[source A]\ndevice sim\nprecise on\n"), 0);
+	assert_true(cfg.sources[0].sim.precise);
+}
+
+/* Section headers: exactly [global] or [source NAME]. */
+static void test_section_headers(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *what;
+	} bad[] = {
+		{ "[source PHC0 junk]\n", "[source PHC0] is followed by" },
+		{ "[source A B C]\n", "[source A] is followed by" },
+		{ "[global junk]\n", "[global] takes no name; 'junk'" },
+		{ "[global A B]\n", "[global] takes no name; 'A'" },
+		{ "[source]\n", "[source] lacks a NAME" },
+		{ "[ source ]\n", "[source] lacks a NAME" },
+		{ "[]\n", "unknown section" },
+		{ "[ ]\n", "unknown section" },
+		{ "[globalx]\n", "unknown section [globalx]" },
+		{ "[sources A]\n", "unknown section [sources]" },
+		{ "[source A] x\n", "'x' after the closing ]" },
+		{ "[source A]]\n", "after the closing ]" },
+		{ "[global] [source A]\n", "after the closing ]" },
+		{ "[source A\n", "closing ]" },
+	};
+	char text[128];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "# header\n%s[source Z]\n",
+			 bad[i].text);
+		int r = parse(text);
+		if (r != -EINVAL || strncmp(err, "test.conf:2: ", 13) != 0 ||
+		    !strstr(err, bad[i].what))
+			fail_msg("%s: got %d '%s'", bad[i].text, r, err);
+	}
+	/* blanks around the words are allowed */
+	assert_int_equal(parse("[ global ]\nlog_level info\n"
+			       "[ source\tB1 ]\n[source  C]\n"), 0);
+	assert_int_equal(cfg.global.log_level, LOG_INFO);
+	assert_int_equal(cfg.n_sources, 2);
+	assert_string_equal(cfg.sources[0].name, "B1");
+	assert_string_equal(cfg.sources[1].name, "C");
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* @path is refused at once as not a regular file. */
+static void expect_not_regular(const char *path)
+{
+	char want[300];
+	double t0 = mono_s();
+
+	alarm(5); /* a blocking open would otherwise hang the test */
+	int r = config_load(path, &cfg, err, sizeof(err));
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	if (r != -EINVAL || strcmp(err, want) != 0)
+		fail_msg("%s: got %d '%s'", path, r, err);
+	assert_true(mono_s() - t0 < 1.0);
+}
+
+/* A FIFO as the configuration blocked the daemon (open, then read). */
+static void test_load_not_regular(void **state)
+{
+	char dir[] = "/tmp/phcb-test-dir-XXXXXX";
+	char fifo[64], link[64], conf[64];
+	const char *text = "[source X]\ndevice sim\n";
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(conf, sizeof(conf), "%s/good.conf", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_not_regular(fifo);
+	expect_not_regular(dir);
+	expect_not_regular("/dev/null");
+	expect_not_regular("/dev/zero");
+	/* a symlink to a regular file is read as that file */
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(symlink(conf, link), 0);
+	assert_int_equal(config_load(link, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.sources[0].device, "sim");
+	unlink(link);
+	unlink(conf);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 static void test_load_file(void **state)
 {
 	char path[] = "/tmp/phcb-test-conf-XXXXXX";
@@ -181,6 +546,67 @@ static void test_source_equal(void **state)
 	assert_false(config_source_equal(&cfg.sources[0], &other.sources[0]));
 }
 
+/* Each key, set to a value that is not its default, makes a source
+ * different: a reload must restart it (smoothing used to be missed). */
+static void test_source_equal_every_key(void **state)
+{
+	static const char *const lines[] = {
+		"device /dev/ptp0", "interface eth0", "sock /run/x.sock",
+		"ptp4l_socket /run/p", "domain 24", "rate 4Hz", "readings 5",
+		"reads 2", "timescale tai", "utc_offset 36",
+		"correction 5ns", "filter no", "smoothing no",
+		"delay_quantile 0.5", "outlier_threshold 4",
+		"step_threshold 2us", "ntp_while_locked offline",
+		"gate_lock_offset 99ns", "gate_unlock_offset 2us",
+		"gate_lock_dwell 9s", "gate_unlock_dwell 2s",
+		"gate_holdover 9s", "gate_recover_dwell 1s",
+		"gate_startup_timeout 59s", "gate_max_response_age 2s",
+		"gate_max_sync_age 3s", "gate_max_clock_class 7",
+		"gate_max_sample_age 2s", "gate_max_sigma 9us",
+		"gate_max_reject 0.4", "gate_step_holdoff 4s",
+		"gate_flap_window 299s", "gate_backoff_max 3",
+		"gate_override ntp",
+	};
+	static const char *const sim_lines[] = {
+		"offset 1ns", "freq 1ppb", "wander 1ns", "delay 999ns",
+		"jitter 49ns", "spike_prob 0.5", "spike 1us",
+		"stall_prob 0.5", "stall 1ms", "step_interval 9s",
+		"step 1us", "vanish_at 1s", "vanish_for 1s",
+		"precise_noise 1ns", "precise yes", "seed 2",
+		"sim_epoch 1700000000",
+	};
+	struct config base, other;
+	char text[256];
+
+	assert_int_equal(config_parse("[source A]\n", "a", &base, err,
+				      sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(text, sizeof(text), "[source A]\n%s\n", lines[i]);
+		if (config_parse(text, "b", &other, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", lines[i], err);
+		if (config_source_equal(&base.sources[0], &other.sources[0]))
+			fail_msg("'%s' does not make the source differ",
+				 lines[i]);
+	}
+	assert_int_equal(config_parse("[source A]\ndevice sim\n", "a", &base,
+				      err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(sim_lines) / sizeof(sim_lines[0]); i++) {
+		snprintf(text, sizeof(text), "[source A]\ndevice sim\n%s\n",
+			 sim_lines[i]);
+		if (config_parse(text, "b", &other, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", sim_lines[i], err);
+		if (config_source_equal(&base.sources[0], &other.sources[0]))
+			fail_msg("'%s' does not make the source differ",
+				 sim_lines[i]);
+	}
+	/* and the same text is equal, smoothing included */
+	assert_int_equal(config_parse("[source A]\nsmoothing no\n", "a",
+				      &base, err, sizeof(err)), 0);
+	assert_int_equal(config_parse("[source A]\nsmoothing off\n", "b",
+				      &other, err, sizeof(err)), 0);
+	assert_true(config_source_equal(&base.sources[0], &other.sources[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +615,14 @@ int main(void)
 		cmocka_unit_test(test_errors_with_line),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_source_equal),
+		cmocka_unit_test(test_units_refuse_non_decimal),
+		cmocka_unit_test(test_format_duration),
+		cmocka_unit_test(test_ranges_every_key),
+		cmocka_unit_test(test_summary_interval),
+		cmocka_unit_test(test_sim_bool),
+		cmocka_unit_test(test_section_headers),
+		cmocka_unit_test(test_load_not_regular),
+		cmocka_unit_test(test_source_equal_every_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

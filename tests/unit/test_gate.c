@@ -185,6 +185,50 @@ static void test_config(void **state)
 	assert_non_null(strstr(err, "gate_lock_offset 3000 ns is above"));
 }
 
+/* Each key's range lives in its table entry and is described for errors. */
+static void test_config_ranges(void **state)
+{
+	struct gate_config c;
+	char buf[96];
+
+	(void)state;
+	gate_config_defaults(&c);
+	assert_int_equal(gate_config_set(&c, "gate_holdover", "86400s"), 0);
+	assert_int_equal(c.holdover_ns, 86400 * SEC);
+	assert_int_equal(gate_config_set(&c, "gate_holdover", "86401s"),
+			 -EINVAL);
+	assert_int_equal(gate_config_set(&c, "gate_lock_dwell", "1e300"),
+			 -EINVAL);
+	assert_int_equal(gate_config_set(&c, "gate_lock_offset", "1.5s"),
+			 -EINVAL);
+	assert_int_equal(gate_config_set(&c, "gate_max_sigma", "nanns"),
+			 -EINVAL);
+	assert_int_equal(gate_config_set(&c, "gate_max_sync_age", "1ms"), 0);
+	assert_int_equal(gate_config_set(&c, "gate_max_sync_age", "999us"),
+			 -EINVAL);
+	assert_int_equal(c.holdover_ns, 86400 * SEC); /* unchanged */
+
+	assert_int_equal(gate_config_range("gate_holdover", buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, "a duration from 0s to 86400s");
+	assert_int_equal(gate_config_range("gate_max_sample_age", buf,
+					   sizeof(buf)), 0);
+	assert_string_equal(buf, "a duration from 1ms to 86400s");
+	assert_int_equal(gate_config_range("gate_lock_offset", buf,
+					   sizeof(buf)), 0);
+	assert_string_equal(buf, "a duration with a unit from 1ns to 1s");
+	assert_int_equal(gate_config_range("gate_max_clock_class", buf,
+					   sizeof(buf)), 0);
+	assert_string_equal(buf, "an integer from 1 to 255");
+	assert_int_equal(gate_config_range("gate_max_reject", buf,
+					   sizeof(buf)), 0);
+	assert_string_equal(buf, "a fraction from 0 to 1 (or 0% to 100%)");
+	assert_int_equal(gate_config_range("gate_override", buf, sizeof(buf)),
+			 0);
+	assert_string_equal(buf, "auto, ptp or ntp");
+	assert_int_equal(gate_config_range("rate", buf, sizeof(buf)), -ENOENT);
+}
+
 static void test_names(void **state)
 {
 	enum gate_override ov;
@@ -886,6 +930,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_config_ranges),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_startup_to_ptp_after_dwell),
 	    cmocka_unit_test(test_startup_bad_offset_waits),
