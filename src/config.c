@@ -160,7 +160,7 @@ static int parse_sim_key(struct parser *p, const char *key, const char *val)
 	struct source_config *s = p->src;
 	int unit = clockmodel_param_unit(key);
 	double v = 0.0;
-	bool b;
+	bool b = false;
 	int r = -EINVAL;
 
 	switch (unit) {

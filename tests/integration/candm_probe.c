@@ -29,6 +29,9 @@
 /* ---- small utilities ---- */
 
 static void fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
