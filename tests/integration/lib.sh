@@ -26,11 +26,12 @@ note() { echo "--- $*"; }
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chronyd binds its sockets in /run)"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
 
-# A private work directory, mode 0700, removed at exit.
+# A private work directory, mode 0700, removed at exit; kept when the
+# caller sets PHCB_TEST_TMPDIR to hold it (tests/sanitize/run reads its logs).
 make_workdir() {
-	WORK=$(mktemp -d /tmp/phcb-test.XXXXXX) || fail "mktemp"
+	WORK=$(mktemp -d "${PHCB_TEST_TMPDIR:-/tmp}/phcb-test.XXXXXX") || fail "mktemp"
 	chmod 700 "$WORK"
-	at_exit "rm -rf '$WORK'"
+	[ -n "${PHCB_TEST_TMPDIR:-}" ] || at_exit "rm -rf '$WORK'"
 }
 
 # now_ns: the system time in nanoseconds.
