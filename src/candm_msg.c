@@ -416,21 +416,35 @@ static void decode_sourcestats(const uint8_t *d, struct candm_sourcestats *s)
 	s->est_offset_err = get_float(p + 28);
 }
 
-static void decode_activity(const uint8_t *d, struct candm_activity *a)
+/* The counts are int32 on the wire; chronyd never sends a negative one. */
+static int decode_activity(const uint8_t *d, struct candm_activity *a)
 {
 	a->online = (int32_t)get_u32(d);
 	a->offline = (int32_t)get_u32(d + 4);
 	a->burst_online = (int32_t)get_u32(d + 8);
 	a->burst_offline = (int32_t)get_u32(d + 12);
 	a->unresolved = (int32_t)get_u32(d + 16);
+	if (a->online < 0 || a->offline < 0 || a->burst_online < 0 ||
+	    a->burst_offline < 0 || a->unresolved < 0)
+		return -EBADMSG;
+	return 0;
 }
 
-static void decode_report(const uint8_t *d, struct candm_reply *out)
+static int decode_n_sources(const uint8_t *d, uint32_t *n)
+{
+	*n = get_u32(d);
+	return *n <= CANDM_MAX_SOURCES ? 0 : -EBADMSG;
+}
+
+/* Decode the report; -EBADMSG if a count is beyond what the protocol
+ * allows. */
+static int decode_report(const uint8_t *d, struct candm_reply *out)
 {
 	switch (out->reply) {
 	case CANDM_RPY_N_SOURCES:
-		out->u.n_sources = get_u32(d);
-		break;
+		return decode_n_sources(d, &out->u.n_sources);
+	case CANDM_RPY_ACTIVITY:
+		return decode_activity(d, &out->u.activity);
 	case CANDM_RPY_TRACKING:
 		decode_tracking(d, &out->u.tracking);
 		break;
@@ -440,18 +454,16 @@ static void decode_report(const uint8_t *d, struct candm_reply *out)
 	case CANDM_RPY_SOURCESTATS:
 		decode_sourcestats(d, &out->u.sourcestats);
 		break;
-	case CANDM_RPY_ACTIVITY:
-		decode_activity(d, &out->u.activity);
-		break;
 	default:
 		break;
 	}
+	return 0;
 }
 
 /* Header checks that do not depend on the request. */
 static int check_header(const uint8_t *buf, size_t len)
 {
-	if (len < CANDM_RPY_HDR_LEN)
+	if (len < CANDM_RPY_HDR_LEN || len > CANDM_MAX_MSG_LEN)
 		return -EBADMSG;
 	if (buf[1] != CANDM_PKT_REPLY || buf[2] != 0 || buf[3] != 0)
 		return -EBADMSG;
@@ -490,8 +502,10 @@ int candm_decode_reply(const uint8_t *buf, size_t len,
 	shape = cmd_shape_find(req->command);
 	if (!shape || out->reply != shape->reply || len < shape->reply_len)
 		return -EBADMSG;
-	decode_report(buf + CANDM_RPY_HDR_LEN, out);
-	return 0;
+	ret = decode_report(buf + CANDM_RPY_HDR_LEN, out);
+	if (ret < 0)
+		memset(&out->u, 0, sizeof(out->u));
+	return ret;
 }
 
 const char *candm_status_str(uint16_t status)

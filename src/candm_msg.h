@@ -24,6 +24,15 @@
 #define CANDM_RPY_HDR_LEN 28
 /* Largest request or reply this codec produces or accepts. */
 #define CANDM_MAX_MSG_LEN 512
+/*
+ * Largest source count an N_SOURCES reply may carry. The wire field is 32
+ * bits, but a source is then named by a signed 32-bit SOURCE_DATA index and
+ * read with one exchange each, so the protocol cannot use more than
+ * INT32_MAX, and a chronyd with more than a few hundred sources is unheard
+ * of. 65536 keeps every count an int and every index an int32_t with room
+ * to spare; a larger count is a malformed reply (-EBADMSG).
+ */
+#define CANDM_MAX_SOURCES 65536
 
 /* Request command codes (the subset this codec encodes). */
 enum candm_cmd {
@@ -210,7 +219,7 @@ struct candm_sourcestats {
 	double est_offset_err; /* s */
 };
 
-/* ACTIVITY report: counts of NTP sources by connectivity. */
+/* ACTIVITY report: counts of NTP sources by connectivity (never negative). */
 struct candm_activity {
 	int32_t online;
 	int32_t offline;
@@ -226,7 +235,7 @@ struct candm_reply {
 	uint16_t status;   /* enum candm_status */
 	uint32_t sequence; /* echoed request sequence */
 	union {
-		uint32_t n_sources;
+		uint32_t n_sources; /* 0 .. CANDM_MAX_SOURCES */
 		struct candm_tracking tracking;
 		struct candm_source_data source;
 		struct candm_sourcestats sourcestats;
@@ -328,9 +337,10 @@ int candm_encode_request(const struct candm_request *req, uint8_t *buf,
  * @req: the request it should answer (command and sequence must match).
  * @out: filled with the header fields and, on success, the report.
  * Returns 0 on success;
- * -EBADMSG if malformed (too short for its header or report, wrong
- *   version or packet type, nonzero reserved bytes, report code not the
- *   one the command expects);
+ * -EBADMSG if malformed (too short for its header or report, longer than
+ *   CANDM_MAX_MSG_LEN, wrong version or packet type, nonzero reserved
+ *   bytes, report code not the one the command expects, a source count
+ *   above CANDM_MAX_SOURCES, a negative ACTIVITY count);
  * -ESTALE if well formed but answering another request (command or
  *   sequence differ): keep waiting for the right one;
  * -EOPNOTSUPP if chronyd answered INVALID (command unknown to it);

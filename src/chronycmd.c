@@ -451,7 +451,7 @@ int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out,
 	if (ret < 0)
 		return ret;
 	n = reply.u.n_sources;
-	if (n > INT32_MAX)
+	if (n > CANDM_MAX_SOURCES)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < n && i < max; i++) {
 		candm_req_source_data(&req, (int32_t)i);

@@ -14,30 +14,18 @@
 #define BURST_TOTAL 8
 #define SELECT_QUEUE 16
 
-/* What the outstanding request is for. */
-enum step {
-	STEP_IDLE,
-	STEP_ACTION,
-	STEP_PROBE,  /* does chronyd know SELECTOPTS? */
-	STEP_SELECT, /* a queued SELECTOPTS */
-	STEP_TRACKING,
-	STEP_N_SOURCES,
-	STEP_SOURCE_DATA,
-};
-
 struct chronywatch {
 	struct event_base *base;
 	const char *server_path; /* for messages */
 	struct chronycmd *cmd;
 	struct event *ev_read, *ev_cycle, *ev_resend;
 	int read_fd;
-	enum step step;
+	enum chronyview_step step;
 	unsigned pending;  /* queued actions */
 	unsigned current;  /* the action outstanding */
-	int src_index, src_total;
 	bool resent;
 	struct chronywatch_view view;
-	struct candm_source_data scratch[CHRONYWATCH_SOURCES_MAX];
+	struct chronyview_cycle cycle;
 	struct {
 		uint32_t ref_id;
 		bool selectable;
@@ -86,12 +74,12 @@ static void fail_exchange(struct chronywatch *w, int err, bool lost)
 		w->view.n_sources = 0;
 		w->view.selectopts = -1; /* maybe another chronyd answers next */
 	}
-	w->step = STEP_IDLE;
+	w->step = CHRONYVIEW_IDLE;
 	event_del(w->ev_resend);
 }
 
 static void send_req(struct chronywatch *w, struct candm_request *req,
-		     enum step step)
+		     enum chronyview_step step)
 {
 	struct timeval tv = { 0, RESEND_MS * 1000 };
 	int r = chronycmd_send(w->cmd, req);
@@ -129,18 +117,19 @@ static void build_action(struct candm_request *req, unsigned action)
 static void advance(struct chronywatch *w)
 {
 	struct candm_request req;
+	int index;
 
 	if (w->view.selectopts < 0) {
 		/* an empty mask changes nothing where SELECTOPTS exists */
 		candm_req_selectopts(&req, NULL, 0, 0, 0);
-		send_req(w, &req, STEP_PROBE);
+		send_req(w, &req, CHRONYVIEW_PROBE);
 		return;
 	}
 	if (w->n_selects && w->view.selectopts == 1) {
 		candm_req_selectopts(&req, NULL, w->selects[0].ref_id,
 				     CANDM_SELECT_NOSELECT,
 				     w->selects[0].selectable ? 0 : CANDM_SELECT_NOSELECT);
-		send_req(w, &req, STEP_SELECT);
+		send_req(w, &req, CHRONYVIEW_SELECT);
 		return;
 	}
 	if (w->pending) {
@@ -148,69 +137,48 @@ static void advance(struct chronywatch *w)
 		w->current = w->pending & -w->pending;
 		w->pending &= ~w->current;
 		build_action(&req, w->current);
-		send_req(w, &req, STEP_ACTION);
+		send_req(w, &req, CHRONYVIEW_ACTION);
 		return;
 	}
 	switch (w->step) {
-	case STEP_TRACKING:
+	case CHRONYVIEW_TRACKING:
 		candm_req_init(&req, CANDM_CMD_N_SOURCES);
-		send_req(w, &req, STEP_N_SOURCES);
+		send_req(w, &req, CHRONYVIEW_N_SOURCES);
 		return;
-	case STEP_N_SOURCES:
-	case STEP_SOURCE_DATA:
-		if (w->src_index < w->src_total) {
-			candm_req_source_data(&req, w->src_index);
-			send_req(w, &req, STEP_SOURCE_DATA);
+	case CHRONYVIEW_N_SOURCES:
+	case CHRONYVIEW_SOURCE_DATA:
+		index = chronyview_next_source(&w->cycle);
+		if (index >= 0) {
+			candm_req_source_data(&req, index);
+			send_req(w, &req, CHRONYVIEW_SOURCE_DATA);
 			return;
 		}
-		memcpy(w->view.sources, w->scratch,
-		       sizeof(w->scratch[0]) * (size_t)w->src_total);
-		w->view.n_sources = w->src_total;
-		w->view.sources_at_ns = clock_now_ns(CLOCK_REALTIME);
-		w->step = STEP_IDLE;
+		chronyview_publish(&w->view, &w->cycle,
+				   clock_now_ns(CLOCK_REALTIME));
+		w->step = CHRONYVIEW_IDLE;
 		return;
 	default:
-		w->step = STEP_IDLE;
+		w->step = CHRONYVIEW_IDLE;
 		return;
 	}
 }
 
+/* Drop the first queued SELECTOPTS: it was answered. */
+static void pop_select(struct chronywatch *w)
+{
+	if (w->n_selects <= 0)
+		return;
+	w->n_selects--;
+	memmove(&w->selects[0], &w->selects[1],
+		sizeof(w->selects[0]) * (size_t)w->n_selects);
+}
+
 static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
 {
-	w->view.replies++;
-	w->view.last_error = 0;
-	switch (w->step) {
-	case STEP_PROBE:
-		w->view.selectopts = 1;
-		w->step = STEP_IDLE;
-		break;
-	case STEP_SELECT:
-		memmove(&w->selects[0], &w->selects[1],
-			sizeof(w->selects[0]) * (size_t)(--w->n_selects));
-		w->view.actions_done++;
-		w->step = STEP_IDLE;
-		break;
-	case STEP_ACTION:
-		w->view.actions_done++;
-		w->step = STEP_IDLE;
-		break;
-	case STEP_TRACKING:
-		w->view.tracking = rep->u.tracking;
-		w->view.have_tracking = true;
-		w->view.tracking_at_ns = clock_now_ns(CLOCK_REALTIME);
-		break;
-	case STEP_N_SOURCES:
-		w->src_total = (int)rep->u.n_sources;
-		if (w->src_total > CHRONYWATCH_SOURCES_MAX)
-			w->src_total = CHRONYWATCH_SOURCES_MAX;
-		w->src_index = 0;
-		break;
-	case STEP_SOURCE_DATA:
-		w->scratch[w->src_index++] = rep->u.source;
-		break;
-	case STEP_IDLE:
-		break;
-	}
+	if (w->step == CHRONYVIEW_SELECT)
+		pop_select(w);
+	w->step = chronyview_take(&w->view, &w->cycle, w->step, rep,
+				  clock_now_ns(CLOCK_REALTIME));
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -222,20 +190,18 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 	if (r == -EAGAIN)
 		return;
 	event_del(w->ev_resend);
-	if (w->step == STEP_PROBE && (r == -EOPNOTSUPP || r == -EPROTO)) {
+	if (w->step == CHRONYVIEW_PROBE && (r == -EOPNOTSUPP || r == -EPROTO)) {
 		/* INVALID: no SELECTOPTS (chrony < 4.4); another error
 		 * status means chronyd knows the command */
-		w->view.selectopts = r == -EPROTO;
-		w->view.replies++;
-		w->step = STEP_IDLE;
+		chronyview_probe_refused(&w->view, r);
+		w->step = CHRONYVIEW_IDLE;
 	} else if (r < 0) {
-		if (w->step == STEP_SELECT && r != -ESTALE && w->n_selects)
-			memmove(&w->selects[0], &w->selects[1],
-				sizeof(w->selects[0]) * (size_t)(--w->n_selects));
+		if (w->step == CHRONYVIEW_SELECT && r != -ESTALE)
+			pop_select(w);
 		fail_exchange(w, r, false);
 	} else {
 		take_reply(w, &rep);
-		if (w->step == STEP_IDLE && !w->pending && !w->n_selects)
+		if (w->step == CHRONYVIEW_IDLE && !w->pending && !w->n_selects)
 			return;
 	}
 	advance(w);
@@ -264,14 +230,14 @@ static void on_cycle(evutil_socket_t fd, short what, void *arg)
 	struct chronywatch *w = arg;
 	struct candm_request req;
 
-	if (w->step != STEP_IDLE)
+	if (w->step != CHRONYVIEW_IDLE)
 		return;
 	if (w->pending || w->n_selects || w->view.selectopts < 0) {
 		advance(w);
 		return;
 	}
 	candm_req_init(&req, CANDM_CMD_TRACKING);
-	send_req(w, &req, STEP_TRACKING);
+	send_req(w, &req, CHRONYVIEW_TRACKING);
 }
 
 bool chronywatch_explain(int err, char *buf, size_t len)
@@ -340,7 +306,7 @@ const struct chronywatch_view *chronywatch_view(const struct chronywatch *w)
 void chronywatch_request(struct chronywatch *w, unsigned actions)
 {
 	w->pending |= actions;
-	if (w->step == STEP_IDLE)
+	if (w->step == CHRONYVIEW_IDLE)
 		advance(w);
 }
 
@@ -359,7 +325,7 @@ void chronywatch_select(struct chronywatch *w, const char *refid,
 		return;
 	w->selects[w->n_selects].ref_id = id;
 	w->selects[w->n_selects++].selectable = selectable;
-	if (w->step == STEP_IDLE)
+	if (w->step == CHRONYVIEW_IDLE)
 		advance(w);
 }
 

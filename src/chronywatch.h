@@ -9,8 +9,7 @@
 #include <event2/event.h>
 
 #include "candm_msg.h"
-
-#define CHRONYWATCH_SOURCES_MAX 32
+#include "chronyview.h"
 
 /* Actions queued for chronyd, done before the next report cycle. */
 enum chronywatch_action {
@@ -20,19 +19,7 @@ enum chronywatch_action {
 	CHRONYWATCH_OFFLINE = 1 << 3,	    /* NTP sources offline */
 };
 
-/* The last reports chronyd gave. */
-struct chronywatch_view {
-	bool have_tracking;
-	struct candm_tracking tracking;
-	int64_t tracking_at_ns; /* system time of the report, 0 never */
-	int n_sources;
-	struct candm_source_data sources[CHRONYWATCH_SOURCES_MAX];
-	int64_t sources_at_ns;
-	int last_error;		/* errno of the last failed exchange, 0 ok */
-	int selectopts;		/* chronyd has SELECTOPTS (4.4+): 1, 0, -1 unknown */
-	unsigned long replies, timeouts, errors, actions_done;
-};
-
+/* The view (struct chronywatch_view) is in chronyview.h. */
 struct chronywatch;
 
 /**

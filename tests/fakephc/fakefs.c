@@ -243,9 +243,11 @@ static void do_extended(fuse_req_t req, struct fakefs *fs, struct fakefh *h,
 	}
 	if (fs->wait && n > 0)
 		wait_until(r[n - 1].sys_after);
+	/* once answered, the client may close: h is freed by fs_release */
+	struct fakedev *d = h->dev;
 	fuse_reply_ioctl(req, 0, &ext, sizeof(ext));
 	if (n > 0)
-		truthsock_log(fs->log, h->dev, "extended", r[0].sys_before);
+		truthsock_log(fs->log, d, "extended", r[0].sys_before);
 }
 
 static void do_precise(fuse_req_t req, struct fakefs *fs, struct fakefh *h,
@@ -269,8 +271,9 @@ static void do_precise(fuse_req_t req, struct fakefs *fs, struct fakefh *h,
 	ns_to_ptp(r.phc, &pre.device);
 	ns_to_ptp(r.sys_before, &pre.sys_realtime);
 	ns_to_ptp(raw - (real - r.sys_before), &pre.sys_monoraw);
+	struct fakedev *d = h->dev; /* h may be freed once answered */
 	fuse_reply_ioctl(req, 0, &pre, sizeof(pre));
-	truthsock_log(fs->log, h->dev, "precise", r.sys_before);
+	truthsock_log(fs->log, d, "precise", r.sys_before);
 }
 
 static void fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd,

@@ -38,6 +38,9 @@ static const char *client_dir(void)
 /* ---- small utilities ---- */
 
 static void fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void fail(const char *fmt, ...)
 {
 	va_list ap;
 

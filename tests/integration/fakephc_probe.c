@@ -412,6 +412,9 @@ static int cmd_latency(char **argv)
 	print_pct("inbound", in, n);
 	print_pct("outbound", out, n);
 	close(fd);
+	free(rt);
+	free(in);
+	free(out);
 	return 0;
 }
 

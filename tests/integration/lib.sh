@@ -34,12 +34,14 @@ note() { echo "--- $*"; }
 need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chronyd binds its sockets in /run)"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
 
-# A private work directory, removed at exit: root's, mode 0711 so that
-# chronyd's user can reach its own directory and our sockets inside it.
+# A private work directory, removed at exit (kept when the caller sets
+# PHCB_TEST_TMPDIR to hold it: tests/sanitize/run reads its logs): root's,
+# mode 0711 so that chronyd's user can reach its own directory and our
+# sockets inside it.
 make_workdir() {
-	WORK=$(mktemp -d /tmp/phcb-test.XXXXXX) || fail "mktemp"
+	WORK=$(mktemp -d "${PHCB_TEST_TMPDIR:-/tmp}/phcb-test.XXXXXX") || fail "mktemp"
 	chmod 711 "$WORK"
-	at_exit "rm -rf '$WORK'"
+	[ -n "${PHCB_TEST_TMPDIR:-}" ] || at_exit "rm -rf '$WORK'"
 	export PHCB_CLIENT_DIR="$WORK" # the probes' chronyd client sockets
 }
 

@@ -359,6 +359,74 @@ static void test_n_sources(void **state)
 	assert_int_equal(r.u.n_sources, 2);
 }
 
+/* N_SOURCES reply to nsrc_req carrying @count. */
+static int decode_n_sources(uint32_t count, struct candm_reply *r)
+{
+	struct candm_request req = req_from_hex(nsrc_req);
+	struct vec v = vec_from_hex(nsrc_rpy);
+	int ret;
+
+	v.data[28] = (uint8_t)(count >> 24);
+	v.data[29] = (uint8_t)(count >> 16);
+	v.data[30] = (uint8_t)(count >> 8);
+	v.data[31] = (uint8_t)count;
+	ret = candm_decode_reply(v.data, v.len, &req, r);
+	free(v.data);
+	return ret;
+}
+
+/* A hostile chronyd's count must not reach a consumer as a negative int. */
+static void test_n_sources_hostile(void **state)
+{
+	struct candm_reply r;
+
+	(void)state;
+	assert_int_equal(decode_n_sources(0x80000000u, &r), -EBADMSG);
+	assert_int_equal(decode_n_sources(0xffffffffu, &r), -EBADMSG);
+	assert_int_equal(decode_n_sources(0x7fffffffu, &r), -EBADMSG);
+	assert_int_equal(decode_n_sources(CANDM_MAX_SOURCES + 1, &r), -EBADMSG);
+	assert_int_equal(r.u.n_sources, 0);
+	assert_int_equal(decode_n_sources(CANDM_MAX_SOURCES, &r), 0);
+	assert_int_equal(r.u.n_sources, CANDM_MAX_SOURCES);
+	assert_int_equal(decode_n_sources(0, &r), 0);
+	assert_int_equal(r.u.n_sources, 0);
+}
+
+/* Negative ACTIVITY counts are malformed. */
+static void test_activity_negative(void **state)
+{
+	struct candm_request req = req_from_hex(act_req);
+	struct candm_reply r;
+
+	(void)state;
+	for (size_t at = 28; at < 48; at += 4) {
+		struct vec v = vec_from_hex(act_rpy);
+
+		v.data[at] = 0x80;
+		assert_int_equal(candm_decode_reply(v.data, v.len, &req, &r),
+				 -EBADMSG);
+		free(v.data);
+	}
+}
+
+/* A reply longer than CANDM_MAX_MSG_LEN is refused, whatever its start. */
+static void test_oversized(void **state)
+{
+	struct candm_request req = req_from_hex(nsrc_req);
+	struct vec v = vec_from_hex(nsrc_rpy);
+	uint8_t *big = calloc(1, CANDM_MAX_MSG_LEN + 1);
+	struct candm_reply r;
+
+	(void)state;
+	assert_non_null(big);
+	memcpy(big, v.data, v.len);
+	assert_int_equal(candm_decode_reply(big, CANDM_MAX_MSG_LEN, &req, &r), 0);
+	assert_int_equal(candm_decode_reply(big, CANDM_MAX_MSG_LEN + 1, &req, &r),
+			 -EBADMSG);
+	free(big);
+	free(v.data);
+}
+
 /* One `chronyc -c sources` line's numbers. */
 struct src_want {
 	uint16_t mode, state, stratum;
@@ -750,6 +818,9 @@ int main(void)
 	    cmocka_unit_test(test_tracking_ntp),
 	    cmocka_unit_test(test_tracking_refclock),
 	    cmocka_unit_test(test_n_sources),
+	    cmocka_unit_test(test_n_sources_hostile),
+	    cmocka_unit_test(test_activity_negative),
+	    cmocka_unit_test(test_oversized),
 	    cmocka_unit_test(test_source_data_refclock),
 	    cmocka_unit_test(test_source_data_ntp),
 	    cmocka_unit_test(test_sourcestats),

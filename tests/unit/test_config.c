@@ -180,6 +180,7 @@ static void test_errors_with_line(void **state)
 		{ "[global]\n", "test.conf:1:", "no [source NAME]" },
 		{ "[source A]\ndevice auto\noffset 5us\n", "test.conf:3:", "device sim" },
 		{ "[source A]\ndevice sim\nspike_prob 2\n", "test.conf:3:", "spike_prob" },
+		{ "[source A]\ndevice sim\nprecise sim\n", "test.conf:3:", "precise" },
 		{ "[source A]\n[source B]\nsock /run/chrony.A.sock\n", "test.conf:2:", "as [source A]" },
 		{ "[source A]\ntimescale gps\n", "test.conf:2:", "utc or tai" },
 		{ "[source A]\nfilter maybe\n", "test.conf:2:", "yes or no" },
