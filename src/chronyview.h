@@ -13,7 +13,7 @@
 struct chronywatch_view {
 	bool have_tracking;
 	struct candm_tracking tracking;
-	int64_t tracking_at_ns; /* system time of the report, 0 never */
+	int64_t tracking_at_ns; /* CLOCK_MONOTONIC of the report, 0 never */
 	int n_sources;		/* 0 .. CHRONYWATCH_SOURCES_MAX */
 	struct candm_source_data sources[CHRONYWATCH_SOURCES_MAX];
 	int64_t sources_at_ns;
@@ -44,7 +44,7 @@ struct chronyview_cycle {
  * chronyview_take - take a reply that decoded without error into the view.
  * @v: the view; @c: the report cycle in progress.
  * @step: what the request was for; @rep: the decoded reply.
- * @now_ns: system time, stamped on a TRACKING report.
+ * @now_ns: CLOCK_MONOTONIC now, stamped on a TRACKING report.
  * A source count is clamped to CHRONYWATCH_SOURCES_MAX whatever chronyd
  * says; a source beyond the count is dropped. Returns the step after it:
  * CHRONYVIEW_IDLE when the exchange ends there (probe, select, action),

@@ -154,7 +154,7 @@ static void advance(struct chronywatch *w)
 			return;
 		}
 		chronyview_publish(&w->view, &w->cycle,
-				   clock_now_ns(CLOCK_REALTIME));
+				   clock_now_ns(CLOCK_MONOTONIC));
 		w->step = CHRONYVIEW_IDLE;
 		return;
 	default:
@@ -178,7 +178,7 @@ static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
 	if (w->step == CHRONYVIEW_SELECT)
 		pop_select(w);
 	w->step = chronyview_take(&w->view, &w->cycle, w->step, rep,
-				  clock_now_ns(CLOCK_REALTIME));
+				  clock_now_ns(CLOCK_MONOTONIC));
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)

@@ -34,12 +34,11 @@ static struct timeval tv_from_s(double s)
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *slot = arg;
+	struct source_event ev;
 	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
 
-	source_note_poll_time(slot->src, mono);
-	source_poll(slot->src, now);
-	gating_poll(slot->d, slot, mono, now);
+	source_poll(slot->src, mono, &ev);
+	gating_poll(slot->d, slot, mono, &ev);
 }
 
 /* Start a source from its configuration; NULL on failure (logged). */
@@ -381,7 +380,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	d->cfg_path = cfg_path;
-	d->started_ns = clock_now_ns(CLOCK_REALTIME);
+	d->started_mono_ns = clock_now_ns(CLOCK_MONOTONIC);
 	d->base = event_base_new();
 	if (!d->base || setup_events(d) < 0) {
 		log_err(NULL, "cannot set up the event loop");

@@ -21,7 +21,6 @@ struct slot {
 	int64_t last_accept_mono_ns;   /* last sample the tracker accepted */
 	int64_t last_step_mono_ns;     /* last phase step, 0 none */
 	double reject_fraction;	       /* recent, exponentially weighted */
-	unsigned long seen_accepted, seen_rejected, seen_steps;
 };
 
 struct daemon {
@@ -37,7 +36,7 @@ struct daemon {
 	int chrony_open_error;		 /* last failure to start watching */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
 	int lock_fd;			 /* the instance lock in run_dir */
-	int64_t started_ns;
+	int64_t started_mono_ns;
 	int exit_code;
 };
 

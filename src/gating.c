@@ -12,23 +12,19 @@
 
 #define REJECT_EWMA 0.05 /* weight of one sample in the reject fraction */
 
-/* Follow the tracker's counters: accepted, rejected, steps since last poll. */
-static void note_samples(struct slot *slot, int64_t mono)
+/* What the gate needs to remember of a poll's outcome. */
+static void note_samples(struct slot *slot, int64_t mono,
+			 const struct source_event *ev)
 {
-	const struct trk_state *t = &slot->src->trk;
-	unsigned long acc = t->accepted - slot->seen_accepted;
-	unsigned long rej = t->rejected - slot->seen_rejected;
+	unsigned n = ev->accepted + ev->rejected;
 
-	if (acc)
+	if (ev->accepted)
 		slot->last_accept_mono_ns = mono;
-	if (t->steps != slot->seen_steps)
+	if (ev->step)
 		slot->last_step_mono_ns = mono;
-	for (unsigned long i = 0; i < acc + rej && i < 64; i++)
+	for (unsigned i = 0; i < n; i++)
 		slot->reject_fraction = (1 - REJECT_EWMA) * slot->reject_fraction +
-					REJECT_EWMA * (i < rej ? 1.0 : 0.0);
-	slot->seen_accepted = t->accepted;
-	slot->seen_rejected = t->rejected;
-	slot->seen_steps = t->steps;
+					REJECT_EWMA * (i < ev->rejected ? 1.0 : 0.0);
 }
 
 static int64_t age(int64_t now, int64_t then)
@@ -36,14 +32,14 @@ static int64_t age(int64_t now, int64_t then)
 	return then ? now - then : -1;
 }
 
-static void ptp_input(const struct ptpwatch_view *v, int64_t now_rt,
+static void ptp_input(const struct ptpwatch_view *v, int64_t mono,
 		      struct gate_ptp *p)
 {
 	p->configured = true;
-	p->response_age_ns = age(now_rt, v->last_response_ns);
+	p->response_age_ns = age(mono, v->last_response_ns);
 	p->port_state = v->port_state;
 	p->master_offset_ns = v->have_time_status ? v->time_status.master_offset_ns : 0;
-	p->ingress_age_ns = v->have_time_status ? age(now_rt, v->ingress_changed_ns) : -1;
+	p->ingress_age_ns = v->have_time_status ? age(mono, v->ingress_changed_ns) : -1;
 	p->gm_present = v->have_time_status && v->time_status.gm_present;
 	p->clock_class = v->have_parent ?
 				 v->parent.grandmaster_clock_quality.clock_class : 0;
@@ -54,7 +50,7 @@ static void ptp_input(const struct ptpwatch_view *v, int64_t now_rt,
 	p->current_utc_offset = v->time_properties.current_utc_offset;
 }
 
-static void build_input(struct slot *slot, int64_t mono, int64_t now_rt,
+static void build_input(struct slot *slot, int64_t mono,
 			struct gate_input *in)
 {
 	struct source *s = slot->src;
@@ -64,11 +60,12 @@ static void build_input(struct slot *slot, int64_t mono, int64_t now_rt,
 	in->dev.running = s->state == SOURCE_RUNNING;
 	in->dev.sample_age_ns = age(mono, slot->last_accept_mono_ns);
 	/* the tracker judges nothing before it has a model */
-	in->dev.sigma_ns = s->trk.accepted < TRK_MIN_POINTS ? NAN : s->trk.sigma_ns;
+	in->dev.sigma_ns = s->pipe.trk.accepted < TRK_MIN_POINTS ? NAN
+								 : s->pipe.trk.sigma_ns;
 	in->dev.reject_fraction = slot->reject_fraction;
 	in->dev.step_age_ns = age(mono, slot->last_step_mono_ns);
 	if (slot->ptp)
-		ptp_input(ptpwatch_view(slot->ptp), now_rt, &in->ptp);
+		ptp_input(ptpwatch_view(slot->ptp), mono, &in->ptp);
 }
 
 /* Tell chronyd: leave the PHC at once, or come back to it. */
@@ -102,14 +99,14 @@ static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
 }
 
 void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
-		 int64_t now_rt)
+		 const struct source_event *ev)
 {
 	struct source *s = slot->src;
 	struct gate_input in;
 	bool was_feeding = s->feeding;
 
-	note_samples(slot, mono);
-	build_input(slot, mono, now_rt, &in);
+	note_samples(slot, mono, ev);
+	build_input(slot, mono, &in);
 	if (gate_step(&s->gate, &in)) {
 		const struct gate_transition *t = gate_last_transition(&s->gate);
 		log_msg(LOG_NOTICE, s->cfg.name, "gate %s -> %s: %s",

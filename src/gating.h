@@ -8,17 +8,18 @@
 
 struct daemon;
 struct slot;
+struct source_event;
 
 /**
  * gating_poll - after a poll of @slot's source: give the gate the device's
  * health and ptp4l's state, log a transition with its reason, and when
  * feeding stops or resumes, act on chronyd (reset sources and burst, or
  * NTP sources online/offline as configured).
- * @mono:   CLOCK_MONOTONIC now, ns
- * @now_rt: CLOCK_REALTIME now, ns
+ * @mono: CLOCK_MONOTONIC now, ns
+ * @ev:   what the poll did (source_poll())
  */
 void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
-		 int64_t now_rt);
+		 const struct source_event *ev);
 
 /**
  * gating_open_ptp - start watching the source's ptp4l, if it has one.

@@ -106,7 +106,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct ptpwatch *w = arg;
 	struct ptpmgmt_response r;
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 
 	for (int k = 0; k < 64; k++) {
 		int rc = ptpmgmt_client_recv(w->client, &r);

@@ -11,7 +11,7 @@
 
 #define PTPWATCH_PORTS_MAX 8
 
-/* What ptp4l last told, with when (system time, ns; 0 = never). */
+/* What ptp4l last told, with when (CLOCK_MONOTONIC ns; 0 = never). */
 struct ptpwatch_view {
 	int64_t last_response_ns;
 	int n_ports;

@@ -25,23 +25,16 @@ const char *source_state_name(enum source_state st)
 }
 
 int source_init(struct source *s, const struct source_config *cfg,
-		const struct global_config *g, int64_t now_ns)
+		const struct global_config *g, int64_t now_rt_ns)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	snprintf(s->dev_root, sizeof(s->dev_root), "%s", g->dev_root);
 	snprintf(s->sysfs_root, sizeof(s->sysfs_root), "%s", g->sysfs_root);
-	s->est_cfg.filter = cfg->filter.enabled;
-	s->est_cfg.delay_quantile = cfg->filter.delay_quantile;
-	s->trk_cfg.enabled = cfg->filter.enabled;
-	s->trk_cfg.outlier_threshold = cfg->filter.outlier_threshold;
-	s->trk_cfg.step_threshold_ns = cfg->filter.step_threshold_ns;
-	est_init(&s->est);
-	trk_init(&s->trk);
-	smo_init(&s->smo);
-	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_ns;
-	s->next_open_ns = now_ns;
-	s->state = SOURCE_OPENING;
+	pipeline_config_from(&cfg->filter, &s->pipe_cfg);
+	pipeline_init(&s->pipe);
+	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_rt_ns;
+	s->state = SOURCE_OPENING; /* opened at the first poll */
 	gate_init(&s->gate, &cfg->gate);
 	s->feeding = gate_feeding(&s->gate);
 	return chronyfeed_open(&s->feed, cfg->sock);
@@ -73,7 +66,7 @@ static int resolve_device(struct source *s)
 	return r;
 }
 
-static void device_failed(struct source *s, int err, int64_t now_ns,
+static void device_failed(struct source *s, int err, int64_t mono_ns,
 			  const char *what)
 {
 	int prio = (s->state != SOURCE_MISSING || err != s->last_error)
@@ -83,10 +76,10 @@ static void device_failed(struct source *s, int err, int64_t now_ns,
 		s->path[0] ? s->path : s->cfg.device, strerror(err));
 	s->state = SOURCE_MISSING;
 	s->last_error = err;
-	s->next_open_ns = now_ns + REOPEN_INTERVAL_NS;
+	s->next_open_mono_ns = mono_ns + REOPEN_INTERVAL_NS;
 }
 
-static void try_open(struct source *s, int64_t now_ns)
+static void try_open(struct source *s, int64_t mono_ns)
 {
 	struct phc_open_args args = {
 		.path = s->path,
@@ -104,7 +97,7 @@ static void try_open(struct source *s, int64_t now_ns)
 		r = s->drv->open(&args, &s->dev);
 	if (r < 0) {
 		s->dev = NULL;
-		device_failed(s, -r, now_ns, "cannot open");
+		device_failed(s, -r, mono_ns, "cannot open");
 		return;
 	}
 	s->drv->info(s->dev, &info);
@@ -135,7 +128,7 @@ static double fed_offset(const struct source *s, double phc_offset_ns)
 	return off;
 }
 
-static void feed(struct source *s)
+static bool feed(struct source *s)
 {
 	struct sockmsg m;
 	bool was_up = s->feed.up;
@@ -150,46 +143,42 @@ static void feed(struct source *s)
 		if (s->feed.reconnects && !was_up)
 			log_notice(s->cfg.name, "chronyd is receiving samples "
 				   "on %s again", s->cfg.sock);
-		return;
+		return true;
 	}
 	if (was_up || first)
 		log_warn(s->cfg.name, "cannot send to chronyd at %s: %s "
 			 "(chronyd not running or no matching refclock SOCK "
 			 "line); will keep trying", s->cfg.sock, strerror(-r));
+	return false;
 }
 
-/*
- * The offset to feed: smoothed across polls once the tracker has a model
- * (its frequency carries the estimate forward), restarted at a step or a
- * resync; unchanged with smoothing or filtering off.
- */
-static double smooth(struct source *s)
+/* One read's readings through the pipeline; the outcome into @ev. */
+static void process(struct source *s, const struct phc_reading *r, int n,
+		    struct source_event *ev)
 {
-	const struct est_sample *e = &s->last;
+	struct pipeline_result res;
 
-	if (!s->cfg.filter.enabled || !s->cfg.filter.smoothing)
-		return e->offset_ns;
-	if (s->last_verdict != TRK_ACCEPT || !trk_has_model(&s->trk))
-		return smo_rebase(&s->smo, e->sys_ns, e->offset_ns, e->err_ns);
-	return smo_add(&s->smo, e->sys_ns, e->offset_ns, e->err_ns,
-		       s->trk.freq_ppm);
-}
-
-static void process(struct source *s, const struct phc_reading *r, int n)
-{
-	if (est_from_readings(&s->est, &s->est_cfg, r, n, &s->last) < 0) {
+	if (pipeline_poll(&s->pipe, &s->pipe_cfg, r, n, &res) < 0) {
 		s->read_errors++;
 		return;
 	}
-	s->last_verdict = trk_add(&s->trk, &s->trk_cfg, &s->last);
-	if (s->last_verdict == TRK_STEP)
-		log_notice(s->cfg.name, "phase step of %+.3fus detected",
-			   s->trk.last_step_ns / 1e3);
-	if (s->last_verdict == TRK_REJECT)
+	s->last = res.estimate;
+	s->last_verdict = res.verdict;
+	ev->have_sample = true;
+	ev->last = res;
+	if (res.verdict == TRK_REJECT) {
+		ev->rejected++;
 		return;
-	s->smoothed_offset_ns = smooth(s);
-	if (s->feeding)
-		feed(s);
+	}
+	ev->accepted++;
+	if (res.verdict == TRK_STEP) {
+		ev->step = true;
+		log_notice(s->cfg.name, "phase step of %+.3fus detected",
+			   s->pipe.trk.last_step_ns / 1e3);
+	}
+	s->smoothed_offset_ns = res.offset_ns;
+	if (s->feeding && feed(s))
+		ev->fed = true;
 }
 
 _Static_assert(CONFIG_MAX_READS * PHC_MAX_READINGS <= EST_MAX_READINGS,
@@ -217,62 +206,72 @@ static int read_poll(struct source *s, struct phc_reading *r)
  * An outlier may be the start of a phase step: read again at once so the
  * tracker confirms or dismisses it within this poll, not polls later.
  */
-static void settle_outlier(struct source *s)
+static void settle_outlier(struct source *s, struct source_event *ev)
 {
 	struct phc_reading r[EST_MAX_READINGS];
 
 	for (int i = 1; i < TRK_STEP_CONFIRM && s->last_verdict == TRK_REJECT &&
-			trk_confirming(&s->trk); i++) {
+			trk_confirming(&s->pipe.trk); i++) {
 		int n = read_poll(s, r);
 		if (n <= 0)
 			return;
 		s->reads++;
-		process(s, r, n);
+		ev->readings += n;
+		process(s, r, n, ev);
 	}
 }
 
-void source_poll(struct source *s, int64_t now_ns)
+/* Poll intervals on the monotonic clock, for phcbrokerctl. */
+static void note_poll_time(struct source *s, int64_t mono_ns)
 {
-	struct phc_reading r[EST_MAX_READINGS];
-	int n;
-
-	s->polls++;
-	s->last_poll_ns = now_ns;
-	if (!s->dev) {
-		if (now_ns < s->next_open_ns)
-			return;
-		try_open(s, now_ns);
-		if (!s->dev)
-			return;
-	}
-	n = read_poll(s, r);
-	if (n > 0) {
-		s->reads++;
-		s->consecutive_errors = 0;
-		process(s, r, n);
-		settle_outlier(s);
-		return;
-	}
-	s->read_errors++;
-	if (n == -ENODEV || n == -ENXIO ||
-	    ++s->consecutive_errors >= MAX_CONSECUTIVE_ERRORS) {
-		close_device(s);
-		device_failed(s, -n, now_ns, n == -ENODEV || n == -ENXIO
-						 ? "device vanished:"
-						 : "giving up on reads of");
-	}
-}
-
-void source_note_poll_time(struct source *s, int64_t mono_ns)
-{
-	if (s->last_poll_mono_ns) {
-		int64_t gap = mono_ns - s->last_poll_mono_ns;
+	if (s->prev_poll_mono_ns) {
+		int64_t gap = mono_ns - s->prev_poll_mono_ns;
 		if (gap > s->poll_gap_max_ns)
 			s->poll_gap_max_ns = gap;
 		s->poll_gap_sum_ns += gap;
 		s->poll_gaps++;
 	}
+	s->prev_poll_mono_ns = mono_ns;
 	s->last_poll_mono_ns = mono_ns;
+}
+
+void source_poll(struct source *s, int64_t mono_ns, struct source_event *ev)
+{
+	struct phc_reading r[EST_MAX_READINGS];
+	int n;
+
+	memset(ev, 0, sizeof(*ev));
+	note_poll_time(s, mono_ns);
+	s->polls++;
+	if (!s->dev) {
+		if (s->next_open_mono_ns && mono_ns < s->next_open_mono_ns)
+			return;
+		try_open(s, mono_ns);
+		if (!s->dev) {
+			ev->error = s->last_error;
+			return;
+		}
+		ev->opened = true;
+	}
+	n = read_poll(s, r);
+	if (n > 0) {
+		s->reads++;
+		s->consecutive_errors = 0;
+		ev->readings = n;
+		process(s, r, n, ev);
+		settle_outlier(s, ev);
+		return;
+	}
+	s->read_errors++;
+	ev->error = -n;
+	if (n == -ENODEV || n == -ENXIO ||
+	    ++s->consecutive_errors >= MAX_CONSECUTIVE_ERRORS) {
+		close_device(s);
+		ev->lost = true;
+		device_failed(s, -n, mono_ns, n == -ENODEV || n == -ENXIO
+						 ? "device vanished:"
+						 : "giving up on reads of");
+	}
 }
 
 void source_fini(struct source *s)
@@ -288,7 +287,8 @@ int source_true_offset(struct source *s, int64_t t_ns, double *offset_ns)
 	return s->drv->truth(s->dev, t_ns, offset_ns);
 }
 
-int source_summary(struct source *s, int64_t now_ns, char *buf, size_t len)
+int source_summary(struct source *s, int64_t now_rt_ns, char *buf,
+		   size_t len)
 {
 	struct phc_info info = { .driver = s->drv ? s->drv->name : "none" };
 	double truth;
@@ -304,12 +304,12 @@ int source_summary(struct source *s, int64_t now_ns, char *buf, size_t len)
 		     gate_state_name(gate_state(&s->gate)),
 		     s->path[0] ? s->path : "-",
 		     phc_method_name(info.method), s->polls, s->fed,
-		     s->trk.rejected, s->trk.steps, s->read_errors,
+		     s->pipe.trk.rejected, s->pipe.trk.steps, s->read_errors,
 		     s->feed.failed, s->last_fed_offset_ns / 1e3,
 		     s->last.delay_ns / 1e3, s->last.err_ns / 1e3,
-		     s->trk.freq_ppm);
+		     s->pipe.trk.freq_ppm);
 	if (n >= 0 && (size_t)n < len &&
-	    source_true_offset(s, now_ns, &truth) == 0)
+	    source_true_offset(s, now_rt_ns, &truth) == 0)
 		n += snprintf(buf + n, len - (size_t)n, " true_offset=%+.3fus",
 			      fed_offset(s, truth) / 1e3);
 	return n;

@@ -88,7 +88,7 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 {
 	char problem[512];
 	bool has_problem = chrony_problem(d, problem, sizeof(problem));
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	struct source *p = primary(d);
 	int running = 0, receiving = 0;
 	char sel[32];
@@ -103,7 +103,7 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	control_begin(out, "STATUS", NULL);
 	control_field(out, "version", "%s", PACKAGE_VERSION);
 	control_field(out, "pid", "%d", (int)getpid());
-	control_field(out, "uptime_s", "%.0f", age_s(d->started_ns, now));
+	control_field(out, "uptime_s", "%.0f", age_s(d->started_mono_ns, now));
 	control_field(out, "config", "%s", d->cfg_path);
 	control_field(out, "control_clients", "%d", control_clients(d->control));
 	control_field(out, "control_refused", "%lu", control_refused(d->control));
@@ -116,7 +116,7 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		control_field(out, "offset_ns", "%.1f", p->last_fed_offset_ns);
 		control_field(out, "error_bound_ns", "%.1f", p->last.err_ns);
 		control_field(out, "last_sample_age_s", "%.3f",
-			      age_s(p->last_poll_ns, now));
+			      age_s(p->last_poll_mono_ns, now));
 		control_field(out, "gate_state", "%s",
 			      gate_state_name(gate_state(&p->gate)));
 		control_field(out, "gate_reason", "%s", gate_condition(&p->gate));
@@ -176,11 +176,11 @@ static void get_devices(struct daemon *d, struct evbuffer *out)
 		control_field(out, "read_errors", "%lu", s->read_errors);
 		control_field(out, "delay_last_ns", "%.1f", s->last.delay_ns);
 		control_field(out, "delay_median_ns", "%.1f",
-			      est_delay_quantile(&s->est, 0.5));
+			      est_delay_quantile(&s->pipe.est, 0.5));
 		control_field(out, "delay_p90_ns", "%.1f",
-			      est_delay_quantile(&s->est, 0.9));
-		control_field(out, "samples_accepted", "%lu", s->trk.accepted);
-		control_field(out, "samples_rejected", "%lu", s->trk.rejected);
+			      est_delay_quantile(&s->pipe.est, 0.9));
+		control_field(out, "samples_accepted", "%lu", s->pipe.trk.accepted);
+		control_field(out, "samples_rejected", "%lu", s->pipe.trk.rejected);
 		control_field(out, "poll_interval_mean_ms", "%.3f",
 			      s->poll_gaps ? (double)s->poll_gap_sum_ns / (double)s->poll_gaps / 1e6 : 0.0);
 		control_field(out, "poll_interval_max_ms", "%.3f",
@@ -190,7 +190,7 @@ static void get_devices(struct daemon *d, struct evbuffer *out)
 
 static void get_sources(struct daemon *d, struct evbuffer *out)
 {
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 
 	for (int i = 0; i < d->n_slots; i++) {
 		struct source *s = d->slots[i].src;
@@ -207,7 +207,7 @@ static void get_sources(struct daemon *d, struct evbuffer *out)
 		control_field(out, "chronyd_returns", "%lu", s->feed.reconnects);
 		control_field(out, "last_offset_ns", "%.1f", s->last_fed_offset_ns);
 		control_field(out, "last_sample_age_s", "%.3f",
-			      age_s(s->last_poll_ns, now));
+			      age_s(s->last_poll_mono_ns, now));
 		control_field(out, "leap", "%d", s->leap);
 		control_field(out, "timescale", "%s",
 			      s->cfg.timescale == TIMESCALE_TAI ? "tai" : "utc");
@@ -235,19 +235,19 @@ static void get_filter(struct daemon *d, struct evbuffer *out)
 		control_field(out, "estimate_offset_ns", "%.1f", s->last.offset_ns);
 		control_field(out, "estimate_error_ns", "%.1f", s->last.err_ns);
 		control_field(out, "last_verdict", "%s", trk_verdict_name(s->last_verdict));
-		control_field(out, "model_sigma_ns", "%.1f", s->trk.sigma_ns);
-		control_field(out, "model_freq_ppm", "%.4f", s->trk.freq_ppm);
-		control_field(out, "last_residual_ns", "%.1f", s->trk.last_residual_ns);
-		control_field(out, "accepted", "%lu", s->trk.accepted);
-		control_field(out, "rejected", "%lu", s->trk.rejected);
-		control_field(out, "steps", "%lu", s->trk.steps);
-		control_field(out, "last_step_ns", "%.1f", s->trk.last_step_ns);
-		control_field(out, "resyncs", "%lu", s->trk.resyncs);
+		control_field(out, "model_sigma_ns", "%.1f", s->pipe.trk.sigma_ns);
+		control_field(out, "model_freq_ppm", "%.4f", s->pipe.trk.freq_ppm);
+		control_field(out, "last_residual_ns", "%.1f", s->pipe.trk.last_residual_ns);
+		control_field(out, "accepted", "%lu", s->pipe.trk.accepted);
+		control_field(out, "rejected", "%lu", s->pipe.trk.rejected);
+		control_field(out, "steps", "%lu", s->pipe.trk.steps);
+		control_field(out, "last_step_ns", "%.1f", s->pipe.trk.last_step_ns);
+		control_field(out, "resyncs", "%lu", s->pipe.trk.resyncs);
 		control_field(out, "smoothing", "%s", yes_no(s->cfg.filter.enabled && s->cfg.filter.smoothing));
-		control_field(out, "smoothing_gain", "%.3f", smo_gain(&s->smo));
-		control_field(out, "smoothing_wander_ns_per_sqrt_s", "%.3g", smo_wander(&s->smo));
+		control_field(out, "smoothing_gain", "%.3f", smo_gain(&s->pipe.smo));
+		control_field(out, "smoothing_wander_ns_per_sqrt_s", "%.3g", smo_wander(&s->pipe.smo));
 		control_field(out, "smoothed_offset_ns", "%.1f", s->smoothed_offset_ns);
-		control_field(out, "smoothed_error_ns", "%.1f", smo_error(&s->smo));
+		control_field(out, "smoothed_error_ns", "%.1f", smo_error(&s->pipe.smo));
 		control_field(out, "outlier_threshold", "%.3g", s->cfg.filter.outlier_threshold);
 		control_field(out, "step_threshold_ns", "%.1f", s->cfg.filter.step_threshold_ns);
 	}
@@ -292,7 +292,7 @@ static void get_gate(struct daemon *d, struct evbuffer *out)
 
 static void get_ptp(struct daemon *d, struct evbuffer *out)
 {
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	int shown = 0;
 
 	for (int i = 0; i < d->n_slots; i++) {
@@ -353,7 +353,7 @@ static void get_ptp(struct daemon *d, struct evbuffer *out)
 
 static void get_chrony(struct daemon *d, struct evbuffer *out)
 {
-	int64_t now = clock_now_ns(CLOCK_REALTIME);
+	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	const struct chronywatch_view *v;
 	char sel[32];
 

@@ -8,10 +8,9 @@
 #include <cmocka.h>
 
 #include "clockmodel.h"
-#include "estimator.h"
+#include "config.h"
+#include "pipeline.h"
 #include "profiles.h"
-#include "smoother.h"
-#include "tracker.h"
 
 #define EPOCH 1700000000000000000LL
 #define READINGS 25
@@ -46,56 +45,50 @@ static int read_poll(struct clockmodel *m, int64_t t, int reads,
 	return n;
 }
 
-/* Run a profile through the pipeline as source.c does (no re-reads). */
+/* Run a profile through the daemon's pipeline (no re-reads), with the
+ * default filter settings of a [source] section. */
 static struct result run(const char *profile, const struct setup *su)
 {
 	const struct clockmodel_params *p = clockmodel_profile(profile);
 	struct clockmodel m, truth_m; /* truth apart: its cache runs forward */
-	struct est_state es;
-	struct est_config ec = {true, 1.0};
-	struct trk_state ts;
-	struct trk_config tc = {true, 5.0, 1000.0};
-	struct smo_state ss;
+	struct config cfg;
+	struct pipeline_config pc;
+	struct pipeline pipe;
 	struct phc_reading r[EST_MAX_READINGS];
 	double raw2 = 0.0, fed2 = 0.0;
+	char err[256];
 	int n = 0;
 
 	assert_non_null(p);
+	assert_int_equal(config_parse("[source T]\n", "t", &cfg, err,
+				      sizeof(err)), 0);
+	pipeline_config_from(&cfg.sources[0].filter, &pc);
 	clockmodel_init(&m, p, EPOCH);
 	clockmodel_init(&truth_m, p, EPOCH);
-	est_init(&es);
-	trk_init(&ts);
-	smo_init(&ss);
+	pipeline_init(&pipe);
 	for (int k = 0; k < su->polls; k++) {
 		int64_t t = EPOCH + (int64_t)(k * su->interval_s * 1e9) + 1000;
-		struct est_sample e;
-		double fed;
+		struct pipeline_result res;
+		const struct est_sample *e = &res.estimate;
 
-		assert_int_equal(
-		    est_from_readings(&es, &ec, r,
-				      read_poll(&m, t, su->reads, r), &e),
-		    0);
-		enum trk_verdict v = trk_add(&ts, &tc, &e);
-		if (v == TRK_REJECT)
+		assert_int_equal(pipeline_poll(&pipe, &pc, r,
+					       read_poll(&m, t, su->reads, r),
+					       &res),
+				 0);
+		if (res.verdict == TRK_REJECT || k < su->polls / 4)
 			continue;
-		if (v != TRK_ACCEPT || !trk_has_model(&ts))
-			fed = smo_rebase(&ss, e.sys_ns, e.offset_ns, e.err_ns);
-		else
-			fed = smo_add(&ss, e.sys_ns, e.offset_ns, e.err_ns,
-				      ts.freq_ppm);
-		if (k < su->polls / 4)
-			continue;
-		double truth = clockmodel_true_offset(&truth_m, e.sys_ns);
-		raw2 += (e.offset_ns - truth) * (e.offset_ns - truth);
-		fed2 += (fed - truth) * (fed - truth);
+		double truth = clockmodel_true_offset(&truth_m, e->sys_ns);
+		raw2 += (e->offset_ns - truth) * (e->offset_ns - truth);
+		fed2 += (res.offset_ns - truth) * (res.offset_ns - truth);
 		n++;
 	}
 	print_message("%-7s %5.3gs x%d: estimate rms %.1f ns, fed %.1f ns, "
 		      "rejected %lu, steps %lu, wander %.3g ns/sqrt(s)\n",
 		      profile, su->interval_s, su->reads, sqrt(raw2 / n),
-		      sqrt(fed2 / n), ts.rejected, ts.steps, smo_wander(&ss));
-	return (struct result){sqrt(raw2 / n), sqrt(fed2 / n), ts.rejected,
-			       ts.steps};
+		      sqrt(fed2 / n), pipe.trk.rejected, pipe.trk.steps,
+		      smo_wander(&pipe.smo));
+	return (struct result){sqrt(raw2 / n), sqrt(fed2 / n),
+			       pipe.trk.rejected, pipe.trk.steps};
 }
 
 /* The benchmark's one-sample-per-poll setup: 4 reads every 4 s. */
