@@ -37,17 +37,38 @@ static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void advance(struct chronywatch *w);
 
 /* Watch the client's descriptor (it may change after a send). */
-static void watch_fd(struct chronywatch *w)
+static int watch_fd(struct chronywatch *w)
 {
 	int fd = chronycmd_fd(w->cmd);
 	if (fd == w->read_fd && w->ev_read)
-		return;
+		return 0;
 	if (w->ev_read)
 		event_free(w->ev_read);
 	w->read_fd = fd;
 	w->ev_read = event_new(w->base, fd, EV_READ | EV_PERSIST, on_readable, w);
+	if (w->ev_read && event_add(w->ev_read, NULL) == 0)
+		return 0;
+	/* no way to hear chronyd: the next exchange tries again */
 	if (w->ev_read)
-		event_add(w->ev_read, NULL);
+		event_free(w->ev_read);
+	w->ev_read = NULL;
+	log_err(NULL, "chronyd command socket: cannot watch descriptor %d "
+		"in the event loop", fd);
+	return -ENOMEM;
+}
+
+/* Wait for the answer, with one resend after RESEND_MS. */
+static int arm_resend(struct chronywatch *w)
+{
+	struct timeval tv = { 0, RESEND_MS * 1000 };
+	int r = watch_fd(w);
+
+	if (r == 0 && event_add(w->ev_resend, &tv) < 0) {
+		log_err(NULL, "chronyd command socket: cannot arm the resend "
+			"timer");
+		r = -ENOMEM;
+	}
+	return r;
 }
 
 /*
@@ -81,7 +102,6 @@ static void fail_exchange(struct chronywatch *w, int err, bool lost)
 static void send_req(struct chronywatch *w, struct candm_request *req,
 		     enum chronyview_step step)
 {
-	struct timeval tv = { 0, RESEND_MS * 1000 };
 	int r = chronycmd_send(w->cmd, req);
 
 	if (r < 0) {
@@ -90,8 +110,9 @@ static void send_req(struct chronywatch *w, struct candm_request *req,
 	}
 	w->step = step;
 	w->resent = false;
-	watch_fd(w);
-	event_add(w->ev_resend, &tv);
+	r = arm_resend(w);
+	if (r < 0)
+		fail_exchange(w, r, true); /* never wait without a timeout */
 }
 
 static void build_action(struct candm_request *req, unsigned action)
@@ -210,13 +231,11 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 static void on_resend(evutil_socket_t fd, short what, void *arg)
 {
 	struct chronywatch *w = arg;
-	struct timeval tv = { 0, RESEND_MS * 1000 };
 
 	if (!w->resent && chronycmd_resend(w->cmd) == 0) {
 		w->resent = true;
-		watch_fd(w);
-		event_add(w->ev_resend, &tv);
-		return;
+		if (arm_resend(w) == 0)
+			return;
 	}
 	w->view.timeouts++;
 	fail_exchange(w, -ETIMEDOUT, true);
@@ -273,12 +292,10 @@ int chronywatch_open(struct event_base *base, const char *server_path,
 	w->view.selectopts = -1;
 	w->ev_cycle = event_new(base, -1, EV_PERSIST, on_cycle, w);
 	w->ev_resend = event_new(base, -1, 0, on_resend, w);
-	if (!w->ev_cycle || !w->ev_resend) {
+	if (!w->ev_cycle || !w->ev_resend || event_add(w->ev_cycle, &tv) < 0) {
 		chronywatch_close(w);
 		return -ENOMEM;
 	}
-	event_add(w->ev_cycle, &tv);
-	watch_fd(w);
 	on_cycle(-1, 0, w);
 	*out = w;
 	return 0;

@@ -211,7 +211,9 @@ static void client_resume(struct client *cl)
 {
 	cl->paused = false;
 	bufferevent_setwatermark(cl->bev, EV_WRITE, 0, 0);
-	bufferevent_enable(cl->bev, EV_READ);
+	if (bufferevent_enable(cl->bev, EV_READ) < 0)
+		log_err(NULL, "control: cannot resume pid %d; its idle "
+			"timeout will drop it", (int)cl->peer.pid);
 	/* lines already buffered bring no read event: serve them after this */
 	bufferevent_trigger(cl->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
 }
@@ -379,6 +381,8 @@ static void add_client(struct control *c, int fd,
 	cl->peer = *peer;
 	cl->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!cl->bev) {
+		log_err(NULL, "control: cannot serve pid %d: out of memory",
+			(int)peer->pid);
 		close(fd);
 		free(cl);
 		return;
@@ -388,7 +392,13 @@ static void add_client(struct control *c, int fd,
 	bufferevent_set_timeouts(cl->bev, &idle, &idle);
 	/* never buffer much more than one line of input */
 	bufferevent_setwatermark(cl->bev, EV_READ, 0, 4 * CONTROL_LINE_MAX);
-	bufferevent_enable(cl->bev, EV_READ);
+	if (bufferevent_enable(cl->bev, EV_READ) < 0) {
+		log_err(NULL, "control: cannot serve pid %d: event loop "
+			"refused it", (int)peer->pid);
+		bufferevent_free(cl->bev); /* closes fd */
+		free(cl);
+		return;
+	}
 	cl->next = c->clients;
 	c->clients = cl;
 	c->n_clients++;

@@ -41,7 +41,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	gating_poll(slot->d, slot, mono, &ev);
 }
 
-/* Start a source from its configuration; NULL on failure (logged). */
+/* Start a source from its configuration; -errno on failure (logged). */
 static int slot_start(struct daemon *d, struct slot *slot,
 		      const struct source_config *sc)
 {
@@ -63,6 +63,11 @@ static int slot_start(struct daemon *d, struct slot *slot,
 	}
 	slot->timer = event_new(d->base, -1, EV_PERSIST, on_poll, slot);
 	if (!slot->timer || event_add(slot->timer, &tv) < 0) {
+		log_err(sc->name, "cannot schedule its polls in the event "
+			"loop; not started");
+		if (slot->timer)
+			event_free(slot->timer);
+		slot->timer = NULL;
 		source_fini(slot->src);
 		free(slot->src);
 		slot->src = NULL;
@@ -299,9 +304,14 @@ static struct event *add_timer(struct daemon *d, double interval_s,
 {
 	struct timeval tv = tv_from_s(interval_s);
 	struct event *ev = event_new(d->base, -1, EV_PERSIST, cb, d);
+
+	if (ev && event_add(ev, &tv) == 0)
+		return ev;
 	if (ev)
-		event_add(ev, &tv);
-	return ev;
+		event_free(ev);
+	log_err(NULL, "cannot add a %.3g s timer to the event loop",
+		interval_s);
+	return NULL;
 }
 
 static int setup_events(struct daemon *d)
@@ -316,12 +326,17 @@ static int setup_events(struct daemon *d)
 	    evsignal_add(d->ev_int, NULL) < 0 ||
 	    evsignal_add(d->ev_hup, NULL) < 0)
 		return -ENOMEM;
-	if (wd > 0)
-		d->ev_watchdog = add_timer(d, (double)wd / 2e6, on_watchdog);
+	/* without its watchdog pings systemd would kill us later: fail now */
+	if (wd > 0 && !(d->ev_watchdog = add_timer(d, (double)wd / 2e6,
+						   on_watchdog)))
+		return -ENOMEM;
 	d->ev_status = add_timer(d, STATUS_INTERVAL_S, on_status);
-	if (d->cfg.global.summary_interval_s > 0)
-		d->ev_summary = add_timer(d, d->cfg.global.summary_interval_s,
-					  on_summary);
+	if (!d->ev_status)
+		return -ENOMEM;
+	if (d->cfg.global.summary_interval_s > 0 &&
+	    !(d->ev_summary = add_timer(d, d->cfg.global.summary_interval_s,
+					on_summary)))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -337,7 +352,8 @@ static void teardown(struct daemon *d)
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
-	event_base_free(d->base);
+	if (d->base)
+		event_base_free(d->base);
 }
 
 /* The runtime directory, ours alone, and the lock that makes us the only
@@ -368,7 +384,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 	char status[512];
-	int code;
+	int code, started = 0;
 
 	if (!d)
 		return 2;
@@ -384,13 +400,17 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	d->base = event_base_new();
 	if (!d->base || setup_events(d) < 0) {
 		log_err(NULL, "cannot set up the event loop");
+		teardown(d);
 		close(d->lock_fd);
 		free(d);
 		return 2;
 	}
 	d->n_slots = cfg->n_sources;
 	for (int i = 0; i < cfg->n_sources; i++)
-		slot_start(d, &d->slots[i], &cfg->sources[i]);
+		started += slot_start(d, &d->slots[i], &cfg->sources[i]) == 0;
+	if (started < cfg->n_sources)
+		log_err(NULL, "%d of %d sources started (see above)", started,
+			cfg->n_sources);
 	open_control(d);
 	open_chrony_watch(d);
 	/* sources are open or their failure is logged: never hold chronyd */
