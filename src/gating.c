@@ -98,6 +98,20 @@ static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
 		chronywatch_request(d->chrony, actions);
 }
 
+/* ptp4l's TAI - UTC and leap announcement, placed on the PHC's time. */
+static void note_time_properties(struct source *s, const struct ptpwatch *ptp)
+{
+	const struct ptpwatch_view *v = ptpwatch_view(ptp);
+	const struct ptpmgmt_time_properties_ds *tp = &v->time_properties;
+
+	if (!s->last.sys_ns || !v->have_time_properties)
+		return;
+	taiutc_update(&s->tai, tp->utc_offset_valid, tp->current_utc_offset,
+		      tp->leap61, tp->leap59,
+		      s->last.sys_ns + (int64_t)s->last.offset_ns +
+			      (int64_t)s->tai_utc_fed_s * NS_PER_SEC);
+}
+
 void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
 		 const struct source_event *ev)
 {
@@ -105,6 +119,8 @@ void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
 	struct gate_input in;
 	bool was_feeding = s->feeding;
 
+	if (slot->ptp)
+		note_time_properties(s, slot->ptp);
 	note_samples(slot, mono, ev);
 	build_input(slot, mono, &in);
 	if (gate_step(&s->gate, &in)) {

@@ -36,13 +36,18 @@ static double smooth(struct pipeline *p, const struct pipeline_config *cfg,
 }
 
 int pipeline_poll(struct pipeline *p, const struct pipeline_config *cfg,
-		  const struct phc_reading *r, int n,
+		  const struct taiutc *tai, const struct phc_reading *r, int n,
 		  struct pipeline_result *out)
 {
-	int ret = est_from_readings(&p->est, &cfg->est, r, n, &out->estimate);
+	struct est_sample *e = &out->estimate;
+	int ret = est_from_readings(&p->est, &cfg->est, r, n, e);
 
 	if (ret < 0)
 		return ret;
+	out->tai_utc_s = tai ? taiutc_offset_at(tai, e->sys_ns +
+							 (int64_t)e->offset_ns)
+			     : 0;
+	e->offset_ns -= (double)out->tai_utc_s * 1e9;
 	out->verdict = trk_add(&p->trk, &cfg->trk, &out->estimate);
 	out->offset_ns = out->verdict == TRK_REJECT
 				 ? out->estimate.offset_ns

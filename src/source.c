@@ -33,6 +33,8 @@ int source_init(struct source *s, const struct source_config *cfg,
 	snprintf(s->sysfs_root, sizeof(s->sysfs_root), "%s", g->sysfs_root);
 	pipeline_config_from(&cfg->filter, &s->pipe_cfg);
 	pipeline_init(&s->pipe);
+	taiutc_init(&s->tai, cfg->utc_offset_s);
+	s->tai_utc_fed_s = cfg->utc_offset_s;
 	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_rt_ns;
 	s->state = SOURCE_OPENING; /* opened at the first poll */
 	gate_init(&s->gate, &cfg->gate);
@@ -119,13 +121,31 @@ static void close_device(struct source *s)
 	s->dev = NULL;
 }
 
-/* The offset chronyd gets: the PHC's, moved to UTC and corrected. */
-static double fed_offset(const struct source *s, double phc_offset_ns)
+/* A PHC - system offset at @sys_ns moved to UTC (for timescale tai). */
+static double to_utc(const struct source *s, int64_t sys_ns, double offset_ns)
 {
-	double off = phc_offset_ns + s->cfg.correction_ns;
-	if (s->cfg.timescale == TIMESCALE_TAI)
-		off -= (double)s->cfg.utc_offset_s * 1e9;
-	return off;
+	if (s->cfg.timescale != TIMESCALE_TAI)
+		return offset_ns;
+	return offset_ns - (double)taiutc_offset_at(&s->tai, sys_ns +
+				     (int64_t)offset_ns) * 1e9;
+}
+
+/* The offset chronyd gets: the (UTC) PHC's, corrected. */
+static double fed_offset(const struct source *s, double offset_ns)
+{
+	return offset_ns + s->cfg.correction_ns;
+}
+
+/* Say when TAI - UTC changes (a leap second, or ptp4l's word replacing
+ * the configured offset). */
+static void note_tai_utc(struct source *s, int now_s)
+{
+	if (s->cfg.timescale != TIMESCALE_TAI || now_s == s->tai_utc_fed_s)
+		return;
+	log_notice(s->cfg.name, "TAI - UTC is now %d s (was %d s; %s)", now_s,
+		   s->tai_utc_fed_s, s->tai.ptp_valid ? "from ptp4l"
+						      : "utc_offset");
+	s->tai_utc_fed_s = now_s;
 }
 
 static bool feed(struct source *s)
@@ -158,10 +178,13 @@ static void process(struct source *s, const struct phc_reading *r, int n,
 {
 	struct pipeline_result res;
 
-	if (pipeline_poll(&s->pipe, &s->pipe_cfg, r, n, &res) < 0) {
+	if (pipeline_poll(&s->pipe, &s->pipe_cfg,
+			  s->cfg.timescale == TIMESCALE_TAI ? &s->tai : NULL,
+			  r, n, &res) < 0) {
 		s->read_errors++;
 		return;
 	}
+	note_tai_utc(s, res.tai_utc_s);
 	s->last = res.estimate;
 	s->last_verdict = res.verdict;
 	ev->have_sample = true;
@@ -311,6 +334,6 @@ int source_summary(struct source *s, int64_t now_rt_ns, char *buf,
 	if (n >= 0 && (size_t)n < len &&
 	    source_true_offset(s, now_rt_ns, &truth) == 0)
 		n += snprintf(buf + n, len - (size_t)n, " true_offset=%+.3fus",
-			      fed_offset(s, truth) / 1e3);
+			      fed_offset(s, to_utc(s, now_rt_ns, truth)) / 1e3);
 	return n;
 }

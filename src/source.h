@@ -12,6 +12,7 @@
 #include "driver.h"
 #include "gate.h"
 #include "pipeline.h"
+#include "taiutc.h"
 
 enum source_state {
 	SOURCE_OPENING, /* not opened yet */
@@ -38,6 +39,8 @@ struct source {
 	struct gate gate; /* PTP versus NTP: whether to feed chronyd */
 	bool feeding;	  /* false: samples are computed but not sent */
 	int leap;     /* enum sockmsg_leap sent with samples */
+	struct taiutc tai; /* TAI - UTC, for timescale tai */
+	int tai_utc_fed_s; /* the TAI - UTC of the last sample fed */
 	/* last poll */
 	struct est_sample last;
 	enum trk_verdict last_verdict;

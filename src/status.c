@@ -211,6 +211,11 @@ static void get_sources(struct daemon *d, struct evbuffer *out)
 		control_field(out, "leap", "%d", s->leap);
 		control_field(out, "timescale", "%s",
 			      s->cfg.timescale == TIMESCALE_TAI ? "tai" : "utc");
+		if (s->cfg.timescale == TIMESCALE_TAI) {
+			control_field(out, "tai_utc_s", "%d", s->tai_utc_fed_s);
+			control_field(out, "tai_utc_from", "%s",
+				      s->tai.ptp_valid ? "ptp4l" : "utc_offset");
+		}
 		if (d->chrony) {
 			int st = chronywatch_source_state(d->chrony, s->cfg.name);
 			control_field(out, "chronyd_state", "%s",

@@ -71,7 +71,7 @@ static struct result run(const char *profile, const struct setup *su)
 		struct pipeline_result res;
 		const struct est_sample *e = &res.estimate;
 
-		assert_int_equal(pipeline_poll(&pipe, &pc, r,
+		assert_int_equal(pipeline_poll(&pipe, &pc, NULL, r,
 					       read_poll(&m, t, su->reads, r),
 					       &res),
 				 0);
