@@ -9,6 +9,14 @@
 
 #define CHRONYWATCH_SOURCES_MAX 32
 
+/* Actions queued for chronyd, done before the next report cycle. */
+enum chronywatch_action {
+	CHRONYWATCH_RESET_SOURCES = 1 << 0, /* forget all measurements */
+	CHRONYWATCH_BURST = 1 << 1,	    /* burst on every NTP source */
+	CHRONYWATCH_ONLINE = 1 << 2,	    /* NTP sources online */
+	CHRONYWATCH_OFFLINE = 1 << 3,	    /* NTP sources offline */
+};
+
 /* The last reports chronyd gave. */
 struct chronywatch_view {
 	bool have_tracking;

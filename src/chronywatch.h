@@ -11,13 +11,6 @@
 #include "candm_msg.h"
 #include "chronyview.h"
 
-/* Actions queued for chronyd, done before the next report cycle. */
-enum chronywatch_action {
-	CHRONYWATCH_RESET_SOURCES = 1 << 0, /* forget all measurements */
-	CHRONYWATCH_BURST = 1 << 1,	    /* burst on every NTP source */
-	CHRONYWATCH_ONLINE = 1 << 2,	    /* NTP sources online */
-	CHRONYWATCH_OFFLINE = 1 << 3,	    /* NTP sources offline */
-};
 
 /* The view (struct chronywatch_view) is in chronyview.h. */
 struct chronywatch;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chronyplan.h"
 #include "daemon_int.h"
 #include "gating.h"
 #include "log.h"
@@ -71,31 +72,19 @@ static void build_input(struct slot *slot, int64_t mono,
 /* Tell chronyd: leave the PHC at once, or come back to it. */
 static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
 {
-	unsigned actions;
+	struct chrony_plan plan;
 
 	if (!d->chrony) {
 		log_warn(s->cfg.name, "chronyd is not reachable: it will notice "
 			 "the change only when its refclock goes stale");
 		return;
 	}
-	if (chronywatch_view(d->chrony)->selectopts == 1) {
-		/* chronyd 4.4+: drop or restore just this refclock, keeping
-		 * every other source's measurements */
-		chronywatch_select(d->chrony, s->cfg.name, feeding);
-		actions = 0;
-		if (s->cfg.ntp_offline_while_locked)
-			actions = feeding ? CHRONYWATCH_OFFLINE : CHRONYWATCH_ONLINE;
-	} else if (feeding) {
-		actions = s->cfg.ntp_offline_while_locked ? CHRONYWATCH_OFFLINE : 0;
-	} else {
-		/* chronyd 4.3 keeps a silent refclock selected for minutes:
-		 * forget all measurements and poll the NTP servers now */
-		actions = CHRONYWATCH_RESET_SOURCES | CHRONYWATCH_BURST;
-		if (s->cfg.ntp_offline_while_locked)
-			actions |= CHRONYWATCH_ONLINE;
-	}
-	if (actions)
-		chronywatch_request(d->chrony, actions);
+	plan = chrony_plan_for(feeding, chronywatch_view(d->chrony)->selectopts,
+			       s->cfg.ntp_offline_while_locked);
+	if (plan.select >= 0)
+		chronywatch_select(d->chrony, s->cfg.name, plan.select == 1);
+	if (plan.actions)
+		chronywatch_request(d->chrony, plan.actions);
 }
 
 /* ptp4l's TAI - UTC and leap announcement, placed on the PHC's time. */
