@@ -1,4 +1,5 @@
 /* candm_msg.c: pure codec of chronyd's command protocol (chronyc's). */
+#include "be.h"
 #include "candm_msg.h"
 
 #include <errno.h>
@@ -70,34 +71,9 @@ static const struct cmd_shape *cmd_shape_find(uint16_t command)
 
 /* ---- big-endian accessors ---- */
 
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | p[3];
-}
-
 static double get_float(const uint8_t *p)
 {
-	return candm_float_decode(get_u32(p));
+	return candm_float_decode(be_get32(p));
 }
 
 /* ---- float ---- */
@@ -161,33 +137,33 @@ static void put_ip(uint8_t *p, const struct candm_ip *ip)
 		return;
 	switch (ip->family) {
 	case CANDM_AF_INET4:
-		put_u32(p, ip->addr.in4);
+		be_put32(p, ip->addr.in4);
 		break;
 	case CANDM_AF_INET6:
 		memcpy(p, ip->addr.in6, 16);
 		break;
 	case CANDM_AF_ID:
-		put_u32(p, ip->addr.id);
+		be_put32(p, ip->addr.id);
 		break;
 	default:
 		return;
 	}
-	put_u16(p + 16, ip->family);
+	be_put16(p + 16, ip->family);
 }
 
 static void get_ip(const uint8_t *p, struct candm_ip *ip)
 {
 	memset(ip, 0, sizeof(*ip));
-	ip->family = get_u16(p + 16);
+	ip->family = be_get16(p + 16);
 	switch (ip->family) {
 	case CANDM_AF_INET4:
-		ip->addr.in4 = get_u32(p);
+		ip->addr.in4 = be_get32(p);
 		break;
 	case CANDM_AF_INET6:
 		memcpy(ip->addr.in6, p, 16);
 		break;
 	case CANDM_AF_ID:
-		ip->addr.id = get_u32(p);
+		ip->addr.id = be_get32(p);
 		break;
 	default:
 		break;
@@ -196,12 +172,12 @@ static void get_ip(const uint8_t *p, struct candm_ip *ip)
 
 static void get_timespec(const uint8_t *p, int64_t *sec, uint32_t *nsec)
 {
-	uint32_t high = get_u32(p);
+	uint32_t high = be_get32(p);
 
 	if (high == TS_NO_HIGH_SEC)
 		high = 0;
-	*sec = (int64_t)(((uint64_t)high << 32) | get_u32(p + 4));
-	*nsec = get_u32(p + 8);
+	*sec = (int64_t)(((uint64_t)high << 32) | be_get32(p + 4));
+	*nsec = be_get32(p + 8);
 }
 
 char *candm_refid_str(uint32_t ref_id, char buf[5])
@@ -312,7 +288,7 @@ static void encode_data(const struct candm_request *req, uint8_t *d)
 	switch (req->command) {
 	case CANDM_CMD_SOURCE_DATA:
 	case CANDM_CMD_SOURCESTATS:
-		put_u32(d, (uint32_t)req->u.index);
+		be_put32(d, (uint32_t)req->u.index);
 		break;
 	case CANDM_CMD_ONLINE:
 	case CANDM_CMD_OFFLINE:
@@ -322,17 +298,17 @@ static void encode_data(const struct candm_request *req, uint8_t *d)
 	case CANDM_CMD_BURST:
 		put_ip(d, &req->u.burst.select.mask);
 		put_ip(d + IP_WIRE_LEN, &req->u.burst.select.address);
-		put_u32(d + 2 * IP_WIRE_LEN, (uint32_t)req->u.burst.n_good);
-		put_u32(d + 2 * IP_WIRE_LEN + 4,
+		be_put32(d + 2 * IP_WIRE_LEN, (uint32_t)req->u.burst.n_good);
+		be_put32(d + 2 * IP_WIRE_LEN + 4,
 			(uint32_t)req->u.burst.n_total);
 		break;
 	case CANDM_CMD_SELECTOPTS:
 		put_ip(d, &req->u.selectopts.address);
-		put_u32(d + IP_WIRE_LEN, req->u.selectopts.ref_id);
+		be_put32(d + IP_WIRE_LEN, req->u.selectopts.ref_id);
 		/* The mask goes as is, the new values in add-source numbering.
 		 */
-		put_u32(d + IP_WIRE_LEN + 4, req->u.selectopts.mask);
-		put_u32(d + IP_WIRE_LEN + 8,
+		be_put32(d + IP_WIRE_LEN + 4, req->u.selectopts.mask);
+		be_put32(d + IP_WIRE_LEN + 8,
 			selectopts_wire_options(req->u.selectopts.options));
 		break;
 	default:
@@ -352,9 +328,9 @@ int candm_encode_request(const struct candm_request *req, uint8_t *buf,
 	memset(buf, 0, (size_t)total);
 	buf[0] = CANDM_PROTO_VERSION;
 	buf[1] = CANDM_PKT_REQUEST;
-	put_u16(buf + 4, req->command);
-	put_u16(buf + 6, req->attempt);
-	put_u32(buf + 8, req->sequence);
+	be_put16(buf + 4, req->command);
+	be_put16(buf + 6, req->attempt);
+	be_put32(buf + 8, req->sequence);
 	encode_data(req, buf + CANDM_REQ_HDR_LEN);
 	return total;
 }
@@ -365,10 +341,10 @@ static void decode_tracking(const uint8_t *d, struct candm_tracking *t)
 {
 	const uint8_t *f = d + 4 + IP_WIRE_LEN + 4 + TS_WIRE_LEN;
 
-	t->ref_id = get_u32(d);
+	t->ref_id = be_get32(d);
 	get_ip(d + 4, &t->ip);
-	t->stratum = get_u16(d + 4 + IP_WIRE_LEN);
-	t->leap_status = get_u16(d + 4 + IP_WIRE_LEN + 2);
+	t->stratum = be_get16(d + 4 + IP_WIRE_LEN);
+	t->leap_status = be_get16(d + 4 + IP_WIRE_LEN + 2);
 	get_timespec(d + 4 + IP_WIRE_LEN + 4, &t->ref_time_sec,
 		     &t->ref_time_nsec);
 	t->current_correction = get_float(f);
@@ -387,13 +363,13 @@ static void decode_source_data(const uint8_t *d, struct candm_source_data *s)
 	const uint8_t *p = d + IP_WIRE_LEN;
 
 	get_ip(d, &s->ip);
-	s->poll = (int16_t)get_u16(p);
-	s->stratum = get_u16(p + 2);
-	s->state = get_u16(p + 4);
-	s->mode = get_u16(p + 6);
-	s->flags = get_u16(p + 8);
-	s->reachability = get_u16(p + 10);
-	s->since_sample = get_u32(p + 12);
+	s->poll = (int16_t)be_get16(p);
+	s->stratum = be_get16(p + 2);
+	s->state = be_get16(p + 4);
+	s->mode = be_get16(p + 6);
+	s->flags = be_get16(p + 8);
+	s->reachability = be_get16(p + 10);
+	s->since_sample = be_get32(p + 12);
 	s->orig_latest_meas = get_float(p + 16);
 	s->latest_meas = get_float(p + 20);
 	s->latest_meas_err = get_float(p + 24);
@@ -404,11 +380,11 @@ static void decode_sourcestats(const uint8_t *d, struct candm_sourcestats *s)
 {
 	const uint8_t *p = d + 4 + IP_WIRE_LEN;
 
-	s->ref_id = get_u32(d);
+	s->ref_id = be_get32(d);
 	get_ip(d + 4, &s->ip);
-	s->n_samples = get_u32(p);
-	s->n_runs = get_u32(p + 4);
-	s->span_seconds = get_u32(p + 8);
+	s->n_samples = be_get32(p);
+	s->n_runs = be_get32(p + 4);
+	s->span_seconds = be_get32(p + 8);
 	s->sd = get_float(p + 12);
 	s->resid_freq_ppm = get_float(p + 16);
 	s->skew_ppm = get_float(p + 20);
@@ -419,11 +395,11 @@ static void decode_sourcestats(const uint8_t *d, struct candm_sourcestats *s)
 /* The counts are int32 on the wire; chronyd never sends a negative one. */
 static int decode_activity(const uint8_t *d, struct candm_activity *a)
 {
-	a->online = (int32_t)get_u32(d);
-	a->offline = (int32_t)get_u32(d + 4);
-	a->burst_online = (int32_t)get_u32(d + 8);
-	a->burst_offline = (int32_t)get_u32(d + 12);
-	a->unresolved = (int32_t)get_u32(d + 16);
+	a->online = (int32_t)be_get32(d);
+	a->offline = (int32_t)be_get32(d + 4);
+	a->burst_online = (int32_t)be_get32(d + 8);
+	a->burst_offline = (int32_t)be_get32(d + 12);
+	a->unresolved = (int32_t)be_get32(d + 16);
 	if (a->online < 0 || a->offline < 0 || a->burst_online < 0 ||
 	    a->burst_offline < 0 || a->unresolved < 0)
 		return -EBADMSG;
@@ -432,7 +408,7 @@ static int decode_activity(const uint8_t *d, struct candm_activity *a)
 
 static int decode_n_sources(const uint8_t *d, uint32_t *n)
 {
-	*n = get_u32(d);
+	*n = be_get32(d);
 	return *n <= CANDM_MAX_SOURCES ? 0 : -EBADMSG;
 }
 
@@ -469,7 +445,7 @@ static int check_header(const uint8_t *buf, size_t len)
 		return -EBADMSG;
 	/* chronyd answers other versions with BADPKTVERSION in its own. */
 	if (buf[0] != CANDM_PROTO_VERSION &&
-	    get_u16(buf + 8) != CANDM_STT_BADPKTVERSION)
+	    be_get16(buf + 8) != CANDM_STT_BADPKTVERSION)
 		return -EBADMSG;
 	return 0;
 }
@@ -489,10 +465,10 @@ int candm_decode_reply(const uint8_t *buf, size_t len,
 	ret = check_header(buf, len);
 	if (ret < 0)
 		return ret;
-	out->command = get_u16(buf + 4);
-	out->reply = get_u16(buf + 6);
-	out->status = get_u16(buf + 8);
-	out->sequence = get_u32(buf + 16);
+	out->command = be_get16(buf + 4);
+	out->reply = be_get16(buf + 6);
+	out->status = be_get16(buf + 8);
+	out->sequence = be_get32(buf + 16);
 	if (out->command != req->command || out->sequence != req->sequence)
 		return -ESTALE;
 	if (out->status != CANDM_STT_SUCCESS)

@@ -1,4 +1,5 @@
 /* ptpmgmt_msg.c: pure codec of ptp4l's IEEE 1588 management messages. */
+#include "be.h"
 #include "ptpmgmt_msg.h"
 
 #include <errno.h>
@@ -73,21 +74,21 @@ static uint16_t rd_u16(struct ptpmgmt_rd *r)
 {
 	const uint8_t *q = rd_take(r, 2);
 
-	return q ? (uint16_t)((q[0] << 8) | q[1]) : 0;
+	return q ? be_get16(q) : 0;
 }
 
 static uint32_t rd_u32(struct ptpmgmt_rd *r)
 {
-	uint32_t hi = rd_u16(r);
+	const uint8_t *q = rd_take(r, 4);
 
-	return (hi << 16) | rd_u16(r);
+	return q ? be_get32(q) : 0;
 }
 
 static uint64_t rd_u64(struct ptpmgmt_rd *r)
 {
-	uint64_t hi = rd_u32(r);
+	const uint8_t *q = rd_take(r, 8);
 
-	return (hi << 32) | rd_u32(r);
+	return q ? be_get64(q) : 0;
 }
 
 static int8_t rd_i8(struct ptpmgmt_rd *r)
@@ -147,16 +148,10 @@ static void wr_u8(uint8_t *p, uint8_t v)
 	p[0] = v;
 }
 
-static void wr_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static void wr_port_identity(uint8_t *p, const struct ptpmgmt_port_identity *id)
 {
 	memcpy(p, id->clock.id, sizeof(id->clock.id));
-	wr_u16(p + sizeof(id->clock.id), id->port);
+	be_put16(p + sizeof(id->clock.id), id->port);
 }
 
 void ptpmgmt_addr_init(struct ptpmgmt_addr *addr, uint8_t domain,
@@ -178,10 +173,10 @@ static void encode_header(const struct ptpmgmt_addr *addr, size_t total,
 	memset(buf, 0, PTPMGMT_HEADER_LEN);
 	wr_u8(buf, PTPMGMT_MSGTYPE_MANAGEMENT);
 	wr_u8(buf + 1, PTPMGMT_VERSION);
-	wr_u16(buf + OFF_LENGTH, (uint16_t)total);
+	be_put16(buf + OFF_LENGTH, (uint16_t)total);
 	wr_u8(buf + OFF_DOMAIN, addr->domain);
 	wr_port_identity(buf + OFF_SOURCE, &addr->source);
-	wr_u16(buf + OFF_SEQUENCE, addr->sequence_id);
+	be_put16(buf + OFF_SEQUENCE, addr->sequence_id);
 	wr_u8(buf + OFF_CONTROL, PTPMGMT_CONTROL_MANAGEMENT);
 	wr_u8(buf + OFF_LOG_INTERVAL, PTPMGMT_LOG_INTERVAL_NONE);
 }
@@ -212,9 +207,9 @@ int ptpmgmt_encode(const struct ptpmgmt_addr *addr, enum ptpmgmt_action action,
 		return -EMSGSIZE;
 	encode_header(addr, total, buf);
 	encode_body(addr, action, buf);
-	wr_u16(buf + OFF_TLV, PTPMGMT_TLV_MANAGEMENT);
-	wr_u16(buf + OFF_TLV + 2, (uint16_t)(2 + padded));
-	wr_u16(buf + OFF_TLV + 4, management_id);
+	be_put16(buf + OFF_TLV, PTPMGMT_TLV_MANAGEMENT);
+	be_put16(buf + OFF_TLV + 2, (uint16_t)(2 + padded));
+	be_put16(buf + OFF_TLV + 4, management_id);
 	if (data_len)
 		memcpy(buf + PTPMGMT_MIN_LEN, data, data_len);
 	if (padded != data_len)
@@ -237,7 +232,7 @@ int ptpmgmt_encode_subscribe(const struct ptpmgmt_addr *addr,
 
 	if (!sub)
 		return -EINVAL;
-	wr_u16(data, sub->duration_s);
+	be_put16(data, sub->duration_s);
 	memcpy(data + 2, sub->bitmask, sizeof(sub->bitmask));
 	return ptpmgmt_encode(addr, PTPMGMT_SET,
 			      PTPMGMT_ID_SUBSCRIBE_EVENTS_NP, data,

@@ -1,4 +1,5 @@
 /* respond_enc.c: encoders of the management RESPONSE bodies ptp4l sends. */
+#include "be.h"
 #include "respond_enc.h"
 
 #include <errno.h>
@@ -36,21 +37,26 @@ static void wr_u8(struct respenc_wr *w, uint8_t v)
 
 static void wr_u16(struct respenc_wr *w, uint16_t v)
 {
-	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t b[2];
 
+	be_put16(b, v);
 	wr_bytes(w, b, sizeof(b));
 }
 
 static void wr_u32(struct respenc_wr *w, uint32_t v)
 {
-	wr_u16(w, (uint16_t)(v >> 16));
-	wr_u16(w, (uint16_t)v);
+	uint8_t b[4];
+
+	be_put32(b, v);
+	wr_bytes(w, b, sizeof(b));
 }
 
 static void wr_u64(struct respenc_wr *w, uint64_t v)
 {
-	wr_u32(w, (uint32_t)(v >> 32));
-	wr_u32(w, (uint32_t)v);
+	uint8_t b[8];
+
+	be_put64(b, v);
+	wr_bytes(w, b, sizeof(b));
 }
 
 static void wr_clock_identity(struct respenc_wr *w,
