@@ -4,9 +4,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "timeutil.h"
 #include "clockmodel.h"
 
-#define NS_PER_S 1000000000LL
 
 /* splitmix64: a counter-based generator, good enough for noise. */
 static uint64_t mix64(uint64_t x)
@@ -88,8 +88,8 @@ static double wander_at(struct clockmodel *m, int64_t rel_ns)
 {
 	if (m->p.wander_ns == 0.0 || rel_ns <= 0)
 		return 0.0;
-	int64_t k = rel_ns / NS_PER_S;
-	double frac = (double)(rel_ns % NS_PER_S) / NS_PER_S;
+	int64_t k = rel_ns / NS_PER_SEC;
+	double frac = (double)(rel_ns % NS_PER_SEC) / NS_PER_SEC;
 	double a = wander_knot(m, k);
 	double b = wander_knot(m, k + 1);
 	/* b is computed after a, so the cache ends at k + 1 */
@@ -103,7 +103,7 @@ static int64_t step_gap_ns(const struct clockmodel *m, int64_t i)
 	double gap = -mean * log(seq_unit(m, SEQ_STEP_GAP, (uint64_t)i));
 	if (gap < 1.0)
 		gap = 1.0;
-	return (int64_t)(gap * NS_PER_S);
+	return (int64_t)(gap * NS_PER_SEC);
 }
 
 static double steps_at(struct clockmodel *m, int64_t rel_ns)
@@ -133,7 +133,7 @@ double clockmodel_true_offset(struct clockmodel *m, int64_t t_ns)
 
 bool clockmodel_vanished(const struct clockmodel *m, int64_t t_ns)
 {
-	double rel_s = (double)(t_ns - m->epoch_ns) / NS_PER_S;
+	double rel_s = (double)(t_ns - m->epoch_ns) / NS_PER_SEC;
 	return m->p.vanish_for_s > 0.0 && rel_s >= m->p.vanish_at_s &&
 	       rel_s < m->p.vanish_at_s + m->p.vanish_for_s;
 }

@@ -10,17 +10,17 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "timeutil.h"
 #include "config.h"
 #include "log.h"
 #include "units.h"
 
 #define CONFIG_FILE_MAX (1 << 20)
-#define NS_PER_S 1e9
-#define SUMMARY_MIN_NS NS_PER_S		/* summary_interval: 1s ... */
-#define SUMMARY_MAX_NS (86400 * NS_PER_S) /* ... to a day, or 0 */
+#define SUMMARY_MIN_NS NS_PER_SEC		/* summary_interval: 1s ... */
+#define SUMMARY_MAX_NS (86400 * NS_PER_SEC) /* ... to a day, or 0 */
 #define STEP_THRESHOLD_MIN_NS 10.0
-#define STEP_THRESHOLD_MAX_NS NS_PER_S
-#define CORRECTION_MAX_NS NS_PER_S
+#define STEP_THRESHOLD_MAX_NS NS_PER_SEC
+#define CORRECTION_MAX_NS NS_PER_SEC
 #define UTC_OFFSET_MAX 100 /* TAI - UTC is 37 s since 2017 */
 #define SIM_EPOCH_MAX_S 9e9
 
@@ -132,7 +132,7 @@ static int set_summary_interval(struct parser *p, const char *val)
 	    (d != 0.0 && (d < SUMMARY_MIN_NS || d > SUMMARY_MAX_NS)))
 		return fail(p, "summary_interval: '%s' is not 0 (never) or a "
 			       "duration from 1s to 86400s", val);
-	p->cfg->global.summary_interval_s = d / NS_PER_S;
+	p->cfg->global.summary_interval_s = d / NS_PER_SEC;
 	return 0;
 }
 
@@ -365,7 +365,7 @@ static int parse_source_key(struct parser *p, const char *key,
 			return fail(p, "sim_epoch: '%s' is not a time from 1 "
 				       "to %.0f seconds since 1970", val,
 				    SIM_EPOCH_MAX_S);
-		s->sim_epoch_ns = (int64_t)(d * NS_PER_S);
+		s->sim_epoch_ns = (int64_t)(d * NS_PER_SEC);
 		if (!s->first_sim_line)
 			s->first_sim_line = p->line;
 		return 0;

@@ -1,4 +1,5 @@
 /* gate.c: pure PTP-versus-NTP state machine of one source, with hysteresis. */
+#include "timeutil.h"
 #include "gate.h"
 
 #include <ctype.h>
@@ -13,8 +14,7 @@
 #include "units.h"
 
 #define NEVER INT64_MIN
-#define SEC 1000000000LL
-#define DAY (86400 * SEC)
+#define DAY (86400 * NS_PER_SEC)
 #define BACKOFF_LIMIT 10
 
 /* The conditions of one poll, with why each one fails. */
@@ -46,7 +46,7 @@ static void fmt(char *dst, size_t len, const char *f, ...)
 
 static double secs(int64_t ns)
 {
-	return (double)ns / (double)SEC;
+	return (double)ns / (double)NS_PER_SEC;
 }
 
 static int64_t since(int64_t t0, int64_t now)
@@ -61,19 +61,19 @@ void gate_config_defaults(struct gate_config *c)
 	memset(c, 0, sizeof(*c));
 	c->lock_offset_ns = 100.0;
 	c->unlock_offset_ns = 1000.0;
-	c->lock_dwell_ns = 10 * SEC;
-	c->unlock_dwell_ns = 3 * SEC;
-	c->holdover_ns = 10 * SEC;
-	c->recover_dwell_ns = 2 * SEC;
-	c->startup_timeout_ns = 60 * SEC;
-	c->max_response_age_ns = 3 * SEC;
-	c->max_sync_age_ns = 4 * SEC;
+	c->lock_dwell_ns = 10 * NS_PER_SEC;
+	c->unlock_dwell_ns = 3 * NS_PER_SEC;
+	c->holdover_ns = 10 * NS_PER_SEC;
+	c->recover_dwell_ns = 2 * NS_PER_SEC;
+	c->startup_timeout_ns = 60 * NS_PER_SEC;
+	c->max_response_age_ns = 3 * NS_PER_SEC;
+	c->max_sync_age_ns = 4 * NS_PER_SEC;
 	c->max_clock_class = 135;
-	c->max_sample_age_ns = 3 * SEC;
+	c->max_sample_age_ns = 3 * NS_PER_SEC;
 	c->max_sigma_ns = 10000.0;
 	c->max_reject_fraction = 0.5;
-	c->step_holdoff_ns = 5 * SEC;
-	c->flap_window_ns = 300 * SEC;
+	c->step_holdoff_ns = 5 * NS_PER_SEC;
+	c->flap_window_ns = 300 * NS_PER_SEC;
 	c->backoff_max = 4;
 	c->initial_override = GATE_OVERRIDE_AUTO;
 }
@@ -99,8 +99,8 @@ struct gate_key {
 
 /* clang-format off */
 static const struct gate_key gate_keys[] = {
-	{ "gate_lock_offset", KEY_OFFSET, GK_OFF(lock_offset_ns), 1, SEC },
-	{ "gate_unlock_offset", KEY_OFFSET, GK_OFF(unlock_offset_ns), 1, SEC },
+	{ "gate_lock_offset", KEY_OFFSET, GK_OFF(lock_offset_ns), 1, NS_PER_SEC },
+	{ "gate_unlock_offset", KEY_OFFSET, GK_OFF(unlock_offset_ns), 1, NS_PER_SEC },
 	{ "gate_lock_dwell", KEY_DURATION, GK_OFF(lock_dwell_ns), 0, DAY },
 	{ "gate_unlock_dwell", KEY_DURATION, GK_OFF(unlock_dwell_ns), 0, DAY },
 	{ "gate_holdover", KEY_DURATION, GK_OFF(holdover_ns), 0, DAY },
@@ -115,7 +115,7 @@ static const struct gate_key gate_keys[] = {
 	{ "gate_max_clock_class", KEY_INT, GK_OFF(max_clock_class), 1, 255 },
 	{ "gate_max_sample_age", KEY_DURATION, GK_OFF(max_sample_age_ns),
 	  MSEC, DAY },
-	{ "gate_max_sigma", KEY_OFFSET, GK_OFF(max_sigma_ns), 1, SEC },
+	{ "gate_max_sigma", KEY_OFFSET, GK_OFF(max_sigma_ns), 1, NS_PER_SEC },
 	{ "gate_max_reject", KEY_FRACTION, GK_OFF(max_reject_fraction),
 	  0, 1 },
 	{ "gate_step_holdoff", KEY_DURATION, GK_OFF(step_holdoff_ns), 0, DAY },

@@ -4,15 +4,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "timeutil.h"
 #include "fakedev.h"
 
-#define NS_PER_S 1000000000LL
 
 int64_t fakedev_now_realtime(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
 int fakedev_init(struct fakedev *d, const char *name, const char *profile,
@@ -52,7 +52,7 @@ static int64_t vanish_start(const struct fakedev *d)
 {
 	if (d->params.vanish_for_s <= 0.0)
 		return INT64_MAX;
-	return d->epoch_ns + (int64_t)llround(d->params.vanish_at_s * NS_PER_S);
+	return d->epoch_ns + (int64_t)llround(d->params.vanish_at_s * NS_PER_SEC);
 }
 
 /* Under lock: whether a descriptor opened as @tk is dead at @t. */

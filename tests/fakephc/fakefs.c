@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "timeutil.h"
 #include "fakefs.h"
 #include "truthsock.h"
 
-#define NS_PER_S 1000000000LL
 #define ROOT_INO FUSE_ROOT_ID
 #define FIRST_DEV_INO 2
 
@@ -39,7 +39,7 @@ static void fill_attr(struct fakefs *fs, fuse_ino_t ino, struct stat *st)
 		st->st_nlink = 1;
 	}
 	st->st_atim.tv_sec = st->st_mtim.tv_sec = st->st_ctim.tv_sec =
-	    (time_t)(fs->start_ns / NS_PER_S);
+	    (time_t)(fs->start_ns / NS_PER_SEC);
 }
 
 static void fs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -162,9 +162,9 @@ static void fs_release(fuse_req_t req, fuse_ino_t ino,
 
 static void ns_to_ptp(int64_t ns, struct ptp_clock_time *t)
 {
-	int64_t s = ns / NS_PER_S, r = ns % NS_PER_S;
+	int64_t s = ns / NS_PER_SEC, r = ns % NS_PER_SEC;
 	if (r < 0) {
-		r += NS_PER_S;
+		r += NS_PER_SEC;
 		s--;
 	}
 	t->sec = s;
@@ -176,7 +176,7 @@ static int64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
 	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
 /* Return no earlier than @t_ns: sleep the long part, spin the rest. */
@@ -189,8 +189,8 @@ static void wait_until(int64_t t_ns)
 		if (left > 200000) {
 			struct timespec ts;
 			int64_t wake = t_ns - 100000;
-			ts.tv_sec = (time_t)(wake / NS_PER_S);
-			ts.tv_nsec = (long)(wake % NS_PER_S);
+			ts.tv_sec = (time_t)(wake / NS_PER_SEC);
+			ts.tv_nsec = (long)(wake % NS_PER_SEC);
 			clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts,
 					NULL);
 		}

@@ -59,13 +59,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeutil.h"
 #include "fakedev.h"
 #include "fakefs.h"
 #include "fakeopt.h"
 #include "profiles.h"
 #include "truthsock.h"
 
-#define NS_PER_S 1000000000LL
 #define MAX_GLOBAL_OPTS 32
 
 /* Command-line settings before the devices exist. */
@@ -119,16 +119,16 @@ static int parse_epoch(const char *s, int64_t *out)
 		*out = v;
 		return 0;
 	}
-	if (*end != '.' || v < 0 || v > INT64_MAX / NS_PER_S)
+	if (*end != '.' || v < 0 || v > INT64_MAX / NS_PER_SEC)
 		return -EINVAL;
-	int64_t frac = 0, scale = NS_PER_S;
+	int64_t frac = 0, scale = NS_PER_SEC;
 	for (const char *c = end + 1; *c; c++) {
 		if (*c < '0' || *c > '9')
 			return -EINVAL;
 		scale /= 10;
 		frac += (*c - '0') * scale;
 	}
-	*out = v * NS_PER_S + frac;
+	*out = v * NS_PER_SEC + frac;
 	return 0;
 }
 

@@ -35,7 +35,9 @@ fakephc_stop() {
 	fi
 }
 
-"$FAKEPHC" -m "$mnt" --truth-socket "$sock" \
+# --allow-other: chronyd reads the devices as _chrony (a real /dev/ptpN is
+# opened before chronyd drops root; FUSE checks each ioctl's caller)
+"$FAKEPHC" -m "$mnt" --truth-socket "$sock" --allow-other \
 	kvm=kvm nic=nic sched=nic,vanish_at=12s,vanish_for=3s \
 	2>"$WORK/fakephc.log" &
 FAKEPHC_PID=$!

@@ -38,7 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NS_PER_S 1000000000LL
+#include "timeutil.h"
+
 
 static int failures;
 
@@ -56,12 +57,12 @@ static int64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
 static int64_t ptp_ns(const struct ptp_clock_time *t)
 {
-	return (int64_t)t->sec * NS_PER_S + t->nsec;
+	return (int64_t)t->sec * NS_PER_SEC + t->nsec;
 }
 
 /* One request on the side channel. Returns 0 and the reply, or -1. */
@@ -343,7 +344,7 @@ static int wait_presence(const char *sock, const char *name, bool present,
 static int cmd_schedule(char **argv)
 {
 	const char *dev = argv[0], *sock = argv[1], *name = argv[2];
-	int64_t deadline = now_ns() + (int64_t)atoi(argv[3]) * NS_PER_S;
+	int64_t deadline = now_ns() + (int64_t)atoi(argv[3]) * NS_PER_SEC;
 	struct stat st;
 	int fd = open(dev, O_RDWR | O_CLOEXEC);
 	CHECK(fd >= 0 && read_once(fd) == 0, "read before the unplug");

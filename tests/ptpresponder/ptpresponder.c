@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timeutil.h"
 #include "ptpmgmt_msg.h"
 #include "respond_enc.h"
 #include "respond_model.h"
@@ -23,7 +24,6 @@
 
 #define RESP_MAX_SUBS 8
 #define RESP_LINE_MAX 1024
-#define RESP_NS_PER_SEC 1000000000LL
 #define RESP_CLIENT_WAIT_MS 2000
 
 /* clang-format off */
@@ -104,7 +104,7 @@ static int64_t resp_clock_ns(clockid_t id)
 	struct timespec ts;
 
 	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * RESP_NS_PER_SEC + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
 static int64_t resp_mono(void)
@@ -122,7 +122,7 @@ static void resp_log(const struct responder *r, const char *f, ...)
 	if (!r->verbose)
 		return;
 	fprintf(stderr, "ptpresponder %.3f: ",
-		(double)(resp_mono() - r->start_ns) / RESP_NS_PER_SEC);
+		(double)(resp_mono() - r->start_ns) / NS_PER_SEC);
 	va_start(ap, f);
 	vfprintf(stderr, f, ap);
 	va_end(ap);
@@ -241,7 +241,7 @@ static void resp_subscribe(struct responder *r, const struct ptpmgmt_msg *req,
 	s->addr_len = from_len;
 	s->who = req->source;
 	s->sub = *want;
-	s->expires_ns = resp_mono() + want->duration_s * RESP_NS_PER_SEC;
+	s->expires_ns = resp_mono() + want->duration_s * NS_PER_SEC;
 	resp_log(r, "  subscribed %s for %u s", from->sun_path,
 		 want->duration_s);
 }
@@ -476,7 +476,7 @@ static int resp_line_time(const struct responder *r, const char *line,
 	if (s < 0)
 		return -EINVAL;
 	*at_ns =
-	    (rel ? resp_mono() : r->start_ns) + (int64_t)(s * RESP_NS_PER_SEC);
+	    (rel ? resp_mono() : r->start_ns) + (int64_t)(s * NS_PER_SEC);
 	*rest = line + used + strspn(line + used, " \t");
 	return 1;
 }
@@ -826,7 +826,7 @@ static int resp_setup(struct responder *r, const struct resp_opts *o)
 	r->start_ns = resp_mono();
 	if (o->run_s > 0)
 		r->stop_ns =
-		    r->start_ns + (int64_t)(o->run_s * RESP_NS_PER_SEC);
+		    r->start_ns + (int64_t)(o->run_s * NS_PER_SEC);
 	r->read_stdin =
 	    !o->no_stdin && !(o->script && strcmp(o->script, "-") == 0);
 	sigaction(SIGINT, &sa, NULL);
