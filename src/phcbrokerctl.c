@@ -13,6 +13,8 @@
 
 #include "config.h"
 #include "ctlfmt.h"
+#include "timeutil.h"
+#include "uds.h"
 
 #define REPLY_MAX (1 << 20)
 
@@ -51,23 +53,21 @@ static void usage(FILE *out)
 
 static double mono_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)clock_now_ns(CLOCK_MONOTONIC) / (double)NS_PER_SEC;
 }
 
 static int connect_to(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	struct sockaddr_un sa;
+	socklen_t len;
+	int fd, r = uds_addr(&sa, &len, path);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (r < 0)
+		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
 		int e = errno;
 		close(fd);
 		return -e;
