@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "estimator.h"
+#include "stats.h"
 
 /* Timestamps are whole ns: widen each read window by this on each side. */
 #define EST_WINDOW_SLACK_NS 0.5
@@ -25,27 +26,13 @@ static void remember_delay(struct est_state *st, double d)
 		st->count++;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 double est_delay_quantile(const struct est_state *st, double q)
 {
 	double sorted[EST_HISTORY];
-	int idx;
 
-	if (st->count == 0)
-		return 0.0;
 	memcpy(sorted, st->delays, sizeof(double) * (size_t)st->count);
-	qsort(sorted, (size_t)st->count, sizeof(double), cmp_double);
-	idx = (int)ceil(q * st->count) - 1;
-	if (idx < 0)
-		idx = 0;
-	if (idx >= st->count)
-		idx = st->count - 1;
-	return sorted[idx];
+	stats_sort(sorted, st->count);
+	return stats_quantile_sorted(sorted, st->count, q);
 }
 
 static double reading_delay(const struct phc_reading *r)
@@ -190,11 +177,10 @@ static void cross_timestamps(const struct phc_reading *r, bool *use, int n,
 	for (int i = 0; i < n; i++)
 		if (use[i])
 			off[k++] = reading_offset(&r[i]);
-	qsort(off, (size_t)k, sizeof(double), cmp_double);
-	double med = k % 2 ? off[k / 2] : (off[k / 2 - 1] + off[k / 2]) / 2.0;
+	double med = stats_median(off, k);
 	for (int j = 0; j < k; j++)
 		dev[j] = fabs(off[j] - med);
-	qsort(dev, (size_t)k, sizeof(double), cmp_double);
+	stats_sort(dev, k);
 	double limit = EST_CROSS_REJECT * 1.4826 * dev[k / 2];
 	if (limit < EST_CROSS_FLOOR_NS)
 		limit = EST_CROSS_FLOOR_NS;

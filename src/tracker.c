@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "tracker.h"
 
 #define SIGMA_FLOOR_NS 1.0 /* timestamps are whole nanoseconds */
@@ -93,21 +94,13 @@ static double line_at(const struct line *l, int64_t t)
 	return l->a + l->b * (double)(t - l->t_ref);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* 1.4826 * median of @r[0..n-1] (sorted in place), widened for the two
  * fitted parameters; at least SIGMA_FLOOR_NS. */
 static double spread_of(double *r, int n)
 {
 	if (n < 3)
 		return SIGMA_FLOOR_NS;
-	qsort(r, (size_t)n, sizeof(double), cmp_double);
-	double med = n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2.0;
-	double s = 1.4826 * med * sqrt((double)n / (n - 2));
+	double s = 1.4826 * stats_median(r, n) * sqrt((double)n / (n - 2));
 	return s > SIGMA_FLOOR_NS ? s : SIGMA_FLOOR_NS;
 }
 
