@@ -228,6 +228,41 @@ static const struct param_desc *find_param(const char *name)
 	return NULL;
 }
 
+const char *clockmodel_param_name(size_t i)
+{
+	if (i >= sizeof(params) / sizeof(params[0]))
+		return NULL;
+	return params[i].name;
+}
+
+/* Whether @a and @b hold the same value in parameter @d's field. */
+static bool param_equal(const struct param_desc *d,
+			const struct clockmodel_params *a,
+			const struct clockmodel_params *b)
+{
+	const char *fa = (const char *)a + d->offset;
+	const char *fb = (const char *)b + d->offset;
+
+	/* stored as in clockmodel_set_param() */
+	if (d->unit == CLOCKMODEL_INTEGER)
+		return *(const uint64_t *)(const void *)fa ==
+		       *(const uint64_t *)(const void *)fb;
+	if (d->unit == CLOCKMODEL_BOOL)
+		return *(const bool *)(const void *)fa ==
+		       *(const bool *)(const void *)fb;
+	return *(const double *)(const void *)fa ==
+	       *(const double *)(const void *)fb;
+}
+
+bool clockmodel_params_equal(const struct clockmodel_params *a,
+			     const struct clockmodel_params *b)
+{
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
+		if (!param_equal(&params[i], a, b))
+			return false;
+	return true;
+}
+
 int clockmodel_param_unit(const char *name)
 {
 	const struct param_desc *d = find_param(name);

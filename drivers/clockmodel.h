@@ -3,6 +3,7 @@
 #define PHCB_CLOCKMODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reading.h"
@@ -122,5 +123,19 @@ int clockmodel_set_param(struct clockmodel_params *p, const char *name,
  * Returns 0, or -ENOENT for an unknown name.
  */
 int clockmodel_param_range(const char *name, double *min, double *max);
+
+/**
+ * clockmodel_param_name - the name of parameter @i of the table, in its
+ * order, for listing the keys (configuration schema, documentation check).
+ * Returns NULL when @i is past the last parameter.
+ */
+const char *clockmodel_param_name(size_t i);
+
+/**
+ * clockmodel_params_equal - whether @a and @b agree on every parameter of
+ * the table (the table, not a list kept elsewhere, says which fields count).
+ */
+bool clockmodel_params_equal(const struct clockmodel_params *a,
+			     const struct clockmodel_params *b);
 
 #endif

@@ -16,13 +16,7 @@
 #include "units.h"
 
 #define CONFIG_FILE_MAX (1 << 20)
-#define SUMMARY_MIN_NS NS_PER_SEC		/* summary_interval: 1s ... */
-#define SUMMARY_MAX_NS (86400 * NS_PER_SEC) /* ... to a day, or 0 */
-#define STEP_THRESHOLD_MIN_NS 10.0
-#define STEP_THRESHOLD_MAX_NS NS_PER_SEC
-#define CORRECTION_MAX_NS NS_PER_SEC
 #define UTC_OFFSET_MAX 100 /* TAI - UTC is 37 s since 2017 */
-#define SIM_EPOCH_MAX_S 9e9
 
 /* Parser state: where we are, what we fill, where errors go. */
 struct parser {
@@ -50,40 +44,194 @@ static int fail(struct parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static void global_defaults(struct global_config *g)
+/* ---- the schema ------------------------------------------------------- */
+
+/* How a key's value is written, and so how it is parsed and checked. */
+enum key_type {
+	KT_PATH,      /* an absolute path */
+	KT_OPT_PATH,  /* an absolute path, or none (stored as "") */
+	KT_DEVICE,    /* auto, sim or an absolute path */
+	KT_GROUP,     /* a group name */
+	KT_IFNAME,    /* a network interface name */
+	KT_LOG_LEVEL, /* a level name of log.h: stored as its priority */
+	KT_CHOICE,    /* one of .choices: stored as its index */
+	KT_BOOL,      /* yes or no (units_parse_bool) */
+	KT_INT,	      /* an integer in [min, max] */
+	KT_NUMBER,    /* a plain number in [min, max] */
+	KT_DURATION,  /* a duration, min and max in ns */
+	KT_RATE,      /* a rate, min and max in Hz */
+	KT_EPOCH,     /* seconds since 1970, stored in ns */
+	KT_GATE,      /* every key of gate.c's table (struct gate_config) */
+	KT_SIM,	      /* every key of clockmodel.c's table */
+};
+
+/* How the field a key lands in is stored: from its C type (STORE_OF). */
+enum key_store {
+	KS_STR,	   /* char array of .size */
+	KS_INT,	   /* int, or an enum of int's size */
+	KS_BOOL,   /* bool */
+	KS_DOUBLE, /* double */
+	KS_INT64,  /* int64_t */
+	KS_GATE,   /* struct gate_config: compared by gate.c */
+	KS_SIM,	   /* struct clockmodel_params: compared by clockmodel.c */
+};
+
+#define KF_ZERO_NEVER 1u /* 0 is accepted too, meaning never */
+#define KF_MIN_OPEN 2u	 /* the range excludes its minimum */
+#define KF_SECONDS 4u	 /* a duration stored in seconds, not ns */
+#define KF_SIM 8u	 /* only with device sim */
+
+/*
+ * One key of a section: its name, how it is written, its range and
+ * default, the field it lands in and what a reload may do with it. Every
+ * use of the configuration's keys (parsing, defaults, the comparison of
+ * sources, the reload check, the list of keys) reads these tables.
+ */
+struct config_key {
+	const char *name;	    /* NULL for KT_GATE and KT_SIM */
+	enum key_type type;
+	const char *unit;	    /* word after an integer range, or NULL */
+	double min, max;	    /* accepted values, in the written unit */
+	unsigned flags;		    /* KF_* */
+	const char *const *choices; /* KT_CHOICE: the words, NULL-ended */
+	const char *def;	    /* default as written ("%s": the source's
+				       name); NULL: zero or "" */
+	size_t off, size;	    /* the field: offsetof, sizeof */
+	enum key_store store;
+	enum config_reload reload;
+};
+
+_Static_assert(sizeof(enum timescale) == sizeof(int),
+	       "enum timescale is stored as an int");
+_Static_assert(TIMESCALE_UTC == 0 && TIMESCALE_TAI == 1,
+	       "the timescale choices are in the enum's order");
+
+#define STORE_OF(x)                                                           \
+	_Generic((x), char *: KS_STR, int: KS_INT,                           \
+		 enum timescale: KS_INT, bool: KS_BOOL, double: KS_DOUBLE,   \
+		 int64_t: KS_INT64, struct gate_config: KS_GATE,             \
+		 struct clockmodel_params: KS_SIM)
+#define FIELD(type, f)                                                        \
+	.off = offsetof(struct type, f),                                      \
+	.size = sizeof(((struct type *)0)->f),                                \
+	.store = STORE_OF(((struct type *)0)->f)
+#define GLOBAL(f, r) FIELD(global_config, f), .reload = CONFIG_RELOAD_##r
+#define SOURCE(f) FIELD(source_config, f), .reload = CONFIG_RELOAD_SOURCE
+
+static const char *const timescales[] = { "utc", "tai", NULL };
+static const char *const ntp_modes[] = { "keep", "offline", NULL };
+
+/* clang-format off */
+static const struct config_key global_keys[] = {
+	{ .name = "control_socket", .type = KT_OPT_PATH,
+	  .def = CONFIG_DEFAULT_CONTROL_SOCKET,
+	  GLOBAL(control_socket, RESTART) },
+	{ .name = "control_group", .type = KT_GROUP,
+	  GLOBAL(control_group, RESTART) },
+	{ .name = "control_admin_group", .type = KT_GROUP,
+	  GLOBAL(control_admin_group, RESTART) },
+	{ .name = "chronyd_socket", .type = KT_OPT_PATH,
+	  .def = "/run/chrony/chronyd.sock",
+	  GLOBAL(chronyd_socket, RESTART) },
+	{ .name = "run_dir", .type = KT_PATH, .def = "/run/phcbrokerd",
+	  GLOBAL(run_dir, RESTART) },
+	{ .name = "dev_root", .type = KT_PATH, .def = "/dev",
+	  GLOBAL(dev_root, RESTART) },
+	{ .name = "sysfs_root", .type = KT_PATH, .def = "/sys",
+	  GLOBAL(sysfs_root, RESTART) },
+	{ .name = "log_level", .type = KT_LOG_LEVEL, .def = "notice",
+	  GLOBAL(log_level, APPLY) },
+	{ .name = "summary_interval", .type = KT_DURATION,
+	  .min = NS_PER_SEC, .max = 86400 * NS_PER_SEC,
+	  .flags = KF_ZERO_NEVER | KF_SECONDS, .def = "60s",
+	  GLOBAL(summary_interval_s, APPLY) },
+};
+
+static const struct config_key source_keys[] = {
+	{ .name = "device", .type = KT_DEVICE, .def = "auto",
+	  SOURCE(device) },
+	{ .name = "interface", .type = KT_IFNAME, SOURCE(interface) },
+	{ .name = "sock", .type = KT_PATH, .def = "/run/chrony.%s.sock",
+	  SOURCE(sock) },
+	{ .name = "ptp4l_socket", .type = KT_PATH, SOURCE(ptp4l_socket) },
+	{ .name = "domain", .type = KT_INT, .min = 0, .max = 255,
+	  SOURCE(domain) },
+	{ .name = "rate", .type = KT_RATE, .min = 0.0625, .max = 128,
+	  .def = "8Hz", SOURCE(rate_hz) },
+	{ .name = "readings", .type = KT_INT, .min = 1, .max = 25,
+	  .def = "25", SOURCE(readings) },
+	{ .name = "reads", .type = KT_INT, .min = 1, .max = CONFIG_MAX_READS,
+	  .def = "1", SOURCE(reads) },
+	{ .name = "timescale", .type = KT_CHOICE, .choices = timescales,
+	  .def = "utc", SOURCE(timescale) },
+	{ .name = "utc_offset", .type = KT_INT, .unit = "seconds",
+	  .min = 0, .max = UTC_OFFSET_MAX, .def = "37",
+	  SOURCE(utc_offset_s) },
+	{ .name = "correction", .type = KT_DURATION,
+	  .min = -NS_PER_SEC, .max = NS_PER_SEC, SOURCE(correction_ns) },
+	{ .name = "filter", .type = KT_BOOL, .def = "yes",
+	  SOURCE(filter.enabled) },
+	{ .name = "smoothing", .type = KT_BOOL, .def = "yes",
+	  SOURCE(filter.smoothing) },
+	{ .name = "delay_quantile", .type = KT_NUMBER, .min = 0, .max = 1,
+	  .flags = KF_MIN_OPEN, .def = "1",
+	  SOURCE(filter.delay_quantile) },
+	{ .name = "outlier_threshold", .type = KT_NUMBER, .min = 1,
+	  .max = 1000, .def = "5", SOURCE(filter.outlier_threshold) },
+	{ .name = "step_threshold", .type = KT_DURATION, .min = 10,
+	  .max = NS_PER_SEC, .def = "1us",
+	  SOURCE(filter.step_threshold_ns) },
+	{ .name = "ntp_while_locked", .type = KT_CHOICE,
+	  .choices = ntp_modes, .def = "keep",
+	  SOURCE(ntp_offline_while_locked) },
+	{ .name = "sim_epoch", .type = KT_EPOCH, .min = 1, .max = 9e9,
+	  .flags = KF_SIM, SOURCE(sim_epoch_ns) },
+	/* last: a name is looked up in this section's own keys first */
+	{ .type = KT_GATE, SOURCE(gate) },
+	{ .type = KT_SIM, .flags = KF_SIM, SOURCE(sim) },
+};
+/* clang-format on */
+#undef SOURCE
+#undef GLOBAL
+#undef FIELD
+#undef STORE_OF
+
+/* The table of each enum config_section. */
+static const struct {
+	const struct config_key *keys;
+	size_t n;
+} sections[] = {
+	[CONFIG_SECTION_GLOBAL] = { global_keys, sizeof(global_keys) /
+						 sizeof(global_keys[0]) },
+	[CONFIG_SECTION_SOURCE] = { source_keys, sizeof(source_keys) /
+						 sizeof(source_keys[0]) },
+};
+
+/* Key @i of the other table that @k stands for, NULL past its last. */
+static const char *sub_key_name(const struct config_key *k, size_t i)
 {
-	snprintf(g->control_socket, sizeof(g->control_socket), "%s",
-		 CONFIG_DEFAULT_CONTROL_SOCKET);
-	snprintf(g->chronyd_socket, sizeof(g->chronyd_socket),
-		 "/run/chrony/chronyd.sock");
-	snprintf(g->run_dir, sizeof(g->run_dir), "/run/phcbrokerd");
-	snprintf(g->dev_root, sizeof(g->dev_root), "/dev");
-	snprintf(g->sysfs_root, sizeof(g->sysfs_root), "/sys");
-	g->log_level = LOG_NOTICE;
-	g->summary_interval_s = 60.0;
+	if (k->type == KT_GATE)
+		return gate_config_key_name(i);
+	if (k->type == KT_SIM)
+		return clockmodel_param_name(i);
+	return i == 0 ? k->name : NULL;
 }
 
-static void source_defaults(struct source_config *s, const char *name,
-			    int line)
+/* The entry of @sec that handles key @name, NULL when there is none. */
+static const struct config_key *find_key(enum config_section sec,
+					 const char *name)
 {
-	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%.*s", CONFIG_NAME_MAX - 1, name);
-	snprintf(s->device, sizeof(s->device), "auto");
-	snprintf(s->sock, sizeof(s->sock), "/run/chrony.%s.sock", name);
-	s->rate_hz = 8.0;
-	s->readings = 25;
-	s->reads = 1;
-	s->timescale = TIMESCALE_UTC;
-	s->utc_offset_s = 37;
-	s->filter.enabled = true;
-	s->filter.delay_quantile = 1.0;
-	s->filter.outlier_threshold = 5.0;
-	s->filter.step_threshold_ns = 1000.0;
-	s->filter.smoothing = true;
-	clockmodel_defaults(&s->sim);
-	gate_config_defaults(&s->gate);
-	s->line = line;
+	for (size_t i = 0; i < sections[sec].n; i++) {
+		const struct config_key *k = &sections[sec].keys[i];
+		const char *sub;
+		for (size_t j = 0; (sub = sub_key_name(k, j)); j++)
+			if (strcmp(sub, name) == 0)
+				return k;
+	}
+	return NULL;
 }
+
+/* ---- values ----------------------------------------------------------- */
 
 /* Copy a path value; reject what does not fit. */
 static int set_path(struct parser *p, const char *key, const char *val,
@@ -96,17 +244,6 @@ static int set_path(struct parser *p, const char *key, const char *val,
 		return fail(p, "%s: '%s' is not an absolute path", key, val);
 	memcpy(dst, val, strlen(val) + 1);
 	return 0;
-}
-
-/* A path, or "none" for an empty one. */
-static int set_optional_path(struct parser *p, const char *key,
-			     const char *val, char *dst, size_t len)
-{
-	if (strcmp(val, "none") == 0) {
-		dst[0] = '\0';
-		return 0;
-	}
-	return set_path(p, key, val, dst, len);
 }
 
 /* A user or group name. */
@@ -123,54 +260,194 @@ static int set_name(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
-/* summary_interval: 0 (never) or SUMMARY_MIN_NS..SUMMARY_MAX_NS. */
-static int set_summary_interval(struct parser *p, const char *val)
+/* A string key of @k into its field @dst. */
+static int set_string(struct parser *p, const struct config_key *k,
+		      const char *val, char *dst)
 {
-	double d;
-
-	if (units_parse_duration_ns(val, &d) < 0 ||
-	    (d != 0.0 && (d < SUMMARY_MIN_NS || d > SUMMARY_MAX_NS)))
-		return fail(p, "summary_interval: '%s' is not 0 (never) or a "
-			       "duration from 1s to 86400s", val);
-	p->cfg->global.summary_interval_s = d / NS_PER_SEC;
-	return 0;
+	switch (k->type) {
+	case KT_OPT_PATH:
+		if (strcmp(val, "none") == 0) {
+			dst[0] = '\0';
+			return 0;
+		}
+		return set_path(p, k->name, val, dst, k->size);
+	case KT_DEVICE:
+		if (strcmp(val, "auto") != 0 && strcmp(val, "sim") != 0)
+			return set_path(p, k->name, val, dst, k->size);
+		snprintf(dst, k->size, "%s", val);
+		return 0;
+	case KT_GROUP:
+		return set_name(p, k->name, val, dst, k->size);
+	case KT_IFNAME:
+		if (strlen(val) >= k->size || strchr(val, '/'))
+			return fail(p, "%s: '%s' is not an interface name",
+				    k->name, val);
+		snprintf(dst, k->size, "%s", val);
+		return 0;
+	default:
+		return set_path(p, k->name, val, dst, k->size);
+	}
 }
 
-static int parse_global_key(struct parser *p, const char *key,
-			    const char *val)
+/* Append @word to @buf (holding *@n bytes of @len), truncating safely. */
+static void append_word(char *buf, size_t len, size_t *n, const char *sep,
+			const char *word)
 {
-	struct global_config *g = &p->cfg->global;
+	int w = snprintf(buf + *n, len - *n, "%s%s", sep, word);
 
-	if (strcmp(key, "control_socket") == 0)
-		return set_optional_path(p, key, val, g->control_socket,
-					 sizeof(g->control_socket));
-	if (strcmp(key, "chronyd_socket") == 0)
-		return set_optional_path(p, key, val, g->chronyd_socket,
-					 sizeof(g->chronyd_socket));
-	if (strcmp(key, "control_group") == 0)
-		return set_name(p, key, val, g->control_group,
-				sizeof(g->control_group));
-	if (strcmp(key, "control_admin_group") == 0)
-		return set_name(p, key, val, g->control_admin_group,
-				sizeof(g->control_admin_group));
-	if (strcmp(key, "run_dir") == 0)
-		return set_path(p, key, val, g->run_dir, sizeof(g->run_dir));
-	if (strcmp(key, "dev_root") == 0)
-		return set_path(p, key, val, g->dev_root, sizeof(g->dev_root));
-	if (strcmp(key, "sysfs_root") == 0)
-		return set_path(p, key, val, g->sysfs_root,
-				sizeof(g->sysfs_root));
-	if (strcmp(key, "log_level") == 0) {
-		int lvl = log_level_from_name(val);
-		if (lvl < 0)
-			return fail(p, "log_level: '%s' is not one of err, "
-				       "warning, notice, info, debug", val);
-		g->log_level = lvl;
-		return 0;
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/* "a or b", or "one of a, b, c" for @n words of @words. */
+static void describe_words(const char *const *words, int n, char *buf,
+			   size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (n != 2)
+		append_word(buf, len, &used, "", "one of ");
+	for (int i = 0; i < n; i++)
+		append_word(buf, len, &used,
+			    i == 0 ? "" : n == 2 ? " or " : ", ", words[i]);
+}
+
+/* What @k accepts, for an error: e.g. "a duration from 10ns to 1s". */
+static void describe(const struct config_key *k, char *buf, size_t len)
+{
+	const char *words[LOG_DEBUG + 1];
+	char lo[32], hi[32];
+	int n = 0;
+
+	units_format_duration(k->min, lo, sizeof(lo));
+	units_format_duration(k->max, hi, sizeof(hi));
+	switch (k->type) {
+	case KT_INT:
+		snprintf(buf, len, "%.0f..%.0f%s%s", k->min, k->max,
+			 k->unit ? " " : "", k->unit ? k->unit : "");
+		break;
+	case KT_NUMBER:
+		snprintf(buf, len, "a number in %c%g, %g]",
+			 k->flags & KF_MIN_OPEN ? '(' : '[', k->min, k->max);
+		break;
+	case KT_DURATION:
+		snprintf(buf, len, "%sa duration from %s to %s",
+			 k->flags & KF_ZERO_NEVER ? "0 (never) or " : "", lo,
+			 hi);
+		break;
+	case KT_RATE:
+		snprintf(buf, len, "a rate from %gHz to %gHz", k->min, k->max);
+		break;
+	case KT_EPOCH:
+		snprintf(buf, len, "a time from %.0f to %.0f seconds since "
+			 "1970", k->min, k->max);
+		break;
+	case KT_BOOL:
+		snprintf(buf, len, "yes or no");
+		break;
+	case KT_CHOICE:
+		while (k->choices[n])
+			n++;
+		describe_words(k->choices, n, buf, len);
+		break;
+	case KT_LOG_LEVEL:
+		for (int prio = LOG_ERR; prio <= LOG_DEBUG; prio++)
+			words[n++] = log_level_name(prio);
+		describe_words(words, n, buf, len);
+		break;
+	default: /* strings and the other tables say it themselves */
+		snprintf(buf, len, "valid");
+		break;
 	}
-	if (strcmp(key, "summary_interval") == 0)
-		return set_summary_interval(p, val);
-	return fail(p, "unknown key '%s' in [global]", key);
+}
+
+/* Whether @d lies in @k's range (NaN does not). */
+static bool in_range(const struct config_key *k, double d)
+{
+	if (k->flags & KF_ZERO_NEVER && d == 0.0)
+		return true;
+	if (k->flags & KF_MIN_OPEN ? !(d > k->min) : !(d >= k->min))
+		return false;
+	return d <= k->max;
+}
+
+/* Parse a numeric or word value of @k into @d, in its written unit. */
+static int parse_number(const struct config_key *k, const char *val,
+			double *d)
+{
+	long n;
+	bool b;
+	int r;
+
+	switch (k->type) {
+	case KT_INT:
+		if (units_parse_int(val, (long)k->min, (long)k->max, &n) < 0)
+			return -EINVAL;
+		*d = (double)n;
+		return 0;
+	case KT_NUMBER:
+	case KT_EPOCH:
+		r = units_parse_number(val, d);
+		break;
+	case KT_DURATION:
+		r = units_parse_duration_ns(val, d);
+		break;
+	case KT_RATE:
+		r = units_parse_rate_hz(val, d);
+		break;
+	case KT_BOOL:
+		r = units_parse_bool(val, &b);
+		*d = b;
+		return r < 0 ? -EINVAL : 0;
+	case KT_LOG_LEVEL:
+		r = log_level_from_name(val);
+		*d = r;
+		return r < 0 ? -EINVAL : 0;
+	case KT_CHOICE:
+		for (n = 0; k->choices[n]; n++) {
+			if (strcmp(val, k->choices[n]) == 0) {
+				*d = (double)n;
+				return 0;
+			}
+		}
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+	return r < 0 || !in_range(k, *d) ? -EINVAL : 0;
+}
+
+/* Store @d, in @k's written unit, into its field @dst. */
+static void store_number(const struct config_key *k, double d, char *dst)
+{
+	int i;
+	bool b;
+	int64_t n;
+
+	if (k->type == KT_EPOCH)
+		d *= NS_PER_SEC;
+	if (k->flags & KF_SECONDS)
+		d /= NS_PER_SEC;
+	switch (k->store) {
+	case KS_INT:
+		i = (int)d;
+		memcpy(dst, &i, sizeof(i));
+		break;
+	case KS_BOOL:
+		b = d != 0.0;
+		memcpy(dst, &b, sizeof(b));
+		break;
+	case KS_INT64:
+		n = (int64_t)d;
+		memcpy(dst, &n, sizeof(n));
+		break;
+	case KS_DOUBLE:
+		memcpy(dst, &d, sizeof(d));
+		break;
+	default:
+		break;
+	}
 }
 
 /* Parse @val as a sim key of @unit into @v. Returns 0 or -EINVAL. */
@@ -217,179 +494,202 @@ static void sim_range(const char *key, int unit, char *buf, size_t len)
 		snprintf(buf, len, "a number from %g to %g", lo, hi);
 }
 
-static int parse_sim_key(struct parser *p, const char *key, const char *val)
+/* A key of clockmodel.c's table into @params. */
+static int set_sim(struct parser *p, const char *key, const char *val,
+		   struct clockmodel_params *params)
 {
-	struct source_config *s = p->src;
 	int unit = clockmodel_param_unit(key);
 	char range[96];
 	double v;
 
-	if (unit < 0)
-		return fail(p, "unknown key '%s' in [source %s]", key,
-			    s->name);
 	if (parse_sim_value(unit, val, &v) < 0 ||
-	    clockmodel_set_param(&s->sim, key, v) < 0) {
+	    clockmodel_set_param(params, key, v) < 0) {
 		sim_range(key, unit, range, sizeof(range));
 		return fail(p, "%s: '%s' is not %s", key, val, range);
 	}
-	if (!s->first_sim_line)
-		s->first_sim_line = p->line;
 	return 0;
 }
 
-static int parse_filter_key(struct parser *p, const char *key,
-			    const char *val, bool *handled)
+/* A key of gate.c's table into @gate. */
+static int set_gate(struct parser *p, const char *key, const char *val,
+		    struct gate_config *gate)
 {
-	struct filter_config *f = &p->src->filter;
-	double d;
+	int r = gate_config_set(gate, key, val);
+	char range[96];
 
-	*handled = true;
-	if (strcmp(key, "filter") == 0) {
-		if (units_parse_bool(val, &f->enabled) < 0)
-			return fail(p, "filter: '%s' is not yes or no", val);
-		return 0;
-	}
-	if (strcmp(key, "smoothing") == 0) {
-		if (units_parse_bool(val, &f->smoothing) < 0)
-			return fail(p, "smoothing: '%s' is not yes or no", val);
-		return 0;
-	}
-	if (strcmp(key, "delay_quantile") == 0) {
-		if (units_parse_number(val, &d) < 0 || d <= 0.0 || d > 1.0)
-			return fail(p, "delay_quantile: '%s' is not a number "
-				       "in (0, 1]", val);
-		f->delay_quantile = d;
-		return 0;
-	}
-	if (strcmp(key, "outlier_threshold") == 0) {
-		if (units_parse_number(val, &d) < 0 || d < 1.0 || d > 1000.0)
-			return fail(p, "outlier_threshold: '%s' is not a "
-				       "number in [1, 1000]", val);
-		f->outlier_threshold = d;
-		return 0;
-	}
-	if (strcmp(key, "step_threshold") == 0) {
-		if (units_parse_duration_ns(val, &d) < 0 ||
-		    !(d >= STEP_THRESHOLD_MIN_NS && d <= STEP_THRESHOLD_MAX_NS))
-			return fail(p, "step_threshold: '%s' is not a "
-				       "duration from 10ns to 1s", val);
-		f->step_threshold_ns = d;
-		return 0;
-	}
-	*handled = false;
-	return 0;
-}
-
-static int parse_source_key(struct parser *p, const char *key,
-			    const char *val)
-{
-	struct source_config *s = p->src;
-	bool handled;
-	double d;
-	long n;
-	int r;
-
-	if (strcmp(key, "device") == 0) {
-		if (strcmp(val, "auto") != 0 && strcmp(val, "sim") != 0)
-			return set_path(p, key, val, s->device,
-					sizeof(s->device));
-		snprintf(s->device, sizeof(s->device), "%s", val);
-		return 0;
-	}
-	if (strcmp(key, "interface") == 0) {
-		if (strlen(val) >= sizeof(s->interface) || strchr(val, '/'))
-			return fail(p, "interface: '%s' is not an interface "
-				       "name", val);
-		snprintf(s->interface, sizeof(s->interface), "%s", val);
-		return 0;
-	}
-	if (strcmp(key, "sock") == 0)
-		return set_path(p, key, val, s->sock, sizeof(s->sock));
-	if (strcmp(key, "ptp4l_socket") == 0)
-		return set_path(p, key, val, s->ptp4l_socket,
-				sizeof(s->ptp4l_socket));
-	if (strcmp(key, "domain") == 0) {
-		if (units_parse_int(val, 0, 255, &n) < 0)
-			return fail(p, "domain: '%s' is not 0..255", val);
-		s->domain = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "rate") == 0) {
-		if (units_parse_rate_hz(val, &d) < 0 || d < 0.0625 || d > 128.0)
-			return fail(p, "rate: '%s' is not a rate from "
-				       "0.0625Hz to 128Hz", val);
-		s->rate_hz = d;
-		return 0;
-	}
-	if (strcmp(key, "readings") == 0) {
-		if (units_parse_int(val, 1, 25, &n) < 0)
-			return fail(p, "readings: '%s' is not 1..25", val);
-		s->readings = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "reads") == 0) {
-		if (units_parse_int(val, 1, CONFIG_MAX_READS, &n) < 0)
-			return fail(p, "reads: '%s' is not 1..%d", val,
-				    CONFIG_MAX_READS);
-		s->reads = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "timescale") == 0) {
-		if (strcmp(val, "utc") == 0)
-			s->timescale = TIMESCALE_UTC;
-		else if (strcmp(val, "tai") == 0)
-			s->timescale = TIMESCALE_TAI;
-		else
-			return fail(p, "timescale: '%s' is not utc or tai",
-				    val);
-		return 0;
-	}
-	if (strcmp(key, "utc_offset") == 0) {
-		if (units_parse_int(val, 0, UTC_OFFSET_MAX, &n) < 0)
-			return fail(p, "utc_offset: '%s' is not 0..%d "
-				       "seconds", val, UTC_OFFSET_MAX);
-		s->utc_offset_s = (int)n;
-		return 0;
-	}
-	if (strcmp(key, "correction") == 0) {
-		if (units_parse_duration_ns(val, &d) < 0 ||
-		    d > CORRECTION_MAX_NS || d < -CORRECTION_MAX_NS)
-			return fail(p, "correction: '%s' is not a duration "
-				       "from -1s to 1s", val);
-		s->correction_ns = d;
-		return 0;
-	}
-	if (strcmp(key, "sim_epoch") == 0) {
-		if (units_parse_number(val, &d) < 0 || d < 1.0 ||
-		    d > SIM_EPOCH_MAX_S)
-			return fail(p, "sim_epoch: '%s' is not a time from 1 "
-				       "to %.0f seconds since 1970", val,
-				    SIM_EPOCH_MAX_S);
-		s->sim_epoch_ns = (int64_t)(d * NS_PER_SEC);
-		if (!s->first_sim_line)
-			s->first_sim_line = p->line;
-		return 0;
-	}
-	if (strcmp(key, "ntp_while_locked") == 0) {
-		if (strcmp(val, "keep") != 0 && strcmp(val, "offline") != 0)
-			return fail(p, "ntp_while_locked: '%s' is not keep or "
-				       "offline", val);
-		s->ntp_offline_while_locked = strcmp(val, "offline") == 0;
-		return 0;
-	}
-	r = parse_filter_key(p, key, val, &handled);
-	if (handled)
-		return r;
-	r = gate_config_set(&s->gate, key, val);
 	if (r == -EINVAL) {
-		char range[96];
 		gate_config_range(key, range, sizeof(range));
 		return fail(p, "%s: '%s' is not %s", key, val, range);
 	}
-	if (r != -ENOENT)
-		return r;
-	return parse_sim_key(p, key, val);
+	return r;
 }
+
+/* Set key @key, handled by @k, of the section at @base from @val. */
+static int set_key(struct parser *p, const struct config_key *k,
+		   const char *key, const char *val, void *base)
+{
+	char *field = (char *)base + k->off;
+	char what[96];
+	double d;
+
+	switch (k->store) {
+	case KS_GATE:
+		return set_gate(p, key, val, (void *)field);
+	case KS_SIM:
+		return set_sim(p, key, val, (void *)field);
+	case KS_STR:
+		return set_string(p, k, val, field);
+	default:
+		break;
+	}
+	if (parse_number(k, val, &d) < 0) {
+		describe(k, what, sizeof(what));
+		return fail(p, "%s: '%s' is not %s", key, val, what);
+	}
+	store_number(k, d, field);
+	return 0;
+}
+
+/* @def with its "%s", if any, replaced by @name. */
+static void expand_default(const char *def, const char *name, char *out,
+			   size_t len)
+{
+	const char *at = strstr(def, "%s");
+
+	if (!at)
+		snprintf(out, len, "%s", def);
+	else
+		snprintf(out, len, "%.*s%s%s", (int)(at - def), def, name,
+			 at + 2);
+}
+
+/*
+ * Fill the section at @base (all zero) with the defaults of @sec; @name is
+ * the source's. A default the table's own checks refuse is a bug, and
+ * reported as an error like any other.
+ */
+static int set_defaults(struct parser *p, enum config_section sec,
+			void *base, const char *name)
+{
+	char def[CONFIG_PATH_MAX];
+
+	for (size_t i = 0; i < sections[sec].n; i++) {
+		const struct config_key *k = &sections[sec].keys[i];
+		char *field = (char *)base + k->off;
+		int r;
+
+		if (k->store == KS_GATE) {
+			gate_config_defaults((struct gate_config *)(void *)field);
+			continue;
+		}
+		if (k->store == KS_SIM) {
+			clockmodel_defaults(
+				(struct clockmodel_params *)(void *)field);
+			continue;
+		}
+		if (!k->def)
+			continue;
+		expand_default(k->def, name, def, sizeof(def));
+		r = set_key(p, k, k->name, def, base);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Whether @a and @b, sections of @k's kind, agree on @k's field. */
+static bool key_equal(const struct config_key *k, const void *a,
+		      const void *b)
+{
+	const char *fa = (const char *)a + k->off;
+	const char *fb = (const char *)b + k->off;
+	double da, db;
+
+	switch (k->store) {
+	case KS_STR:
+		return strncmp(fa, fb, k->size) == 0;
+	case KS_GATE:
+		return gate_config_equal((const void *)fa, (const void *)fb);
+	case KS_SIM:
+		return clockmodel_params_equal((const void *)fa,
+					       (const void *)fb);
+	case KS_DOUBLE:
+		memcpy(&da, fa, sizeof(da));
+		memcpy(&db, fb, sizeof(db));
+		return da == db;
+	default: /* int, bool, int64_t: no padding, one representation */
+		return memcmp(fa, fb, k->size) == 0;
+	}
+}
+
+/* A "key value" line of the current section. */
+static int parse_key(struct parser *p, const char *key, const char *val)
+{
+	enum config_section sec = p->src ? CONFIG_SECTION_SOURCE
+					 : CONFIG_SECTION_GLOBAL;
+	void *base = p->src ? (void *)p->src : (void *)&p->cfg->global;
+	const struct config_key *k = find_key(sec, key);
+	int r;
+
+	if (!k && p->src)
+		return fail(p, "unknown key '%s' in [source %s]", key,
+			    p->src->name);
+	if (!k)
+		return fail(p, "unknown key '%s' in [global]", key);
+	r = set_key(p, k, key, val, base);
+	if (r == 0 && k->flags & KF_SIM && p->src && !p->src->first_sim_line)
+		p->src->first_sim_line = p->line;
+	return r;
+}
+
+const char *config_key_name(enum config_section sec, size_t i)
+{
+	if ((size_t)sec >= sizeof(sections) / sizeof(sections[0]))
+		return NULL;
+	for (size_t e = 0; e < sections[sec].n; e++) {
+		const struct config_key *k = &sections[sec].keys[e];
+		const char *name;
+		for (size_t j = 0; (name = sub_key_name(k, j)); j++)
+			if (i-- == 0)
+				return name;
+	}
+	return NULL;
+}
+
+int config_key_reload(enum config_section sec, const char *name)
+{
+	const struct config_key *k;
+
+	if ((size_t)sec >= sizeof(sections) / sizeof(sections[0]) || !name)
+		return -ENOENT;
+	k = find_key(sec, name);
+	return k ? (int)k->reload : -ENOENT;
+}
+
+const char *config_reload_check(const struct config *old,
+				const struct config *nc)
+{
+	for (size_t i = 0; i < sections[CONFIG_SECTION_GLOBAL].n; i++) {
+		const struct config_key *k = &global_keys[i];
+		if (k->reload == CONFIG_RELOAD_RESTART &&
+		    !key_equal(k, &old->global, &nc->global))
+			return k->name;
+	}
+	return NULL;
+}
+
+bool config_source_equal(const struct source_config *a,
+			 const struct source_config *b)
+{
+	if (strcmp(a->name, b->name) != 0) /* the header, not a key */
+		return false;
+	for (size_t i = 0; i < sections[CONFIG_SECTION_SOURCE].n; i++)
+		if (!key_equal(&source_keys[i], a, b))
+			return false;
+	return true;
+}
+
+/* ---- sections and lines ----------------------------------------------- */
 
 static bool valid_name(const char *name)
 {
@@ -434,9 +734,11 @@ static int start_source(struct parser *p, const char *name)
 	if (p->cfg->n_sources >= CONFIG_MAX_SOURCES)
 		return fail(p, "more than %d sources", CONFIG_MAX_SOURCES);
 	p->src = &p->cfg->sources[p->cfg->n_sources++];
-	source_defaults(p->src, name, p->line);
+	memset(p->src, 0, sizeof(*p->src));
+	snprintf(p->src->name, sizeof(p->src->name), "%s", name);
+	p->src->line = p->line;
 	p->in_section = true;
-	return 0;
+	return set_defaults(p, CONFIG_SECTION_SOURCE, p->src, name);
 }
 
 /*
@@ -505,9 +807,7 @@ static int parse_line(struct parser *p, char *line)
 		return fail(p, "key '%s' has no value", key);
 	*val++ = '\0';
 	val = trim(val);
-	if (p->src)
-		return parse_source_key(p, key, val);
-	return parse_global_key(p, key, val);
+	return parse_key(p, key, val);
 }
 
 /* Checks across sections, reported at the line that is at fault. */
@@ -552,7 +852,9 @@ int config_parse(const char *text, const char *filename, struct config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", filename);
-	global_defaults(&cfg->global);
+	r = set_defaults(&p, CONFIG_SECTION_GLOBAL, &cfg->global, "");
+	if (r < 0)
+		return r;
 	while (*pos) {
 		size_t n = strcspn(pos, "\n");
 		p.line++;
@@ -658,47 +960,4 @@ int config_load(const char *path, struct config *cfg, char *err,
 	r = config_parse(buf, path, cfg, err, errlen);
 	free(buf);
 	return r;
-}
-
-#define SAME(f) (a->f == b->f)
-#define SAME_STR(f) (strcmp(a->f, b->f) == 0)
-
-static bool model_equal(const struct clockmodel_params *a,
-			const struct clockmodel_params *b)
-{
-	return SAME(offset_ns) && SAME(freq_ppm) && SAME(wander_ns) &&
-	       SAME(delay_ns) && SAME(jitter_ns) && SAME(spike_prob) &&
-	       SAME(spike_ns) && SAME(stall_prob) && SAME(stall_ns) &&
-	       SAME(step_interval_s) && SAME(step_ns) && SAME(vanish_at_s) &&
-	       SAME(vanish_for_s) && SAME(precise_noise_ns) &&
-	       SAME(precise) && SAME(seed);
-}
-
-static bool gate_equal(const struct gate_config *a, const struct gate_config *b)
-{
-	return SAME(lock_offset_ns) && SAME(unlock_offset_ns) &&
-	       SAME(lock_dwell_ns) && SAME(unlock_dwell_ns) &&
-	       SAME(holdover_ns) && SAME(recover_dwell_ns) &&
-	       SAME(startup_timeout_ns) && SAME(max_response_age_ns) &&
-	       SAME(max_sync_age_ns) && SAME(max_clock_class) &&
-	       SAME(max_sample_age_ns) && SAME(max_sigma_ns) &&
-	       SAME(max_reject_fraction) && SAME(step_holdoff_ns) &&
-	       SAME(flap_window_ns) && SAME(backoff_max) &&
-	       SAME(initial_override);
-}
-
-bool config_source_equal(const struct source_config *a,
-			 const struct source_config *b)
-{
-	return SAME_STR(name) && SAME_STR(device) && SAME_STR(interface) &&
-	       SAME_STR(sock) && SAME_STR(ptp4l_socket) && SAME(domain) &&
-	       SAME(rate_hz) && SAME(readings) && SAME(reads) &&
-	       SAME(timescale) &&
-	       SAME(utc_offset_s) && SAME(correction_ns) &&
-	       SAME(filter.enabled) && SAME(filter.delay_quantile) &&
-	       SAME(filter.outlier_threshold) &&
-	       SAME(filter.step_threshold_ns) && SAME(filter.smoothing) &&
-	       SAME(sim_epoch_ns) &&
-	       SAME(ntp_offline_while_locked) && gate_equal(&a->gate, &b->gate) &&
-	       model_equal(&a->sim, &b->sim);
 }

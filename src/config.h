@@ -82,6 +82,19 @@ struct config {
 	int n_sources;
 };
 
+/* The sections of the file. */
+enum config_section {
+	CONFIG_SECTION_GLOBAL, /* [global] */
+	CONFIG_SECTION_SOURCE, /* [source NAME] */
+};
+
+/* What a reload (SIGHUP) does with a changed key. */
+enum config_reload {
+	CONFIG_RELOAD_SOURCE,  /* [source]: that source is restarted */
+	CONFIG_RELOAD_APPLY,   /* [global]: the new value takes effect */
+	CONFIG_RELOAD_RESTART, /* [global]: needs a restart; reload refused */
+};
+
 /**
  * config_parse - parse configuration text.
  * @text:     the whole file, NUL-terminated
@@ -105,9 +118,33 @@ int config_load(const char *path, struct config *cfg, char *err,
 
 /**
  * config_source_equal - whether two source sections would run the same way
- * (a reload keeps such a source running without a gap).
+ * (a reload keeps such a source running without a gap): the same name and
+ * the same value of every key of the [source] schema, the gate's and the
+ * simulated clock's included.
  */
 bool config_source_equal(const struct source_config *a,
 			 const struct source_config *b);
+
+/**
+ * config_reload_check - whether a reload from @old to @nc may go ahead.
+ * Returns NULL when every change takes effect on reload, else the name of
+ * the first [global] key (in the schema's order) that changed although
+ * changing it needs a restart (CONFIG_RELOAD_RESTART).
+ */
+const char *config_reload_check(const struct config *old,
+				const struct config *nc);
+
+/**
+ * config_key_name - key @i of section @sec, in the schema's order (for
+ * [source], the keys of gate.c's and clockmodel.c's tables included).
+ * Returns the name, or NULL when @i is past the last key.
+ */
+const char *config_key_name(enum config_section sec, size_t i);
+
+/**
+ * config_key_reload - what a reload does with key @name of @sec.
+ * Returns an enum config_reload, or -ENOENT for an unknown key.
+ */
+int config_key_reload(enum config_section sec, const char *name);
 
 #endif

@@ -273,10 +273,43 @@ static void apply_config(struct daemon *d, const struct config *nc)
 	}
 }
 
+/*
+ * Re-arm the summary timer after a reload changed summary_interval from
+ * @old_s: a new period from now, or none for 0. Unchanged, it keeps its
+ * phase.
+ */
+static void rearm_summary(struct daemon *d, double old_s)
+{
+	double s = d->cfg.global.summary_interval_s;
+	struct timeval tv = tv_from_s(s);
+
+	if (s == old_s)
+		return;
+	if (d->ev_summary)
+		event_free(d->ev_summary);
+	d->ev_summary = NULL;
+	if (s <= 0) {
+		log_notice(NULL, "summary_interval now 0: no summaries");
+		return;
+	}
+	d->ev_summary = event_new(d->base, -1, EV_PERSIST, on_summary, d);
+	if (!d->ev_summary || event_add(d->ev_summary, &tv) < 0) {
+		log_err(NULL, "reload: cannot re-arm the summary timer; no "
+			"summaries until a restart");
+		if (d->ev_summary)
+			event_free(d->ev_summary);
+		d->ev_summary = NULL;
+		return;
+	}
+	log_notice(NULL, "summary_interval now %gs", s);
+}
+
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct config *nc = malloc(sizeof(*nc));
+	const char *key;
+	double old_summary_s = d->cfg.global.summary_interval_s;
 	char err[512];
 
 	if (!nc) {
@@ -290,9 +323,18 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 		free(nc);
 		return;
 	}
+	/* all or nothing: a key that a reload cannot apply refuses it all */
+	key = config_reload_check(&d->cfg, nc);
+	if (key) {
+		log_err(NULL, "reload refused: %s: changing it needs a restart; "
+			"keeping the running configuration", key);
+		free(nc);
+		return;
+	}
 	notify_reloading();
 	log_set_level(nc->global.log_level);
 	apply_config(d, nc);
+	rearm_summary(d, old_summary_s);
 	free(nc);
 	log_notice(NULL, "configuration reloaded from %s: %d sources",
 		   d->cfg_path, d->n_slots);

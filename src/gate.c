@@ -236,6 +236,47 @@ int gate_config_set(struct gate_config *c, const char *key, const char *value)
 	return value ? set_key(c, k, value) : -EINVAL;
 }
 
+/* Whether @a and @b hold the same value in @k's field. */
+static bool key_equal(const struct gate_key *k, const struct gate_config *a,
+		      const struct gate_config *b)
+{
+	const char *fa = (const char *)a + k->off;
+	const char *fb = (const char *)b + k->off;
+
+	switch (k->kind) {
+	case KEY_DURATION:
+		return *(const int64_t *)(const void *)fa ==
+		       *(const int64_t *)(const void *)fb;
+	case KEY_OFFSET:
+	case KEY_FRACTION:
+		return *(const double *)(const void *)fa ==
+		       *(const double *)(const void *)fb;
+	case KEY_INT:
+		return *(const int *)(const void *)fa ==
+		       *(const int *)(const void *)fb;
+	case KEY_OVERRIDE:
+		return *(const enum gate_override *)(const void *)fa ==
+		       *(const enum gate_override *)(const void *)fb;
+	}
+	return false;
+}
+
+bool gate_config_equal(const struct gate_config *a,
+		       const struct gate_config *b)
+{
+	for (size_t i = 0; i < sizeof(gate_keys) / sizeof(gate_keys[0]); i++)
+		if (!key_equal(&gate_keys[i], a, b))
+			return false;
+	return true;
+}
+
+const char *gate_config_key_name(size_t i)
+{
+	if (i >= sizeof(gate_keys) / sizeof(gate_keys[0]))
+		return NULL;
+	return gate_keys[i].name;
+}
+
 int gate_config_range(const char *key, char *buf, size_t len)
 {
 	const struct gate_key *k = key ? find_key(key) : NULL;

@@ -214,6 +214,20 @@ int gate_config_set(struct gate_config *c, const char *key, const char *value);
 int gate_config_range(const char *key, char *buf, size_t len);
 
 /*
+ * gate_config_equal - whether @a and @b agree on every key of gate.c's
+ * table (the table, not a list kept here, says which fields count).
+ */
+bool gate_config_equal(const struct gate_config *a,
+		       const struct gate_config *b);
+
+/*
+ * gate_config_key_name - the name of key @i of gate.c's table, in its
+ * order, for listing the keys (configuration schema, documentation check).
+ * Returns NULL when @i is past the last key.
+ */
+const char *gate_config_key_name(size_t i);
+
+/*
  * gate_config_check - check the relations between keys, after parsing.
  * @c: configuration to check.
  * @err: on failure, what is wrong (may be NULL).

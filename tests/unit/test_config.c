@@ -547,65 +547,378 @@ static void test_source_equal(void **state)
 	assert_false(config_source_equal(&cfg.sources[0], &other.sources[0]));
 }
 
-/* Each key, set to a value that is not its default, makes a source
- * different: a reload must restart it (smoothing used to be missed). */
+/* A value, not the default, for every key of the schema. */
+struct key_value {
+	const char *key;
+	const char *val;
+};
+
+/* [source] keys: those of clockmodel.c's table (and sim_epoch) need
+ * device sim, which is then the base too. */
+static const struct key_value source_values[] = {
+	{ "device", "/dev/ptp0" }, { "interface", "eth0" },
+	{ "sock", "/run/x.sock" }, { "ptp4l_socket", "/run/p" },
+	{ "domain", "24" }, { "rate", "4Hz" }, { "readings", "5" },
+	{ "reads", "2" }, { "timescale", "tai" }, { "utc_offset", "36" },
+	{ "correction", "5ns" }, { "filter", "no" }, { "smoothing", "no" },
+	{ "delay_quantile", "0.5" }, { "outlier_threshold", "4" },
+	{ "step_threshold", "2us" }, { "ntp_while_locked", "offline" },
+	{ "gate_lock_offset", "99ns" }, { "gate_unlock_offset", "2us" },
+	{ "gate_lock_dwell", "9s" }, { "gate_unlock_dwell", "2s" },
+	{ "gate_holdover", "9s" }, { "gate_recover_dwell", "1s" },
+	{ "gate_startup_timeout", "59s" }, { "gate_max_response_age", "2s" },
+	{ "gate_max_sync_age", "3s" }, { "gate_max_clock_class", "7" },
+	{ "gate_max_sample_age", "2s" }, { "gate_max_sigma", "9us" },
+	{ "gate_max_reject", "0.4" }, { "gate_step_holdoff", "4s" },
+	{ "gate_flap_window", "299s" }, { "gate_backoff_max", "3" },
+	{ "gate_override", "ntp" },
+};
+
+static const struct key_value sim_values[] = {
+	{ "offset", "1ns" }, { "freq", "1ppb" }, { "wander", "1ns" },
+	{ "delay", "999ns" }, { "jitter", "49ns" }, { "spike_prob", "0.5" },
+	{ "spike", "1us" }, { "stall_prob", "0.5" }, { "stall", "1ms" },
+	{ "step_interval", "9s" }, { "step", "1us" }, { "vanish_at", "1s" },
+	{ "vanish_for", "1s" }, { "precise_noise", "1ns" },
+	{ "precise", "yes" }, { "seed", "2" }, { "sim_epoch", "1700000000" },
+};
+
+/* [global] keys, each different from its default. */
+static const struct key_value global_values[] = {
+	{ "control_socket", "/run/other/ctl.sock" },
+	{ "control_group", "adm" },
+	{ "control_admin_group", "wheel" },
+	{ "chronyd_socket", "none" },
+	{ "run_dir", "/run/other" },
+	{ "dev_root", "/tmp/dev" },
+	{ "sysfs_root", "/tmp/sys" },
+	{ "log_level", "debug" },
+	{ "summary_interval", "1s" },
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* @key's entry in @kv (of @n), NULL when there is none. */
+static const struct key_value *value_of(const struct key_value *kv, size_t n,
+					const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, key) == 0)
+			return &kv[i];
+	return NULL;
+}
+
+/* Whether @key is a key of @sec in the schema. */
+static bool in_schema(enum config_section sec, const char *key)
+{
+	const char *name;
+
+	for (size_t i = 0; (name = config_key_name(sec, i)); i++)
+		if (strcmp(name, key) == 0)
+			return true;
+	return false;
+}
+
+/* The schema lists each key once, the other tables' keys included, and
+ * every key it lists is one the parser takes. */
+static void test_schema_keys(void **state)
+{
+	static const enum config_section secs[] = { CONFIG_SECTION_GLOBAL,
+						    CONFIG_SECTION_SOURCE };
+	const char *a, *b;
+	size_t n[2] = { 0, 0 };
+
+	for (int s = 0; s < 2; s++) {
+		for (size_t i = 0; (a = config_key_name(secs[s], i)); i++) {
+			n[s]++;
+			for (size_t j = 0; j < i; j++) {
+				b = config_key_name(secs[s], j);
+				if (strcmp(a, b) == 0)
+					fail_msg("key %s listed twice", a);
+			}
+			for (size_t j = 0;
+			     (b = config_key_name(secs[1 - s], j)); j++)
+				if (strcmp(a, b) == 0)
+					fail_msg("key %s in both sections", a);
+		}
+	}
+	assert_int_equal(n[0], N_OF(global_values));
+	assert_int_equal(n[1], N_OF(source_values) + N_OF(sim_values));
+	assert_null(config_key_name(CONFIG_SECTION_SOURCE, n[1]));
+	assert_string_equal(config_key_name(CONFIG_SECTION_GLOBAL, 0),
+			    "control_socket");
+	assert_int_equal(config_key_reload(CONFIG_SECTION_GLOBAL, "rate"),
+			 -ENOENT);
+	assert_int_equal(config_key_reload(CONFIG_SECTION_SOURCE, "nope"),
+			 -ENOENT);
+}
+
+/* Every [source] key of the schema, set to a value that is not its
+ * default, makes a source different: a reload must restart it (smoothing
+ * used to be missed when the comparison was a hand-kept list). The list
+ * of keys comes from the schema, so a new key without a test value here
+ * fails. */
 static void test_source_equal_every_key(void **state)
 {
-	static const char *const lines[] = {
-		"device /dev/ptp0", "interface eth0", "sock /run/x.sock",
-		"ptp4l_socket /run/p", "domain 24", "rate 4Hz", "readings 5",
-		"reads 2", "timescale tai", "utc_offset 36",
-		"correction 5ns", "filter no", "smoothing no",
-		"delay_quantile 0.5", "outlier_threshold 4",
-		"step_threshold 2us", "ntp_while_locked offline",
-		"gate_lock_offset 99ns", "gate_unlock_offset 2us",
-		"gate_lock_dwell 9s", "gate_unlock_dwell 2s",
-		"gate_holdover 9s", "gate_recover_dwell 1s",
-		"gate_startup_timeout 59s", "gate_max_response_age 2s",
-		"gate_max_sync_age 3s", "gate_max_clock_class 7",
-		"gate_max_sample_age 2s", "gate_max_sigma 9us",
-		"gate_max_reject 0.4", "gate_step_holdoff 4s",
-		"gate_flap_window 299s", "gate_backoff_max 3",
-		"gate_override ntp",
-	};
-	static const char *const sim_lines[] = {
-		"offset 1ns", "freq 1ppb", "wander 1ns", "delay 999ns",
-		"jitter 49ns", "spike_prob 0.5", "spike 1us",
-		"stall_prob 0.5", "stall 1ms", "step_interval 9s",
-		"step 1us", "vanish_at 1s", "vanish_for 1s",
-		"precise_noise 1ns", "precise yes", "seed 2",
-		"sim_epoch 1700000000",
-	};
-	struct config base, other;
+	struct config base, sim_base, other;
+	const struct key_value *kv;
+	const char *key;
 	char text[256];
+	size_t i;
 
 	assert_int_equal(config_parse("[source A]\n", "a", &base, err,
 				      sizeof(err)), 0);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		snprintf(text, sizeof(text), "[source A]\n%s\n", lines[i]);
+	assert_int_equal(config_parse("[source A]\ndevice sim\n", "a",
+				      &sim_base, err, sizeof(err)), 0);
+	for (i = 0; (key = config_key_name(CONFIG_SECTION_SOURCE, i)); i++) {
+		bool sim = false;
+		kv = value_of(source_values, N_OF(source_values), key);
+		if (!kv) {
+			kv = value_of(sim_values, N_OF(sim_values), key);
+			sim = true;
+		}
+		if (!kv)
+			fail_msg("schema key %s has no test value", key);
+		snprintf(text, sizeof(text), "[source A]\n%s%s %s\n",
+			 sim ? "device sim\n" : "", kv->key, kv->val);
 		if (config_parse(text, "b", &other, err, sizeof(err)) != 0)
-			fail_msg("%s: %s", lines[i], err);
-		if (config_source_equal(&base.sources[0], &other.sources[0]))
-			fail_msg("'%s' does not make the source differ",
-				 lines[i]);
+			fail_msg("%s %s: %s", kv->key, kv->val, err);
+		if (config_source_equal(sim ? &sim_base.sources[0]
+					    : &base.sources[0],
+					&other.sources[0]))
+			fail_msg("'%s %s' does not make the source differ",
+				 kv->key, kv->val);
+		assert_true(config_source_equal(&other.sources[0],
+						&other.sources[0]));
+		assert_int_equal(config_key_reload(CONFIG_SECTION_SOURCE, key),
+				 CONFIG_RELOAD_SOURCE);
 	}
-	assert_int_equal(config_parse("[source A]\ndevice sim\n", "a", &base,
-				      err, sizeof(err)), 0);
-	for (size_t i = 0; i < sizeof(sim_lines) / sizeof(sim_lines[0]); i++) {
-		snprintf(text, sizeof(text), "[source A]\ndevice sim\n%s\n",
-			 sim_lines[i]);
-		if (config_parse(text, "b", &other, err, sizeof(err)) != 0)
-			fail_msg("%s: %s", sim_lines[i], err);
-		if (config_source_equal(&base.sources[0], &other.sources[0]))
-			fail_msg("'%s' does not make the source differ",
-				 sim_lines[i]);
-	}
-	/* and the same text is equal, smoothing included */
+	for (i = 0; i < N_OF(source_values); i++)
+		if (!in_schema(CONFIG_SECTION_SOURCE, source_values[i].key))
+			fail_msg("%s is not in the schema", source_values[i].key);
+	for (i = 0; i < N_OF(sim_values); i++)
+		if (!in_schema(CONFIG_SECTION_SOURCE, sim_values[i].key))
+			fail_msg("%s is not in the schema", sim_values[i].key);
+	/* the same text is equal, smoothing included */
 	assert_int_equal(config_parse("[source A]\nsmoothing no\n", "a",
 				      &base, err, sizeof(err)), 0);
 	assert_int_equal(config_parse("[source A]\nsmoothing off\n", "b",
 				      &other, err, sizeof(err)), 0);
 	assert_true(config_source_equal(&base.sources[0], &other.sources[0]));
+	/* a longer value overwritten by a shorter one leaves no trace */
+	assert_int_equal(config_parse("[source A]\nsock /run/long-name.sock\n"
+				      "sock /run/x.sock\n", "b", &other, err,
+				      sizeof(err)), 0);
+	assert_int_equal(config_parse("[source A]\nsock /run/x.sock\n", "a",
+				      &base, err, sizeof(err)), 0);
+	assert_true(config_source_equal(&base.sources[0], &other.sources[0]));
+	/* the name is the section's identity */
+	assert_int_equal(config_parse("[source B]\nsock /run/x.sock\n", "b",
+				      &other, err, sizeof(err)), 0);
+	assert_false(config_source_equal(&base.sources[0], &other.sources[0]));
+}
+
+/* The reload check: a [global] key that needs a restart refuses the
+ * reload, named; log_level and summary_interval and any source change
+ * are applied. */
+static void test_reload_check(void **state)
+{
+	static const char *const applied[] = { "log_level",
+					       "summary_interval" };
+	static const char *const base_text =
+		"[global]\nlog_level info\n[source A]\ndevice sim\n";
+	struct config old, nc;
+	const struct key_value *kv;
+	const char *key;
+	char text[256];
+
+	assert_int_equal(config_parse(base_text, "a", &old, err, sizeof(err)),
+			 0);
+	/* the same file, from another path and with moved lines */
+	assert_int_equal(config_parse("# moved\n\n[global]\nlog_level info\n"
+				      "[source A]\ndevice sim\n", "b", &nc, err,
+				      sizeof(err)), 0);
+	assert_null(config_reload_check(&old, &nc));
+	for (size_t i = 0; (key = config_key_name(CONFIG_SECTION_GLOBAL, i));
+	     i++) {
+		bool apply = false;
+		kv = value_of(global_values, N_OF(global_values), key);
+		if (!kv)
+			fail_msg("schema key %s has no test value", key);
+		for (size_t j = 0; j < N_OF(applied); j++)
+			apply |= strcmp(key, applied[j]) == 0;
+		snprintf(text, sizeof(text), "[global]\nlog_level info\n"
+			 "%s %s\n[source A]\ndevice sim\n", kv->key, kv->val);
+		if (config_parse(text, "b", &nc, err, sizeof(err)) != 0)
+			fail_msg("%s %s: %s", kv->key, kv->val, err);
+		const char *got = config_reload_check(&old, &nc);
+		if (apply ? got != NULL : !got || strcmp(got, key) != 0)
+			fail_msg("%s changed: reload check says %s", key,
+				 got ? got : "(reloadable)");
+		assert_int_equal(config_key_reload(CONFIG_SECTION_GLOBAL, key),
+				 apply ? CONFIG_RELOAD_APPLY
+				       : CONFIG_RELOAD_RESTART);
+		/* and back: the check is symmetric */
+		got = config_reload_check(&nc, &old);
+		assert_true(apply ? got == NULL : got && !strcmp(got, key));
+	}
+	for (size_t i = 0; i < N_OF(global_values); i++)
+		if (!in_schema(CONFIG_SECTION_GLOBAL, global_values[i].key))
+			fail_msg("%s is not in the schema", global_values[i].key);
+	/* source sections: changed, added, removed; all applied */
+	assert_int_equal(config_parse("[global]\nlog_level debug\n"
+				      "summary_interval 0\n[source A]\n"
+				      "device sim\noffset 5us\n[source B]\n",
+				      "b", &nc, err, sizeof(err)), 0);
+	assert_null(config_reload_check(&old, &nc));
+	/* several restart-only keys: the first in the schema's order */
+	assert_int_equal(config_parse("[global]\nsysfs_root /s\n"
+				      "chronyd_socket /c.sock\ncontrol_socket "
+				      "/x.sock\n[source A]\n", "b", &nc, err,
+				      sizeof(err)), 0);
+	assert_string_equal(config_reload_check(&old, &nc), "control_socket");
+	/* the default written out is no change */
+	assert_int_equal(config_parse("[global]\nlog_level info\ncontrol_socket "
+				      CONFIG_DEFAULT_CONTROL_SOCKET "\n"
+				      "run_dir /run/phcbrokerd\n[source A]\n",
+				      "b", &nc, err, sizeof(err)), 0);
+	assert_null(config_reload_check(&old, &nc));
+}
+
+#ifndef PHCB_TOP_SRCDIR /* make passes the source tree */
+#define PHCB_TOP_SRCDIR "."
+#endif
+#define MAN_PAGE PHCB_TOP_SRCDIR "/doc/phcbrokerd.conf.5"
+#define MAN_LINES 2000
+
+/* The manual page, split into lines (in place). */
+static char *man_text;
+static char *man_line[MAN_LINES];
+static int man_n;
+
+static void read_man_page(void)
+{
+	FILE *f = fopen(MAN_PAGE, "r");
+	long n;
+
+	if (!f)
+		fail_msg("cannot open %s", MAN_PAGE);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	man_text = calloc(1, (size_t)n + 1);
+	assert_non_null(man_text);
+	assert_int_equal(fread(man_text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	man_n = 0;
+	for (char *save = NULL, *l = strtok_r(man_text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		assert_true(man_n < MAN_LINES);
+		man_line[man_n++] = l;
+	}
+}
+
+/* The first line of .SH @title, or -1. */
+static int man_section(const char *title)
+{
+	for (int i = 0; i < man_n; i++)
+		if (strncmp(man_line[i], ".SH ", 4) == 0 &&
+		    strcmp(man_line[i] + 4, title) == 0)
+			return i;
+	return -1;
+}
+
+/* Whether tag line @l (after .TP) names @key: ".BI key ..." or ".B key",
+ * or "...\fPkey ..." for a second key in the same tag. */
+static bool tag_names(const char *l, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	for (const char *m = ".BI "; m; m = strcmp(m, ".B ") ? ".B " : NULL)
+		if (strncmp(l, m, strlen(m)) == 0 &&
+		    strncmp(l + strlen(m), key, n) == 0 &&
+		    strchr(" \"", l[strlen(m) + n]))
+			return true;
+	for (p = strstr(l, "\\fP"); p; p = strstr(p + 1, "\\fP"))
+		if (strncmp(p + 3, key, n) == 0 && strchr(" \"", p[3 + n]))
+			return true;
+	return false;
+}
+
+/*
+ * The entry of @key in the section that starts at line @sec: its text,
+ * from the tag to the next .TP, .SH or .SS, joined by blanks into @buf;
+ * false when the section has no tag naming @key.
+ */
+static bool man_entry(int sec, const char *key, char *buf, size_t len)
+{
+	for (int i = sec + 1; i + 1 < man_n; i++) {
+		if (strncmp(man_line[i], ".SH ", 4) == 0)
+			return false;
+		if (strcmp(man_line[i], ".TP") != 0 ||
+		    !tag_names(man_line[i + 1], key))
+			continue;
+		buf[0] = '\0';
+		for (int j = i + 1; j < man_n; j++) {
+			const char *l = man_line[j];
+			if (j > i + 1 && (!strcmp(l, ".TP") ||
+					  !strncmp(l, ".SH ", 4) ||
+					  !strncmp(l, ".SS ", 4)))
+				break;
+			strncat(buf, l, len - strlen(buf) - 1);
+			strncat(buf, " ", len - strlen(buf) - 1);
+		}
+		return true;
+	}
+	return false;
+}
+
+/* doc/phcbrokerd.conf.5 has an entry for every key of the schema, in its
+ * section, and says of every [global] key whether a reload applies it. */
+static void test_man_page_lists_every_key(void **state)
+{
+	static const struct {
+		enum config_section sec;
+		const char *title;
+	} secs[] = {
+		{ CONFIG_SECTION_GLOBAL, "[global]" },
+		{ CONFIG_SECTION_SOURCE, "[source NAME]" },
+	};
+	char entry[4096], missing[1024] = "";
+	const char *key;
+	int keys = 0;
+
+	read_man_page();
+	for (size_t s = 0; s < N_OF(secs); s++) {
+		int at = man_section(secs[s].title);
+		if (at < 0)
+			fail_msg("%s: no .SH %s", MAN_PAGE, secs[s].title);
+		for (size_t i = 0; (key = config_key_name(secs[s].sec, i));
+		     i++) {
+			keys++;
+			if (!man_entry(at, key, entry, sizeof(entry))) {
+				strncat(missing, " ", sizeof(missing) -
+						     strlen(missing) - 1);
+				strncat(missing, key, sizeof(missing) -
+						      strlen(missing) - 1);
+				continue;
+			}
+			int r = config_key_reload(secs[s].sec, key);
+			if (r == CONFIG_RELOAD_RESTART &&
+			    !strstr(entry, "needs a restart"))
+				fail_msg("%s: %s does not say that changing it "
+					 "needs a restart", MAN_PAGE, key);
+			if (r == CONFIG_RELOAD_APPLY &&
+			    !strstr(entry, "reload applies"))
+				fail_msg("%s: %s does not say that a reload "
+					 "applies it", MAN_PAGE, key);
+		}
+	}
+	free(man_text);
+	if (missing[0])
+		fail_msg("%s lacks the keys:%s", MAN_PAGE, missing);
+	print_message("man page: all %d keys listed\n", keys);
 }
 
 int main(void)
@@ -623,7 +936,10 @@ int main(void)
 		cmocka_unit_test(test_sim_bool),
 		cmocka_unit_test(test_section_headers),
 		cmocka_unit_test(test_load_not_regular),
+		cmocka_unit_test(test_schema_keys),
 		cmocka_unit_test(test_source_equal_every_key),
+		cmocka_unit_test(test_reload_check),
+		cmocka_unit_test(test_man_page_lists_every_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
