@@ -11,17 +11,46 @@
 #include <event2/event.h>
 
 #include "daemon.h"
-#include "daemon_int.h"
-#include "gating.h"
+#include "chrony_watch.h"
+#include "control.h"
+#include "ctl_items.h"
 #include "log.h"
 #include "notify.h"
 #include "rundir.h"
 #include "source.h"
+#include "source_gate.h"
 #include "timeutil.h"
 
 #define STATUS_INTERVAL_S 5
 #define CHRONY_POLL_MS 1000
 #define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
+
+/* A running source, its poll timer and its gate's surroundings. */
+struct slot {
+	struct source *src;
+	struct event *timer;
+	struct daemon *d;
+	struct source_gate gate;
+};
+
+/* The daemon: private to this file; its parts get what they need through
+ * the functions of daemon.h. */
+struct daemon {
+	struct event_base *base;
+	const char *cfg_path;
+	struct config cfg;
+	struct slot slots[CONFIG_MAX_SOURCES];
+	int n_slots;
+	struct event *ev_term, *ev_int, *ev_hup;
+	struct event *ev_watchdog, *ev_status, *ev_summary;
+	struct control *control;	 /* NULL if the socket failed */
+	struct chronywatch *chrony;	 /* NULL if chronyd is not watched */
+	int chrony_open_error;		 /* last failure to start watching */
+	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
+	int lock_fd;			 /* the instance lock in run_dir */
+	int64_t started_mono_ns;
+	int exit_code;
+};
 
 static struct timeval tv_from_s(double s)
 {
@@ -38,7 +67,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
 
 	source_poll(slot->src, mono, &ev);
-	gating_poll(slot->d, slot, mono, &ev);
+	source_gate_poll(&slot->gate, slot->src, slot->d->chrony, mono, &ev);
 }
 
 /* Start a source from its configuration; -errno on failure (logged). */
@@ -73,7 +102,8 @@ static int slot_start(struct daemon *d, struct slot *slot,
 		slot->src = NULL;
 		return -ENOMEM;
 	}
-	gating_open_ptp(d, slot);
+	source_gate_open(&slot->gate, d->base, sc, d->cfg.global.run_dir,
+			 ++d->ptp_clients);
 	/* open and take the first sample now, not one interval later */
 	on_poll(-1, 0, slot);
 	return 0;
@@ -83,7 +113,7 @@ static void slot_stop(struct slot *slot)
 {
 	if (slot->timer)
 		event_free(slot->timer);
-	ptpwatch_close(slot->ptp);
+	source_gate_close(&slot->gate);
 	if (slot->src) {
 		source_fini(slot->src);
 		free(slot->src);
@@ -197,7 +227,7 @@ static void open_control(struct daemon *d)
 		return;
 	acc.have_read_group = group_id(g->control_group, &acc.read_group);
 	acc.have_admin_group = group_id(g->control_admin_group, &acc.admin_group);
-	r = control_open(d->base, g->control_socket, &acc, status_handle, d,
+	r = control_open(d->base, g->control_socket, &acc, ctl_items_handle, d,
 			 &d->control);
 	if (r == -EPERM && acc.have_read_group)
 		log_err(NULL, "cannot give the control socket %s to group %s: "
@@ -467,4 +497,51 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	close(d->lock_fd);
 	free(d);
 	return code;
+}
+
+/* ---- what the control items read (daemon.h) ---- */
+
+int daemon_n_sources(const struct daemon *d)
+{
+	return d->n_slots;
+}
+
+struct source *daemon_source(const struct daemon *d, int i)
+{
+	return i >= 0 && i < d->n_slots ? d->slots[i].src : NULL;
+}
+
+const struct ptpwatch *daemon_source_ptp(const struct daemon *d, int i)
+{
+	return daemon_source(d, i) ? d->slots[i].gate.ptp : NULL;
+}
+
+const struct config *daemon_config(const struct daemon *d)
+{
+	return &d->cfg;
+}
+
+const char *daemon_config_path(const struct daemon *d)
+{
+	return d->cfg_path;
+}
+
+int64_t daemon_started_mono_ns(const struct daemon *d)
+{
+	return d->started_mono_ns;
+}
+
+const struct control *daemon_control(const struct daemon *d)
+{
+	return d->control;
+}
+
+struct chronywatch *daemon_chrony(const struct daemon *d)
+{
+	return d->chrony;
+}
+
+int daemon_chrony_open_error(const struct daemon *d)
+{
+	return d->chrony_open_error;
 }

@@ -2,6 +2,8 @@
 #ifndef PHCB_DAEMON_H
 #define PHCB_DAEMON_H
 
+#include <stdint.h>
+
 #include "config.h"
 
 /**
@@ -11,5 +13,44 @@
  * Returns the process exit code (0 on a clean stop).
  */
 int daemon_run(const char *cfg_path, const struct config *cfg);
+
+/*
+ * What the running daemon shows its control items (ctl_items.c): the
+ * daemon itself stays private to daemon.c.
+ */
+struct daemon;
+struct chronywatch;
+struct control;
+struct ptpwatch;
+struct source;
+
+/** daemon_n_sources - the configured sources, started or not. */
+int daemon_n_sources(const struct daemon *d);
+
+/** daemon_source - source @i, NULL if it could not be started. */
+struct source *daemon_source(const struct daemon *d, int i);
+
+/** daemon_source_ptp - the ptp4l watcher of source @i, NULL if none. */
+const struct ptpwatch *daemon_source_ptp(const struct daemon *d, int i);
+
+/** daemon_config - the configuration in force. */
+const struct config *daemon_config(const struct daemon *d);
+
+/** daemon_config_path - the file it came from (read again on SIGHUP). */
+const char *daemon_config_path(const struct daemon *d);
+
+/** daemon_started_mono_ns - CLOCK_MONOTONIC when the daemon started. */
+int64_t daemon_started_mono_ns(const struct daemon *d);
+
+/** daemon_control - the control socket, NULL if it could not be opened. */
+const struct control *daemon_control(const struct daemon *d);
+
+/** daemon_chrony - the watcher of chronyd, NULL if chronyd is not
+ * watched (chronyd_socket none, or it could not be started). */
+struct chronywatch *daemon_chrony(const struct daemon *d);
+
+/** daemon_chrony_open_error - why the watcher of chronyd could not start
+ * (negative errno), 0 if it did. */
+int daemon_chrony_open_error(const struct daemon *d);
 
 #endif

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 #include "units.h"
 
 #define NEVER INT64_MIN
@@ -949,4 +949,9 @@ const struct gate_transition *gate_history(const struct gate *g, int i)
 const struct gate_transition *gate_last_transition(const struct gate *g)
 {
 	return gate_history(g, 0);
+}
+
+struct gate_counts gate_counts(const struct gate *g)
+{
+	return (struct gate_counts){ g->transitions, g->fallbacks, g->flaps };
 }

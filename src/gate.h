@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sockmsg.h"
+#include "sock_msg.h"
 
 /*
  * The gate decides, at every poll of a source, whether chronyd should use
@@ -328,5 +328,15 @@ const char *gate_override_name(enum gate_override ov);
  * Returns 0 or -EINVAL.
  */
 int gate_override_parse(const char *s, enum gate_override *out);
+
+/* What a gate counted since it started. */
+struct gate_counts {
+	unsigned long transitions; /* state changes */
+	unsigned long fallbacks;   /* changes that stopped feeding chronyd */
+	unsigned long flaps;	   /* re-locks soon after an unlock */
+};
+
+/** gate_counts - the gate's counters. */
+struct gate_counts gate_counts(const struct gate *g);
 
 #endif /* PHCB_GATE_H */

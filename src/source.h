@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "chronyfeed.h"
+#include "sock_feed.h"
 #include "config.h"
 #include "discover.h"
 #include "driver.h"

@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "candm_msg.h"
-#include "chronyview.h"
+#include "chrony_codec.h"
+#include "chrony_view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * The input is what chronyd sent, one datagram after another, separated by
  * FUZZ_SEP (a plain reply is a one-datagram input). For each request the
- * daemon sends (chronywatch.c), the datagrams answer it and then the
+ * daemon sends (chrony_watch.c), the datagrams answer it and then the
  * requests chronywatch would send next, as on_readable() and advance() do:
  * -ESTALE waits for the next datagram, another error ends the exchange,
  * success goes through chronyview_take() and the report cycle (TRACKING,
@@ -124,7 +124,7 @@ static int decode(const struct dgram *d, struct candm_request *req,
 	return ret;
 }
 
-/* What status.c shows of the view. */
+/* What ctl_items.c shows of the view. */
 static void check_view(const struct chronywatch_view *v,
 		       const struct chronyview_cycle *c)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "candm_msg.h"
+#include "chrony_codec.h"
 #include "control.h"
 #include "ctlfmt.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chronycmd.h"
-#include "sockmsg.h"
+#include "chrony_client.h"
+#include "sock_msg.h"
 #include "timeutil.h"
 
 /* Where our chronyd client socket goes: a directory of ours that chronyd's

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ptpmgmt.h"
+#include "ptp4l_client.h"
 
 #define PROBE_NS_PER_MS 1000000LL
 

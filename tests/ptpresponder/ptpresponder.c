@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "timeutil.h"
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 #include "respond_enc.h"
 #include "respond_model.h"
 #include "uds.h"

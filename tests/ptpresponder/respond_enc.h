@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 /* Largest dataField these encoders produce (PORT_PROPERTIES_NP's text). */
 #define RESPENC_DATA_MAX 300

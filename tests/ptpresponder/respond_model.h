@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 /* What a ptp4l with one port would report; changed by script commands. */
 struct respond_model {

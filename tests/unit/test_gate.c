@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "gate.h"
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 #define SEC 1000000000LL
 #define POLL (SEC / 8) /* 8 Hz */

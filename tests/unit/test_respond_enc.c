@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 #include "respond_enc.h"
 #include "respond_model.h"
 
@@ -17,7 +17,7 @@
 #endif
 #define CORPUS PHCB_TOP_SRCDIR "/tests/fuzz/corpus_ptpmgmt/"
 
-/* Messages captured from ptp4l (see test_ptpmgmt_msg.c for how). */
+/* Messages captured from ptp4l (see test_ptp4l_codec.c for how). */
 static const char *const captured[] = {
 	"default_ds_master.bin",
 	"default_ds_slave.bin",

@@ -1,11 +1,11 @@
-/* chronycmd.h: client of chronyd's command socket (reports, control). */
+/* chrony_client.h: client of chronyd's command socket (reports, control). */
 #ifndef PHCB_CHRONYCMD_H
 #define PHCB_CHRONYCMD_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "candm_msg.h"
+#include "chrony_codec.h"
 
 /*
  * One connection to chronyd's Unix command socket (`bindcmdaddress`).

@@ -1,4 +1,4 @@
-/* test_sockmsg.c: the chrony SOCK sample, checked to the nanosecond. */
+/* test_sock_msg.c: the chrony SOCK sample, checked to the nanosecond. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sockmsg.h"
+#include "sock_msg.h"
 
 static void test_layout(void **state)
 {

@@ -1,4 +1,4 @@
-/* sockmsg.h: the sample chronyd's refclock SOCK driver reads (pure). */
+/* sock_msg.h: the sample chronyd's refclock SOCK driver reads (pure). */
 #ifndef PHCB_SOCKMSG_H
 #define PHCB_SOCKMSG_H
 

@@ -1,4 +1,4 @@
-/* chronywatch.h: asynchronous view of chronyd (tracking, sources), actions. */
+/* chrony_watch.h: asynchronous view of chronyd (tracking, sources), actions. */
 #ifndef PHCB_CHRONYWATCH_H
 #define PHCB_CHRONYWATCH_H
 
@@ -8,11 +8,11 @@
 
 #include <event2/event.h>
 
-#include "candm_msg.h"
-#include "chronyview.h"
+#include "chrony_codec.h"
+#include "chrony_view.h"
 
 
-/* The view (struct chronywatch_view) is in chronyview.h. */
+/* The view (struct chronywatch_view) is in chrony_view.h. */
 struct chronywatch;
 
 /**

@@ -1,11 +1,11 @@
-/* chronywatch.c: asynchronous view of chronyd (tracking, sources), actions. */
+/* chrony_watch.c: asynchronous view of chronyd (tracking, sources), actions. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "chronycmd.h"
-#include "chronywatch.h"
+#include "chrony_client.h"
+#include "chrony_watch.h"
 #include "log.h"
 #include "timeutil.h"
 

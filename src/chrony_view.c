@@ -1,8 +1,8 @@
-/* chronyview.c: chronyd's view taken from decoded replies (pure). */
+/* chrony_view.c: chronyd's view taken from decoded replies (pure). */
 #include <errno.h>
 #include <string.h>
 
-#include "chronyview.h"
+#include "chrony_view.h"
 
 /* chronyd's count of sources, as many as the table holds. */
 static void take_count(struct chronyview_cycle *c, uint32_t n)

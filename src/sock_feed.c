@@ -1,9 +1,9 @@
-/* chronyfeed.c: send samples to chronyd's SOCK refclock, never blocking. */
+/* sock_feed.c: send samples to chronyd's SOCK refclock, never blocking. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "chronyfeed.h"
+#include "sock_feed.h"
 #include "uds.h"
 
 int chronyfeed_open(struct chronyfeed *f, const char *path)

@@ -1,6 +1,6 @@
-/* chronyplan.c: what to ask of chronyd when a source's gate changes (pure). */
-#include "chronyplan.h"
-#include "chronyview.h"
+/* chrony_plan.c: what to ask of chronyd when a source's gate changes (pure). */
+#include "chrony_plan.h"
+#include "chrony_view.h"
 
 struct chrony_plan chrony_plan_for(bool feeding, int selectopts,
 				   bool ntp_offline_while_locked)

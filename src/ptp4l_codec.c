@@ -1,6 +1,6 @@
-/* ptpmgmt_msg.c: pure codec of ptp4l's IEEE 1588 management messages. */
+/* ptp4l_codec.c: pure codec of ptp4l's IEEE 1588 management messages. */
 #include "be.h"
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,12 +1,16 @@
-/* status.c: the daemon's answers to phcbrokerctl's GET and SET requests. */
+/* ctl_items.c: the daemon's answers to phcbrokerctl's GET and SET requests. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "candm_msg.h"
-#include "ptpmgmt_msg.h"
-#include "daemon_int.h"
+#include "chrony_codec.h"
+#include "ptp4l_codec.h"
+#include "chrony_watch.h"
+#include "ctl_items.h"
+#include "daemon.h"
+#include "ptp4l_watch.h"
+#include "source.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -29,10 +33,10 @@ static double age_s(int64_t then_ns, int64_t now_ns)
 /* The source chronyd should be using: the first running one. */
 static struct source *primary(struct daemon *d)
 {
-	for (int i = 0; i < d->n_slots; i++)
-		if (d->slots[i].src && d->slots[i].src->state == SOURCE_RUNNING)
-			return d->slots[i].src;
-	return d->n_slots && d->slots[0].src ? d->slots[0].src : NULL;
+	for (int i = 0; i < daemon_n_sources(d); i++)
+		if (daemon_source(d, i) && daemon_source(d, i)->state == SOURCE_RUNNING)
+			return daemon_source(d, i);
+	return daemon_n_sources(d) && daemon_source(d, 0) ? daemon_source(d, 0) : NULL;
 }
 
 /* chronyd's selected reference as text: a refid or an address. */
@@ -54,11 +58,11 @@ static void chrony_selected_name(const struct chronywatch_view *v, char *buf,
 /* chronyd is synchronised to one of our sources. */
 static bool synced_to_us(struct daemon *d)
 {
-	if (!d->chrony)
+	if (!daemon_chrony(d))
 		return false;
-	for (int i = 0; i < d->n_slots; i++)
-		if (d->slots[i].src &&
-		    chronywatch_selected(d->chrony, d->slots[i].src->cfg.name))
+	for (int i = 0; i < daemon_n_sources(d); i++)
+		if (daemon_source(d, i) &&
+		    chronywatch_selected(daemon_chrony(d), daemon_source(d, i)->cfg.name))
 			return true;
 	return false;
 }
@@ -70,17 +74,17 @@ static bool synced_to_us(struct daemon *d)
  */
 static bool chrony_problem(const struct daemon *d, char *buf, size_t len)
 {
-	if (!d->cfg.global.chronyd_socket[0])
+	if (!daemon_config(d)->global.chronyd_socket[0])
 		return false;
-	if (!d->chrony) {
-		if (!d->chrony_open_error)
+	if (!daemon_chrony(d)) {
+		if (!daemon_chrony_open_error(d))
 			return false;
 		snprintf(buf, len, "cannot create the chronyd client socket "
-			 "in %s: %s", d->cfg.global.run_dir,
-			 strerror(-d->chrony_open_error));
+			 "in %s: %s", daemon_config(d)->global.run_dir,
+			 strerror(-daemon_chrony_open_error(d)));
 		return true;
 	}
-	return chronywatch_explain(chronywatch_view(d->chrony)->last_error,
+	return chronywatch_explain(chronywatch_view(daemon_chrony(d))->last_error,
 				   buf, len);
 }
 
@@ -93,8 +97,8 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	int running = 0, receiving = 0;
 	char sel[32];
 
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		if (!s)
 			continue;
 		running += s->state == SOURCE_RUNNING;
@@ -103,11 +107,11 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	control_begin(out, "STATUS", NULL);
 	control_field(out, "version", "%s", PACKAGE_VERSION);
 	control_field(out, "pid", "%d", (int)getpid());
-	control_field(out, "uptime_s", "%.0f", age_s(d->started_mono_ns, now));
-	control_field(out, "config", "%s", d->cfg_path);
-	control_field(out, "control_clients", "%d", control_clients(d->control));
-	control_field(out, "control_refused", "%lu", control_refused(d->control));
-	control_field(out, "sources", "%d", d->n_slots);
+	control_field(out, "uptime_s", "%.0f", age_s(daemon_started_mono_ns(d), now));
+	control_field(out, "config", "%s", daemon_config_path(d));
+	control_field(out, "control_clients", "%d", control_clients(daemon_control(d)));
+	control_field(out, "control_refused", "%lu", control_refused(daemon_control(d)));
+	control_field(out, "sources", "%d", daemon_n_sources(d));
 	control_field(out, "sources_running", "%d", running);
 	control_field(out, "sources_fed_to_chronyd", "%d", receiving);
 	if (p) {
@@ -122,8 +126,8 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		control_field(out, "gate_reason", "%s", gate_condition(&p->gate));
 		control_field(out, "feeding", "%s", yes_no(p->feeding));
 	}
-	if (d->chrony) {
-		const struct chronywatch_view *v = chronywatch_view(d->chrony);
+	if (daemon_chrony(d)) {
+		const struct chronywatch_view *v = chronywatch_view(daemon_chrony(d));
 		chrony_selected_name(v, sel, sizeof(sel));
 		control_field(out, "chronyd_reachable", "%s",
 			      yes_no(v->last_error == 0 && v->have_tracking));
@@ -133,20 +137,20 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		if (v->have_tracking)
 			control_field(out, "chronyd_offset_ns", "%.1f",
 				      v->tracking.current_correction * 1e9);
-	} else if (d->cfg.global.chronyd_socket[0]) {
+	} else if (daemon_config(d)->global.chronyd_socket[0]) {
 		control_field(out, "chronyd_reachable", "no");
 	}
 	if (has_problem)
 		control_field(out, "chronyd_problem", "%s", problem);
 	control_field(out, "healthy", "%s",
-		      yes_no(d->n_slots > 0 && running == d->n_slots &&
-			     receiving == d->n_slots && !has_problem));
+		      yes_no(daemon_n_sources(d) > 0 && running == daemon_n_sources(d) &&
+			     receiving == daemon_n_sources(d) && !has_problem));
 }
 
 static void get_devices(struct daemon *d, struct evbuffer *out)
 {
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		struct phc_info info = { .driver = s && s->drv ? s->drv->name : "none" };
 		if (!s)
 			continue;
@@ -192,8 +196,8 @@ static void get_sources(struct daemon *d, struct evbuffer *out)
 {
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		if (!s)
 			continue;
 		control_begin(out, "SOURCES", s->cfg.name);
@@ -216,8 +220,8 @@ static void get_sources(struct daemon *d, struct evbuffer *out)
 			control_field(out, "tai_utc_from", "%s",
 				      s->tai.ptp_valid ? "ptp4l" : "utc_offset");
 		}
-		if (d->chrony) {
-			int st = chronywatch_source_state(d->chrony, s->cfg.name);
+		if (daemon_chrony(d)) {
+			int st = chronywatch_source_state(daemon_chrony(d), s->cfg.name);
 			control_field(out, "chronyd_state", "%s",
 				      st < 0 ? "not-configured" : candm_src_state_name(st));
 		}
@@ -226,8 +230,8 @@ static void get_sources(struct daemon *d, struct evbuffer *out)
 
 static void get_filter(struct daemon *d, struct evbuffer *out)
 {
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		if (!s)
 			continue;
 		control_begin(out, "FILTER", s->cfg.name);
@@ -262,12 +266,14 @@ static void get_gate(struct daemon *d, struct evbuffer *out)
 {
 	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
 
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		const struct gate *g;
+		struct gate_counts counts;
 		if (!s)
 			continue;
 		g = &s->gate;
+		counts = gate_counts(g);
 		control_begin(out, "GATE", s->cfg.name);
 		control_field(out, "state", "%s", gate_state_name(gate_state(g)));
 		control_field(out, "feeding", "%s", yes_no(gate_feeding(g)));
@@ -278,9 +284,9 @@ static void get_gate(struct daemon *d, struct evbuffer *out)
 		control_field(out, "leap", "%d", (int)gate_leap(g));
 		control_field(out, "ptp4l", "%s", s->cfg.ptp4l_socket[0] ?
 			      s->cfg.ptp4l_socket : "none");
-		control_field(out, "transitions", "%lu", g->transitions);
-		control_field(out, "fallbacks_to_ntp", "%lu", g->fallbacks);
-		control_field(out, "flaps", "%lu", g->flaps);
+		control_field(out, "transitions", "%lu", counts.transitions);
+		control_field(out, "fallbacks_to_ntp", "%lu", counts.fallbacks);
+		control_field(out, "flaps", "%lu", counts.flaps);
 		for (int k = 0; k < GATE_HISTORY; k++) {
 			const struct gate_transition *t = gate_history(g, k);
 			char key[24];
@@ -300,17 +306,18 @@ static void get_ptp(struct daemon *d, struct evbuffer *out)
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	int shown = 0;
 
-	for (int i = 0; i < d->n_slots; i++) {
-		struct slot *slot = &d->slots[i];
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *src = daemon_source(d, i);
+		const struct ptpwatch *ptp = daemon_source_ptp(d, i);
 		const struct ptpwatch_view *v;
 		char id[32];
-		if (!slot->src || !slot->ptp)
+		if (!src || !ptp)
 			continue;
-		v = ptpwatch_view(slot->ptp);
+		v = ptpwatch_view(ptp);
 		shown++;
-		control_begin(out, "PTP", slot->src->cfg.name);
-		control_field(out, "ptp4l_socket", "%s", slot->src->cfg.ptp4l_socket);
-		control_field(out, "domain", "%d", slot->src->cfg.domain);
+		control_begin(out, "PTP", src->cfg.name);
+		control_field(out, "ptp4l_socket", "%s", src->cfg.ptp4l_socket);
+		control_field(out, "domain", "%d", src->cfg.domain);
 		control_field(out, "reachable", "%s",
 			      yes_no(v->last_response_ns && now - v->last_response_ns < 3 * NS_PER_SEC));
 		control_field(out, "response_age_s", "%.3f", age_s(v->last_response_ns, now));
@@ -362,13 +369,13 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	const struct chronywatch_view *v;
 	char sel[32];
 
-	if (!d->chrony) {
+	if (!daemon_chrony(d)) {
 		control_error(out, "CHRONY", "chronyd is not watched (no chronyd_socket)");
 		return;
 	}
-	v = chronywatch_view(d->chrony);
+	v = chronywatch_view(daemon_chrony(d));
 	control_begin(out, "CHRONY", NULL);
-	control_field(out, "socket", "%s", d->cfg.global.chronyd_socket);
+	control_field(out, "socket", "%s", daemon_config(d)->global.chronyd_socket);
 	control_field(out, "reachable", "%s", yes_no(v->last_error == 0 && v->have_tracking));
 	control_field(out, "last_error", "%s", v->last_error ? strerror(v->last_error) : "-");
 	control_field(out, "report_age_s", "%.3f", age_s(v->tracking_at_ns, now));
@@ -417,8 +424,8 @@ static void set_gate(struct daemon *d, const struct control_peer *peer,
 		control_error(out, "GATE", "expected SET GATE AUTO|PTP|NTP [SOURCE]");
 		return;
 	}
-	for (int i = 0; i < d->n_slots; i++) {
-		struct source *s = d->slots[i].src;
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
 		if (!s || (name[0] && strcmp(name, s->cfg.name) != 0))
 			continue;
 		gate_set_override(&s->gate, ov);
@@ -460,7 +467,7 @@ static const struct {
 	{ "PTP", get_ptp },
 };
 
-void status_handle(void *ctx, const struct control_peer *peer,
+void ctl_items_handle(void *ctx, const struct control_peer *peer,
 		   const char *action, const char *item, const char *arg,
 		   struct evbuffer *out)
 {

@@ -1,6 +1,6 @@
-/* candm_msg.c: pure codec of chronyd's command protocol (chronyc's). */
+/* chrony_codec.c: pure codec of chronyd's command protocol (chronyc's). */
 #include "be.h"
-#include "candm_msg.h"
+#include "chrony_codec.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* ptpmgmt.h: non-blocking client for ptp4l's management Unix socket. */
+/* ptp4l_client.h: non-blocking client for ptp4l's management Unix socket. */
 #ifndef PHCB_PTPMGMT_H
 #define PHCB_PTPMGMT_H
 
@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 /* Requests awaiting responses at the same time. */
 #define PTPMGMT_CLIENT_MAX_PENDING 32

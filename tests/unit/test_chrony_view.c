@@ -1,4 +1,4 @@
-/* test_chronyview.c: unit tests of the view taken from chronyd's replies. */
+/* test_chrony_view.c: unit tests of the view taken from chronyd's replies. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "chronyview.h"
+#include "chrony_view.h"
 
 static struct chronywatch_view view;
 static struct chronyview_cycle cycle;

@@ -1,11 +1,11 @@
-/* ptpwatch.c: asynchronous view of one ptp4l over its management socket. */
+/* ptp4l_watch.c: asynchronous view of one ptp4l over its management socket. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
-#include "ptpmgmt.h"
-#include "ptpwatch.h"
+#include "ptp4l_client.h"
+#include "ptp4l_watch.h"
 #include "timeutil.h"
 
 #define SUBSCRIBE_DURATION_S 60

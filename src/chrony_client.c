@@ -1,5 +1,5 @@
-/* chronycmd.c: client of chronyd's command socket (reports, control). */
-#include "chronycmd.h"
+/* chrony_client.c: client of chronyd's command socket (reports, control). */
+#include "chrony_client.h"
 #include "uds.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* chronyfeed.h: send samples to chronyd's SOCK refclock, never blocking. */
+/* sock_feed.h: send samples to chronyd's SOCK refclock, never blocking. */
 #ifndef PHCB_CHRONYFEED_H
 #define PHCB_CHRONYFEED_H
 
@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "sockmsg.h"
+#include "sock_msg.h"
 
 /* A sender to one refclock socket. */
 struct chronyfeed {

@@ -1,11 +1,11 @@
-/* chronyview.h: chronyd's view taken from decoded replies (pure). */
+/* chrony_view.h: chronyd's view taken from decoded replies (pure). */
 #ifndef PHCB_CHRONYVIEW_H
 #define PHCB_CHRONYVIEW_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "candm_msg.h"
+#include "chrony_codec.h"
 
 #define CHRONYWATCH_SOURCES_MAX 32
 

@@ -1,4 +1,4 @@
-/* candm_msg.h: pure codec of chronyd's command protocol (chronyc's). */
+/* chrony_codec.h: pure codec of chronyd's command protocol (chronyc's). */
 #ifndef PHCB_CANDM_MSG_H
 #define PHCB_CANDM_MSG_H
 

@@ -1,4 +1,4 @@
-/* ptpwatch.h: asynchronous view of one ptp4l over its management socket. */
+/* ptp4l_watch.h: asynchronous view of one ptp4l over its management socket. */
 #ifndef PHCB_PTPWATCH_H
 #define PHCB_PTPWATCH_H
 
@@ -7,7 +7,7 @@
 
 #include <event2/event.h>
 
-#include "ptpmgmt_msg.h"
+#include "ptp4l_codec.h"
 
 #define PTPWATCH_PORTS_MAX 8
 

@@ -1,4 +1,4 @@
-/* ptpmgmt_msg.h: pure codec of ptp4l's IEEE 1588 management messages. */
+/* ptp4l_codec.h: pure codec of ptp4l's IEEE 1588 management messages. */
 #ifndef PHCB_PTPMGMT_MSG_H
 #define PHCB_PTPMGMT_MSG_H
 

@@ -1,5 +1,5 @@
-/* ptpmgmt.c: non-blocking client for ptp4l's management Unix socket. */
-#include "ptpmgmt.h"
+/* ptp4l_client.c: non-blocking client for ptp4l's management Unix socket. */
+#include "ptp4l_client.h"
 #include "uds.h"
 
 #include <errno.h>

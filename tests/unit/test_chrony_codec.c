@@ -1,4 +1,4 @@
-/* test_candm_msg.c: candm codec unit tests on bytes captured from chronyd. */
+/* test_chrony_codec.c: candm codec unit tests on bytes captured from chronyd. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "candm_msg.h"
+#include "chrony_codec.h"
 
 /*
  * The vectors below are datagrams exchanged by the real chronyc and chronyd

@@ -1,12 +1,12 @@
-/* test_chronyplan.c: what the daemon asks of chronyd at each gate change. */
+/* test_chrony_plan.c: what the daemon asks of chronyd at each gate change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "chronyplan.h"
-#include "chronyview.h"
+#include "chrony_plan.h"
+#include "chrony_view.h"
 
 /* chronyd 4.4+: just the refclock, no reset (the others keep their
  * measurements); NTP online/offline only with ntp_while_locked offline. */

@@ -1,20 +1,21 @@
-/* gating.c: feed the gate each poll, and act on chronyd when it decides. */
+/* source_gate.c: feed the gate each poll, and act on chronyd when it decides. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "chronyplan.h"
-#include "daemon_int.h"
-#include "gating.h"
+#include "chrony_plan.h"
+#include "chrony_watch.h"
 #include "log.h"
+#include "source.h"
+#include "source_gate.h"
 #include "timeutil.h"
 
 #define REJECT_EWMA 0.05 /* weight of one sample in the reject fraction */
 
 /* What the gate needs to remember of a poll's outcome. */
-static void note_samples(struct slot *slot, int64_t mono,
+static void note_samples(struct source_gate *slot, int64_t mono,
 			 const struct source_event *ev)
 {
 	unsigned n = ev->accepted + ev->rejected;
@@ -51,11 +52,10 @@ static void ptp_input(const struct ptpwatch_view *v, int64_t mono,
 	p->current_utc_offset = v->time_properties.current_utc_offset;
 }
 
-static void build_input(struct slot *slot, int64_t mono,
+static void build_input(const struct source_gate *slot,
+			const struct source *s, int64_t mono,
 			struct gate_input *in)
 {
-	struct source *s = slot->src;
-
 	memset(in, 0, sizeof(*in));
 	in->now_ns = mono;
 	in->dev.running = s->state == SOURCE_RUNNING;
@@ -70,21 +70,22 @@ static void build_input(struct slot *slot, int64_t mono,
 }
 
 /* Tell chronyd: leave the PHC at once, or come back to it. */
-static void act_on_chronyd(struct daemon *d, struct source *s, bool feeding)
+static void act_on_chronyd(struct chronywatch *chrony, struct source *s,
+			   bool feeding)
 {
 	struct chrony_plan plan;
 
-	if (!d->chrony) {
+	if (!chrony) {
 		log_warn(s->cfg.name, "chronyd is not reachable: it will notice "
 			 "the change only when its refclock goes stale");
 		return;
 	}
-	plan = chrony_plan_for(feeding, chronywatch_view(d->chrony)->selectopts,
+	plan = chrony_plan_for(feeding, chronywatch_view(chrony)->selectopts,
 			       s->cfg.ntp_offline_while_locked);
 	if (plan.select >= 0)
-		chronywatch_select(d->chrony, s->cfg.name, plan.select == 1);
+		chronywatch_select(chrony, s->cfg.name, plan.select == 1);
 	if (plan.actions)
-		chronywatch_request(d->chrony, plan.actions);
+		chronywatch_request(chrony, plan.actions);
 }
 
 /* ptp4l's TAI - UTC and leap announcement, placed on the PHC's time. */
@@ -101,17 +102,17 @@ static void note_time_properties(struct source *s, const struct ptpwatch *ptp)
 			      (int64_t)s->tai_utc_fed_s * NS_PER_SEC);
 }
 
-void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
-		 const struct source_event *ev)
+void source_gate_poll(struct source_gate *slot, struct source *s,
+		      struct chronywatch *chrony, int64_t mono,
+		      const struct source_event *ev)
 {
-	struct source *s = slot->src;
 	struct gate_input in;
 	bool was_feeding = s->feeding;
 
 	if (slot->ptp)
 		note_time_properties(s, slot->ptp);
 	note_samples(slot, mono, ev);
-	build_input(slot, mono, &in);
+	build_input(slot, s, mono, &in);
 	if (gate_step(&s->gate, &in)) {
 		const struct gate_transition *t = gate_last_transition(&s->gate);
 		log_msg(LOG_NOTICE, s->cfg.name, "gate %s -> %s: %s",
@@ -123,27 +124,35 @@ void gating_poll(struct daemon *d, struct slot *slot, int64_t mono,
 	if (s->feeding != was_feeding) {
 		log_notice(s->cfg.name, "%s feeding chronyd", s->feeding ?
 			   "resumed" : "stopped");
-		act_on_chronyd(d, s, s->feeding);
+		act_on_chronyd(chrony, s, s->feeding);
 	}
 }
 
-int gating_open_ptp(struct daemon *d, struct slot *slot)
+int source_gate_open(struct source_gate *g, struct event_base *base,
+		     const struct source_config *sc, const char *run_dir,
+		     unsigned generation)
 {
-	const struct source_config *sc = &slot->src->cfg;
 	char client[CONFIG_PATH_MAX + 32];
 	int r;
 
+	memset(g, 0, sizeof(*g));
 	if (!sc->ptp4l_socket[0])
 		return 0;
 	/* a name of its own per start: on reload the old watcher of this
 	 * source still holds its socket while the new one binds */
-	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock",
-		 d->cfg.global.run_dir, sc->name, ++d->ptp_clients);
-	r = ptpwatch_open(d->base, sc->ptp4l_socket, client, sc->domain,
-			  PTP_POLL_MS, &slot->ptp);
+	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock", run_dir,
+		 sc->name, generation);
+	r = ptpwatch_open(base, sc->ptp4l_socket, client, sc->domain,
+			  PTP_POLL_MS, &g->ptp);
 	if (r < 0)
 		log_err(sc->name, "cannot watch ptp4l at %s (client socket "
 			"%s): %s; gating on the device alone", sc->ptp4l_socket,
 			client, strerror(-r));
 	return r;
+}
+
+void source_gate_close(struct source_gate *g)
+{
+	ptpwatch_close(g->ptp);
+	g->ptp = NULL;
 }

@@ -1,4 +1,4 @@
-/* chronyplan.h: what to ask of chronyd when a source's gate changes (pure). */
+/* chrony_plan.h: what to ask of chronyd when a source's gate changes (pure). */
 #ifndef PHCB_CHRONYPLAN_H
 #define PHCB_CHRONYPLAN_H
 

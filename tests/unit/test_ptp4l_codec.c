@@ -1,4 +1,4 @@
-/* test_ptpmgmt_msg.c: tests of ptpmgmt on bytes captured from ptp4l 3.1.1. */
+/* test_ptp4l_codec.c: tests of ptpmgmt on bytes captured from ptp4l 3.1.1. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "ptpmgmt.h"
-#include "ptpmgmt_msg.h"
+#include "ptp4l_client.h"
+#include "ptp4l_codec.h"
 
 /*
  * How the vectors below were captured (Debian linuxptp 3.1.1, as root):

@@ -1,8 +1,8 @@
-/* sockmsg.c: the sample chronyd's refclock SOCK driver reads (pure). */
+/* sock_msg.c: the sample chronyd's refclock SOCK driver reads (pure). */
 #include <errno.h>
 #include <string.h>
 
-#include "sockmsg.h"
+#include "sock_msg.h"
 
 void sockmsg_encode(int64_t sys_ns, double offset_ns, int leap,
 		    struct sockmsg *out)

@@ -1,0 +1,52 @@
+/* source_gate.h: feed the gate each poll, and act on chronyd when it decides. */
+#ifndef PHCB_SOURCE_GATE_H
+#define PHCB_SOURCE_GATE_H
+
+#include <stdint.h>
+
+#include "ptp4l_watch.h"
+
+#define PTP_POLL_MS 1000 /* how often ptp4l is asked for its state */
+
+struct chronywatch;
+struct event_base;
+struct source;
+struct source_config;
+struct source_event;
+
+/* What the gate of one source needs besides its source: ptp4l's view and
+ * the device's recent health. */
+struct source_gate {
+	struct ptpwatch *ptp;	     /* NULL without ptp4l_socket */
+	int64_t last_accept_mono_ns; /* last sample the tracker accepted */
+	int64_t last_step_mono_ns;   /* last phase step, 0 none */
+	double reject_fraction;	     /* recent, exponentially weighted */
+};
+
+/**
+ * source_gate_open - start watching the source's ptp4l, if it has one.
+ * @run_dir:    where the ptp4l client socket goes
+ * @generation: makes the socket's name unique among this daemon's starts
+ * Returns 0 or a negative errno (logged; the source then gates on its
+ * device alone, and the gate is still usable).
+ */
+int source_gate_open(struct source_gate *g, struct event_base *base,
+		     const struct source_config *sc, const char *run_dir,
+		     unsigned generation);
+
+/** source_gate_close - stop watching ptp4l. */
+void source_gate_close(struct source_gate *g);
+
+/**
+ * source_gate_poll - after a poll of @s: give its gate the device's health
+ * and ptp4l's state, log a transition with its reason, and when feeding
+ * stops or resumes, act on @chrony (NULL: chronyd not watched) as
+ * chrony_plan_for() says.
+ * @mono: CLOCK_MONOTONIC now, ns
+ * @ev:   what the poll did (source_poll())
+ */
+void source_gate_poll(struct source_gate *g, struct source *s,
+		      struct chronywatch *chrony, int64_t mono,
+		      const struct source_event *ev);
+
+#endif
