@@ -12,7 +12,7 @@
 
 #include "timeutil.h"
 #include "config.h"
-#include "log.h"
+#include "loglevel.h"
 #include "units.h"
 
 #define CONFIG_FILE_MAX (1 << 20)

@@ -13,6 +13,7 @@
 #include <event2/bufferevent.h>
 
 #include "control.h"
+#include "ctlfmt.h"
 #include "log.h"
 #include "uds.h"
 
@@ -68,38 +69,6 @@ void control_error(struct evbuffer *out, const char *item, const char *fmt, ...)
 	evbuffer_add_vprintf(out, fmt, ap);
 	va_end(ap);
 	evbuffer_add(out, "\n", 1);
-}
-
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if (!isprint((unsigned char)*s) && *s != '\t')
-			return false;
-	return true;
-}
-
-int control_parse(char *line, const char **action, const char **item,
-		  const char **arg)
-{
-	char *save = NULL, *a, *i, *rest;
-
-	if (!printable(line))
-		return -EINVAL;
-	a = strtok_r(line, " \t", &save);
-	i = strtok_r(NULL, " \t", &save);
-	if (!a || !i)
-		return -EINVAL;
-	rest = strtok_r(NULL, "", &save);
-	while (rest && (*rest == ' ' || *rest == '\t'))
-		rest++;
-	for (char *p = a; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	for (char *p = i; *p; p++)
-		*p = (char)toupper((unsigned char)*p);
-	*action = a;
-	*item = i;
-	*arg = rest ? rest : "";
-	return 0;
 }
 
 static bool in_group(int fd, gid_t primary, gid_t want)

@@ -94,13 +94,5 @@ void control_field(struct evbuffer *out, const char *key, const char *fmt, ...)
 void control_error(struct evbuffer *out, const char *item, const char *fmt,
 		   ...) __attribute__((format(printf, 3, 4)));
 
-/**
- * control_parse - split a request line into action, item and argument
- * (in place; the item is upper-cased).
- * Returns 0, or -EINVAL for a malformed line (then *@action etc. are
- * undefined).
- */
-int control_parse(char *line, const char **action, const char **item,
-		  const char **arg);
 
 #endif

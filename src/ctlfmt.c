@@ -1,4 +1,5 @@
 /* ctlfmt.c: phcbrokerctl's parsing of replies and pmc-style/JSON output. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,4 +194,38 @@ void ctlfmt_print_json(FILE *f, const char *request, const struct ctl_reply *r)
 		fputs("}", f);
 	}
 	fputs("]}", f);
+}
+
+/* ---- the daemon side: request lines ---- */
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if (!isprint((unsigned char)*s) && *s != '\t')
+			return false;
+	return true;
+}
+
+int control_parse(char *line, const char **action, const char **item,
+		  const char **arg)
+{
+	char *save = NULL, *a, *i, *rest;
+
+	if (!printable(line))
+		return -EINVAL;
+	a = strtok_r(line, " \t", &save);
+	i = strtok_r(NULL, " \t", &save);
+	if (!a || !i)
+		return -EINVAL;
+	rest = strtok_r(NULL, "", &save);
+	while (rest && (*rest == ' ' || *rest == '\t'))
+		rest++;
+	for (char *p = a; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	for (char *p = i; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	*action = a;
+	*item = i;
+	*arg = rest ? rest : "";
+	return 0;
 }

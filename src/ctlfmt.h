@@ -59,4 +59,14 @@ void ctlfmt_print_json(FILE *f, const char *request, const struct ctl_reply *r);
 /** ctlfmt_json_string - print @s as a JSON string literal. */
 void ctlfmt_json_string(FILE *f, const char *s);
 
+
+/**
+ * control_parse - split a request line into action, item and argument
+ * (in place; the item is upper-cased).
+ * Returns 0, or -EINVAL for a malformed line (then *@action etc. are
+ * undefined).
+ */
+int control_parse(char *line, const char **action, const char **item,
+		  const char **arg);
+
 #endif

@@ -15,11 +15,6 @@ static struct {
 	int max_prio;
 } logger = { LOG_TARGET_STDERR, LOG_NOTICE };
 
-static const char *const level_names[] = {
-	[LOG_EMERG] = "emerg", [LOG_ALERT] = "alert", [LOG_CRIT] = "crit",
-	[LOG_ERR] = "err",     [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice",
-	[LOG_INFO] = "info",   [LOG_DEBUG] = "debug",
-};
 
 void log_init(enum log_target target, int max_prio)
 {
@@ -35,21 +30,6 @@ void log_set_level(int max_prio)
 int log_get_level(void)
 {
 	return logger.max_prio;
-}
-
-int log_level_from_name(const char *name)
-{
-	for (int i = LOG_ERR; i <= LOG_DEBUG; i++)
-		if (strcmp(name, level_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *log_level_name(int prio)
-{
-	if (prio < LOG_EMERG || prio > LOG_DEBUG)
-		return "unknown";
-	return level_names[prio];
 }
 
 bool log_stderr_is_journal(void)

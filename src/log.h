@@ -2,6 +2,7 @@
 #ifndef PHCB_LOG_H
 #define PHCB_LOG_H
 
+#include "loglevel.h"
 #include <stdbool.h>
 #include <syslog.h>
 
@@ -24,15 +25,6 @@ void log_set_level(int max_prio);
 
 /** log_get_level - the most verbose priority kept. */
 int log_get_level(void);
-
-/**
- * log_level_from_name - parse "err", "warning", "notice", "info", "debug".
- * Returns the syslog priority or -1 for an unknown name.
- */
-int log_level_from_name(const char *name);
-
-/** log_level_name - name of a syslog priority ("info", ...). */
-const char *log_level_name(int prio);
 
 /**
  * log_stderr_is_journal - whether stderr is connected to journald (the
