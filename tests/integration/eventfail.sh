@@ -10,17 +10,13 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd chronyd
-RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
 FAIL_SO="$PHCB_BUILDDIR/tests/faults/eventfail.so"
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
-[ -x "$RESPONDER" ] || fail "$RESPONDER not built"
 [ -f "$FAIL_SO" ] || fail "$FAIL_SO not built"
 : "${EVENTFAIL_MAX:=24}"
 make_workdir
 
-echo "0.0 state SLAVE offset 20 class 6 gm 1" >"$WORK/script"
-"$RESPONDER" -s "$WORK/ptp4l.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
-at_exit "kill $!"
+start_responder "0.0 state SLAVE offset 20 class 6 gm 1"
 sock=/run/chrony.phcbt-evf-$$.sock
 start_chronyd c "refclock SOCK $sock refid EVF poll 0"
 cat >"$WORK/broker.conf" <<EOC

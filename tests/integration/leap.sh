@@ -12,17 +12,9 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd python3
-RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
-[ -x "$RESPONDER" ] || fail "$RESPONDER not built"
 make_workdir
 
-cat >"$WORK/script" <<'EOS'
-0.0 state SLAVE offset 20 class 6 gm 1 utcoffset 37 utcvalid 1 leap61 1
-EOS
-"$RESPONDER" -s "$WORK/ptp4l.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
-at_exit "kill $!"
-wait_until 5 test -S "$WORK/ptp4l.sock" || fail "responder did not start: $(cat "$WORK/responder.log")"
-rctl() { "$RESPONDER" -c "$WORK/responder.ctl" --send "$*" >/dev/null || fail "responder refused: $*"; }
+start_responder "0.0 state SLAVE offset 20 class 6 gm 1 utcoffset 37 utcvalid 1 leap61 1"
 
 # the PHC's offset O (s): its UTC (TAI - 37) is 8 s before the last UTC
 # midnight plus ... i.e. 8 s before a midnight, whichever keeps |O| small

@@ -133,6 +133,19 @@ stop_broker() {
 	[ $rc -eq 0 ] || fail "phcbrokerd exited with $rc: $(tail -5 "$WORK/broker.log")"
 }
 
+# start_responder SCRIPT_LINE...: the scripted ptp4l stand-in at
+# $WORK/ptp4l.sock (control socket $WORK/responder.ctl) following the given
+# script lines; rctl CMD sends it a run-time command.
+RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
+start_responder() {
+	[ -x "$RESPONDER" ] || fail "$RESPONDER not built"
+	printf '%s\n' "$@" >"$WORK/script"
+	"$RESPONDER" -s "$WORK/ptp4l.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
+	at_exit "kill $!"
+	wait_until 5 test -S "$WORK/ptp4l.sock" || fail "responder did not start: $(cat "$WORK/responder.log")"
+}
+rctl() { "$RESPONDER" -c "$WORK/responder.ctl" --send "$*" >/dev/null || fail "responder refused: $*"; }
+
 # free_udp_port: a UDP port nothing listens on (for a loopback NTP server).
 free_udp_port() {
 	local p

@@ -6,15 +6,10 @@
 # A scripted ptp4l (the responder) answers SLAVE, offset 20 ns.
 . "$(dirname "$0")/lib.sh"
 need_root
-RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
-[ -x "$RESPONDER" ] || fail "$RESPONDER not built"
 make_workdir
 
-echo "0.0 state SLAVE offset 20 class 6 gm 1" >"$WORK/script"
-"$RESPONDER" -s "$WORK/ptp4l.sock" -c "$WORK/responder.ctl" "$WORK/script" >"$WORK/responder.log" 2>&1 &
-at_exit "kill $!"
-wait_until 5 test -S "$WORK/ptp4l.sock" || fail "responder did not start: $(cat "$WORK/responder.log")"
+start_responder "0.0 state SLAVE offset 20 class 6 gm 1"
 
 write_conf() { # write_conf RATE
 	cat >"$WORK/broker.conf" <<EOC
