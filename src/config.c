@@ -397,9 +397,10 @@ static int parse_number(const struct config_key *k, const char *val,
 		r = units_parse_rate_hz(val, d);
 		break;
 	case KT_BOOL:
-		r = units_parse_bool(val, &b);
+		if (units_parse_bool(val, &b) < 0)
+			return -EINVAL;
 		*d = b;
-		return r < 0 ? -EINVAL : 0;
+		return 0;
 	case KT_LOG_LEVEL:
 		r = log_level_from_name(val);
 		*d = r;
