@@ -3,7 +3,6 @@
 #include "uds.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,6 @@
 #include <unistd.h>
 
 #define SUN_PATH_MAX (sizeof(((struct sockaddr_un *)0)->sun_path))
-#define FIRST_RETRY_MS 250
 #define RECV_BUF_LEN 2048
 
 struct chronycmd {
@@ -32,7 +30,6 @@ struct chronycmd {
 	int have_pending;
 	int timeout_ms;
 	uint16_t last_status;
-	int selectopts; /* -1 unknown, 0 no, 1 yes */
 	unsigned reconnects;
 };
 
@@ -157,8 +154,6 @@ static int connect_server(struct chronycmd *cmd)
 	if (connect(cmd->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	cmd->connected = 1;
-	/* A new chronyd may be another version or run as another user. */
-	cmd->selectopts = -1;
 	return 0;
 }
 
@@ -189,7 +184,6 @@ int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 		return -ENOMEM;
 	cmd->fd = -1;
 	cmd->timeout_ms = CHRONYCMD_DEFAULT_TIMEOUT_MS;
-	cmd->selectopts = -1;
 	cmd->next_sequence = random_u32();
 	ret = copy_path(cmd->server_path, server_path);
 	if (ret == 0)
@@ -233,6 +227,16 @@ void chronycmd_set_timeout(struct chronycmd *cmd, int timeout_ms)
 {
 	if (timeout_ms > 0)
 		cmd->timeout_ms = timeout_ms;
+}
+
+int chronycmd_timeout(const struct chronycmd *cmd)
+{
+	return cmd->timeout_ms;
+}
+
+void chronycmd_abandon(struct chronycmd *cmd)
+{
+	cmd->have_pending = 0;
 }
 
 uint16_t chronycmd_last_status(const struct chronycmd *cmd)
@@ -347,216 +351,4 @@ int chronycmd_recv(struct chronycmd *cmd, struct candm_reply *reply)
 		cmd->have_pending = 0;
 		return ret;
 	}
-}
-
-/* ---- blocking API ---- */
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int wait_readable(int fd, int timeout_ms)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	int n;
-
-	do
-		n = poll(&pfd, 1, timeout_ms);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
-}
-
-int chronycmd_call(struct chronycmd *cmd, const struct candm_request *req,
-		   struct candm_reply *reply, int timeout_ms)
-{
-	int64_t deadline = monotonic_ms() + timeout_ms;
-	int64_t next_retry;
-	int interval = FIRST_RETRY_MS;
-	int ret;
-
-	ret = chronycmd_send(cmd, req);
-	if (ret < 0)
-		return ret;
-	next_retry = monotonic_ms() + interval;
-	for (;;) {
-		int64_t now = monotonic_ms();
-		int64_t until = next_retry < deadline ? next_retry : deadline;
-
-		ret = wait_readable(cmd->fd,
-				    until > now ? (int)(until - now) : 0);
-		if (ret < 0)
-			break;
-		if (ret > 0) {
-			ret = chronycmd_recv(cmd, reply);
-			if (ret != -EAGAIN)
-				return ret;
-			continue;
-		}
-		now = monotonic_ms();
-		if (now >= deadline) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		if (now >= next_retry) {
-			ret = chronycmd_resend(cmd);
-			if (ret < 0 && ret != -EAGAIN)
-				break;
-			interval *= 2;
-			next_retry = now + interval;
-		}
-	}
-	cmd->have_pending = 0;
-	return ret;
-}
-
-/* ---- helpers ---- */
-
-static int call_simple(struct chronycmd *cmd, const struct candm_request *req,
-		       struct candm_reply *reply)
-{
-	return chronycmd_call(cmd, req, reply, cmd->timeout_ms);
-}
-
-static int call_command(struct chronycmd *cmd, uint16_t command,
-			struct candm_reply *reply)
-{
-	struct candm_request req;
-
-	candm_req_init(&req, command);
-	return call_simple(cmd, &req, reply);
-}
-
-int chronycmd_tracking(struct chronycmd *cmd, struct candm_tracking *out)
-{
-	struct candm_reply reply;
-	int ret = call_command(cmd, CANDM_CMD_TRACKING, &reply);
-
-	if (ret == 0)
-		*out = reply.u.tracking;
-	return ret;
-}
-
-int chronycmd_sources(struct chronycmd *cmd, struct candm_source_data *out,
-		      size_t max)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-	uint32_t n;
-	int ret = call_command(cmd, CANDM_CMD_N_SOURCES, &reply);
-
-	if (ret < 0)
-		return ret;
-	n = reply.u.n_sources;
-	if (n > CANDM_MAX_SOURCES)
-		return -EBADMSG;
-	for (uint32_t i = 0; i < n && i < max; i++) {
-		candm_req_source_data(&req, (int32_t)i);
-		ret = call_simple(cmd, &req, &reply);
-		if (ret < 0)
-			return ret;
-		out[i] = reply.u.source;
-	}
-	return (int)n;
-}
-
-int chronycmd_sourcestats(struct chronycmd *cmd, int index,
-			  struct candm_sourcestats *out)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-	int ret;
-
-	candm_req_sourcestats(&req, index);
-	ret = call_simple(cmd, &req, &reply);
-	if (ret == 0)
-		*out = reply.u.sourcestats;
-	return ret;
-}
-
-int chronycmd_activity(struct chronycmd *cmd, struct candm_activity *out)
-{
-	struct candm_reply reply;
-	int ret = call_command(cmd, CANDM_CMD_ACTIVITY, &reply);
-
-	if (ret == 0)
-		*out = reply.u.activity;
-	return ret;
-}
-
-int chronycmd_reset_sources(struct chronycmd *cmd)
-{
-	struct candm_reply reply;
-
-	return call_command(cmd, CANDM_CMD_RESET_SOURCES, &reply);
-}
-
-int chronycmd_burst(struct chronycmd *cmd, const struct candm_req_select *sel,
-		    int n_good, int n_total)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-
-	candm_req_burst(&req, sel, n_good, n_total);
-	return call_simple(cmd, &req, &reply);
-}
-
-static int onoffline_all(struct chronycmd *cmd, int online)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-
-	candm_req_onoffline(&req, online, NULL);
-	return call_simple(cmd, &req, &reply);
-}
-
-int chronycmd_online_all(struct chronycmd *cmd)
-{
-	return onoffline_all(cmd, 1);
-}
-
-int chronycmd_offline_all(struct chronycmd *cmd)
-{
-	return onoffline_all(cmd, 0);
-}
-
-int chronycmd_supports_selectopts(struct chronycmd *cmd)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-	int ret;
-
-	if (cmd->selectopts >= 0)
-		return cmd->selectopts;
-	/* An empty mask changes nothing on chronyd versions that know it. */
-	candm_req_selectopts(&req, NULL, 0, 0, 0);
-	ret = call_simple(cmd, &req, &reply);
-	if (ret == -EOPNOTSUPP)
-		cmd->selectopts = 0;
-	else if (ret == 0 || ret == -EPROTO)
-		cmd->selectopts = 1;
-	else
-		return ret;
-	return cmd->selectopts;
-}
-
-int chronycmd_selectopts(struct chronycmd *cmd, const struct candm_ip *address,
-			 uint32_t ref_id, uint32_t mask, uint32_t options)
-{
-	struct candm_request req;
-	struct candm_reply reply;
-	int ret;
-
-	if (cmd->selectopts == 0)
-		return -EOPNOTSUPP;
-	candm_req_selectopts(&req, address, ref_id, mask, options);
-	ret = call_simple(cmd, &req, &reply);
-	if (ret == -EOPNOTSUPP)
-		cmd->selectopts = 0;
-	else if (ret == 0)
-		cmd->selectopts = 1;
-	return ret;
 }

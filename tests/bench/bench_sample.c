@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chrony_client.h"
+#include "chrony_blocking.h"
 #include "truthclient.h"
 
 /* Where our chronyd client socket goes: a directory of ours that chronyd's

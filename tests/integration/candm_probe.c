@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "chrony_client.h"
+#include "chrony_blocking.h"
 #include "sock_msg.h"
 #include "timeutil.h"
 
