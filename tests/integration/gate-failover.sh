@@ -14,10 +14,8 @@ CTL="$PHCB_BUILDDIR/phcbrokerctl"
 RESPONDER="$PHCB_BUILDDIR/tests/ptpresponder/ptpresponder"
 
 # ---- chronyd: an NTP server on loopback, and the chronyd under test ----
-ntp_port=$(free_udp_port)
-start_chronyd ntp "port $ntp_port
-allow 127.0.0.1
-local stratum 3"
+start_ntp_server ntp
+ntp_port=$NTP_PORT
 sock_a=/run/chrony.phcbt-gfa-$$.sock
 sock_b=/run/chrony.phcbt-gfb-$$.sock
 sock_c=/run/chrony.phcbt-gfc-$$.sock

@@ -146,6 +146,15 @@ start_responder() {
 }
 rctl() { "$RESPONDER" -c "$WORK/responder.ctl" --send "$*" >/dev/null || fail "responder refused: $*"; }
 
+# start_ntp_server NAME: a chronyd that serves NTP on loopback (local
+# stratum 3) at a free port, left in NTP_PORT.
+start_ntp_server() {
+	NTP_PORT=$(free_udp_port)
+	start_chronyd "$1" "port $NTP_PORT
+allow 127.0.0.1
+local stratum 3"
+}
+
 # free_udp_port: a UDP port nothing listens on (for a loopback NTP server).
 free_udp_port() {
 	local p

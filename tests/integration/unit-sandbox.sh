@@ -24,10 +24,8 @@ need_cmd setpriv
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
-ntp_port=$(free_udp_port)
-start_chronyd ntp "port $ntp_port
-allow 127.0.0.1
-local stratum 3"
+start_ntp_server ntp
+ntp_port=$NTP_PORT
 sock=/run/chrony.phcbt-usb-$$.sock
 start_chronyd c "server 127.0.0.1 port $ntp_port iburst minpoll -1 maxpoll 0
 refclock SOCK $sock refid USB poll 0 prefer trust"
