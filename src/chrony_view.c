@@ -31,6 +31,9 @@ enum chronyview_step chronyview_take(struct chronywatch_view *v,
 		v->selectopts = 1;
 		return CHRONYVIEW_IDLE;
 	case CHRONYVIEW_SELECT:
+		v->selects_done++;
+		v->actions_done++;
+		return CHRONYVIEW_IDLE;
 	case CHRONYVIEW_ACTION:
 		v->actions_done++;
 		return CHRONYVIEW_IDLE;

@@ -27,7 +27,10 @@ struct chronywatch_view {
 	int64_t sources_at_ns;
 	int last_error;		/* errno of the last failed exchange, 0 ok */
 	int selectopts;		/* chronyd has SELECTOPTS (4.4+): 1, 0, -1 unknown */
-	unsigned long replies, timeouts, errors, actions_done;
+	unsigned long replies, timeouts, errors;
+	unsigned long actions_done; /* selections and actions acknowledged */
+	unsigned long selects_done; /* of them SELECTOPTS (chronyd 4.4+) */
+	unsigned long resets_done;  /* of them RESET_SOURCES (before 4.4) */
 };
 
 /* What the outstanding request is for. */

@@ -198,6 +198,9 @@ static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
 {
 	if (w->step == CHRONYVIEW_SELECT)
 		pop_select(w);
+	if (w->step == CHRONYVIEW_ACTION &&
+	    w->current == CHRONYWATCH_RESET_SOURCES)
+		w->view.resets_done++;
 	w->step = chronyview_take(&w->view, &w->cycle, w->step, rep,
 				  clock_now_ns(CLOCK_MONOTONIC));
 }

@@ -382,6 +382,8 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	control_field(out, "selectopts", "%s", v->selectopts < 0 ? "unknown" :
 		      v->selectopts ? "yes (chronyd 4.4+)" : "no (chronyd before 4.4)");
 	control_field(out, "actions_done", "%lu", v->actions_done);
+	control_field(out, "selects_done", "%lu", v->selects_done);
+	control_field(out, "resets_done", "%lu", v->resets_done);
 	if (v->have_tracking) {
 		const struct candm_tracking *t = &v->tracking;
 		chrony_selected_name(v, sel, sizeof(sel));

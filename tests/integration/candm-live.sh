@@ -11,8 +11,8 @@
 # CANDM_PROBE_WRAPPER (e.g. "valgrind -q --error-exitcode=9") wraps the probe.
 . "$(dirname "$0")/lib.sh"
 
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 need_root
 
 probe="$PHCB_BUILDDIR/tests/integration/candm_probe"
@@ -23,7 +23,7 @@ refsock=/run/chrony.candm$$.sock
 make_workdir
 at_exit "rm -f '$refsock'"
 
-version=$(chronyd -v | sed -n 's/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+version=$("$CHRONYD" -v | sed -n 's/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
 read -r major minor <<<"$version"
 if [ "$major" -gt 4 ] || { [ "$major" -eq 4 ] && [ "$minor" -ge 4 ]; }; then
 	selectopts=supported

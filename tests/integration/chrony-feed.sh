@@ -3,8 +3,8 @@
 # chronyd selects it within 30 s and its offset matches the truth within 1 us.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 make_workdir
 
 sock=/run/chrony.phcbt-feed-$$.sock

@@ -3,8 +3,8 @@
 # reaches the new chronyd, and chronyd reselects the source within 10 s.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 make_workdir
 
 sock=/run/chrony.phcbt-restart-$$.sock

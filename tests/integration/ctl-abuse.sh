@@ -5,7 +5,7 @@
 # cannot take every slot, and root always gets in.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
+need_cmd "$CHRONYD"
 need_cmd python3
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"

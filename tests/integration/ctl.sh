@@ -3,7 +3,7 @@
 # pmc-style output, SET allowed for root and refused for others, waitsync.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
+need_cmd "$CHRONYD"
 need_cmd python3
 need_cmd setpriv
 make_workdir

@@ -3,8 +3,8 @@
 # retries, reopens, and chronyd selects the source again.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 make_workdir
 
 sock=/run/chrony.phcbt-vanish-$$.sock

@@ -9,7 +9,7 @@
 # that silently does nothing.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
+need_cmd "$CHRONYD"
 FAIL_SO="$PHCB_BUILDDIR/tests/faults/eventfail.so"
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 [ -f "$FAIL_SO" ] || fail "$FAIL_SO not built"

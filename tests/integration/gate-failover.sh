@@ -3,11 +3,13 @@
 # NTP without restarting it: real ptp4l (master killed and restarted), the
 # scripted management responder (SLAVE, offsets, clockClass), and a VM-style
 # PHC that steps and vanishes. Prints, last:
-#   gate: ptp_to_ntp_s=A ntp_to_ptp_s=B chronyd_restarts=0 flaps=F
+#   gate: chronyd=V ptp4l=W path=P ptp_to_ntp_s=A ntp_to_ptp_s=B chronyd_restarts=0 flaps=F
+# (P: how the gate moved chronyd, selectopts on 4.4+, reset+burst before;
+# tests/matrix runs it on chronyd 4.8 and ptp4l 4.4 too).
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd ptp4l
+need_cmd "$CHRONYD"
+need_cmd "$PTP4L"
 need_cmd ip
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
@@ -58,14 +60,29 @@ announceReceiptTimeout 3
 logMinDelayReqInterval -3'
 printf '[global]\nuds_address %s\npriority1 100\nclockClass 6\n%s\n' "$WORK/ptp-m" "$fast" >"$WORK/m.cfg"
 printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$WORK/ptp-s" "$fast" >"$WORK/s.cfg"
+# ptp4l 4.x opens a read-only socket too (default /var/run/ptp4lro: the
+# host's), and its servo unlocks when it cannot adjust the clock (it cannot,
+# in a user namespace), so the slave never reaches SLAVE. There the slave
+# runs free_running and is told its sync is certain (SET
+# SYNCHRONIZATION_UNCERTAIN_NP), which locks it without adjusting anything.
+ptp4l_major=$("$PTP4L" -v 2>&1 | sed -n '1s/^\([0-9]*\).*/\1/p')
+if [ "${ptp4l_major:-0}" -ge 4 ]; then
+	printf 'uds_ro_address %s\n' "$WORK/ptp-m-ro" >>"$WORK/m.cfg"
+	printf 'uds_ro_address %s\nfree_running 1\n' "$WORK/ptp-s-ro" >>"$WORK/s.cfg"
+fi
 start_master() {
-	ip netns exec "$ns_m" $userns ptp4l -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
+	ip netns exec "$ns_m" $userns "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
 	master_pid=$!
 	at_exit "kill $master_pid"
 }
 start_master
-ip netns exec "$ns_s" $userns ptp4l -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
+ip netns exec "$ns_s" $userns "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
 at_exit "kill $!"
+if [ "${ptp4l_major:-0}" -ge 4 ]; then
+	wait_until 10 test -S "$WORK/ptp-s" || fail "ptp4l slave did not start: $(tail -3 "$WORK/ptp-s.log")"
+	"$PMC" -u -b 0 -i "$WORK/pmc.sock" -s "$WORK/ptp-s" 'SET SYNCHRONIZATION_UNCERTAIN_NP 0' >"$WORK/pmc.log" 2>&1 ||
+		fail "pmc SET SYNCHRONIZATION_UNCERTAIN_NP: $(cat "$WORK/pmc.log")"
+fi
 
 # ---- the broker: A gated on the real ptp4l slave, B on the responder,
 # C a VM-style PHC without ptp4l ----
@@ -124,6 +141,9 @@ wait_until 15 selected c GFA || fail "chronyd did not select GFA: $(chronyc_of c
 note "GFA locked on ptp4l and selected by chronyd"
 
 # kill the master: the slave loses Sync; the gate falls back to NTP
+chrony_count() { "$CTL" -s "$WORK/ctl.sock" 'GET CHRONY' | awk -v k="$1" '$1 == k { print $2; exit }'; }
+sel0=$(chrony_count selects_done)
+res0=$(chrony_count resets_done)
 kill "$master_pid"
 t_kill=$(now_ns)
 wait_until 20 gate_is GFA NTP || fail "gate did not leave PTP: $(gate_field GFA condition)"
@@ -133,6 +153,8 @@ wait_until 10 ntp_selected || fail "chronyd did not move to NTP: $(chronyc_of c 
 t_ntp=$(now_ns)
 ptp_to_ntp=$(awk -v a="$t_decision" -v b="$t_ntp" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
 kill_to_ntp=$(awk -v a="$t_kill" -v b="$t_ntp" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+gate_path_ok "$sel0" "$res0" "$(chrony_count selects_done)" "$(chrony_count resets_done)" ||
+	fail "chronyd $(chronyd_version) must be moved by $(gate_path): SELECTOPTS $sel0 -> $(chrony_count selects_done), resets $res0 -> $(chrony_count resets_done)"
 note "master killed: gate decision to chronyd on NTP ${ptp_to_ntp}s (kill to NTP ${kill_to_ntp}s); reason: $(grep 'GFA: gate' "$WORK/broker.log" | tail -1)"
 
 # restart the master: the slave locks again; the PHC comes back
@@ -200,4 +222,5 @@ stop_broker
 awk -v a="$ptp_to_ntp" 'BEGIN { exit !(a <= 2.0) }' || fail "ptp_to_ntp_s=$ptp_to_ntp above the 2 s goal"
 awk -v b="$ntp_to_ptp" 'BEGIN { exit !(b <= 5.0) }' || fail "ntp_to_ptp_s=$ntp_to_ptp above the 5 s goal"
 echo "gate: kill_to_ntp_s=$kill_to_ntp responder=$have_responder"
-echo "gate: ptp_to_ntp_s=$ptp_to_ntp ntp_to_ptp_s=$ntp_to_ptp chronyd_restarts=0 flaps=$flaps"
+ptp4l_ver=$("$PTP4L" -v 2>&1 | head -1)
+echo "gate: chronyd=$(chronyd_version) ptp4l=$ptp4l_ver path=$(gate_path) ptp_to_ntp_s=$ptp_to_ntp ntp_to_ptp_s=$ntp_to_ptp chronyd_restarts=0 flaps=$flaps"

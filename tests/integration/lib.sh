@@ -16,6 +16,23 @@ PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
 export PHCB_CHRONY_USER
 PHCB_UNIT="$PHCB_SRCDIR/systemd/phcbrokerd.service.in"
 
+# The daemons under test: Debian's by default; PHCB_CHRONYD/PHCB_CHRONYC and
+# PHCB_PTP4L/PHCB_PMC point the tests at other builds (tests/matrix).
+CHRONYD=${PHCB_CHRONYD:-chronyd}
+CHRONYC=${PHCB_CHRONYC:-chronyc}
+PTP4L=${PHCB_PTP4L:-ptp4l}
+PMC=${PHCB_PMC:-pmc}
+export CHRONYD CHRONYC PTP4L PMC # the probes run chronyc too
+
+# chronyd_version: "4.3" from the chronyd under test.
+chronyd_version() { "$CHRONYD" -v | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p'; }
+# chronyd_at_least MAJOR MINOR: the chronyd under test is MAJOR.MINOR or later.
+chronyd_at_least() {
+	local v
+	v=$(chronyd_version)
+	awk -v v="$v" -v a="$1" -v b="$2" 'BEGIN { split(v, p, "."); exit !(p[1] > a || (p[1] == a && p[2] >= b)) }'
+}
+
 phcb_cleanups=()
 phcb_cleanup() {
 	local i
@@ -96,7 +113,8 @@ driftfile $dir/drift
 $extra
 EOC
 	rm -f "$dir/chronyd.pid"
-	chronyd -x -u "$PHCB_CHRONY_USER" -d -f "$dir/chrony.conf" >>"$dir/chronyd.log" 2>&1 &
+	[ -n "${phcb_chronyd_noted:-}" ] || { note "chronyd under test: $CHRONYD, version $(chronyd_version)"; phcb_chronyd_noted=1; }
+	"$CHRONYD" -x -u "$PHCB_CHRONY_USER" -d -f "$dir/chrony.conf" >>"$dir/chronyd.log" 2>&1 &
 	local pid=$!
 	at_exit "kill $pid"
 	wait_until 10 test -S "$dir/chronyd.sock" || fail "chronyd $name did not start: $(tail -3 "$dir/chronyd.log")"
@@ -110,7 +128,7 @@ stop_chronyd() {
 	wait_until 10 sh -c "! kill -0 $pid 2>/dev/null" || fail "chronyd $1 did not stop"
 }
 
-chronyc_of() { local name=$1; shift; chronyc -h "$WORK/$name/chronyd.sock" -c "$@" 2>/dev/null; }
+chronyc_of() { local name=$1; shift; "$CHRONYC" -h "$WORK/$name/chronyd.sock" -c "$@" 2>/dev/null; }
 
 # selected NAME REFID: chronyd NAME has selected REFID (state '*').
 selected() { chronyc_of "$1" sources | grep -q "^#,\*,$2,"; }
@@ -163,6 +181,21 @@ free_udp_port() {
 		grep -qi ":$(printf '%04X' $p) " /proc/net/udp /proc/net/udp6 2>/dev/null || { echo $p; return; }
 	done
 	fail "no free UDP port"
+}
+
+# gate_path: how the gate must move this chronyd between the PHC and NTP:
+# "selectopts" on chronyd 4.4 and later, "reset+burst" before.
+gate_path() { if chronyd_at_least 4 4; then echo selectopts; else echo reset+burst; fi; }
+
+# gate_path_ok SEL0 RES0 SEL1 RES1: GET CHRONY's selects_done and
+# resets_done before (0) and after (1) a gate change show that path, and
+# only that one.
+gate_path_ok() {
+	if [ "$(gate_path)" = selectopts ]; then
+		[ "$3" -gt "$1" ] && [ "$4" -eq "$2" ]
+	else
+		[ "$4" -gt "$2" ] && [ "$3" -eq "$1" ]
+	fi
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }

@@ -6,8 +6,8 @@
 # changed.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 

@@ -2,11 +2,13 @@
 # selectopts.sh: against a chronyd that knows SELECTOPTS (4.4+, played by a
 # scripted peer speaking the command protocol), the broker drops and
 # restores just its refclock with SELECTOPTS instead of reset sources and
-# burst; against the real chronyd 4.3 it detects that SELECTOPTS is absent.
+# burst; against a real chronyd before 4.4 (Debian 12's 4.3) it detects that
+# SELECTOPTS is absent, and against a real 4.4 or later (tests/matrix runs
+# it on 4.8) it takes the SELECTOPTS path, as chronyd itself shows.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_cmd python3
-need_cmd chronyd
+need_cmd "$CHRONYD"
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
@@ -66,9 +68,14 @@ grep -q "RESET_SOURCES\|BURST" "$WORK/fake.log" && fail "reset/burst used althou
 grep -q "SOPT: gate override NTP set by uid 0" "$WORK/broker.log" || fail "override not audited"
 stop_broker
 
-# the real chronyd 4.3: no SELECTOPTS, so the broker falls back to reset+burst
-start_chronyd c ""
-cat >"$WORK/broker43.conf" <<EOC
+# the real chronyd: before 4.4 it has no SELECTOPTS and the broker detects
+# that; from 4.4 the broker drops and restores its refclock with SELECTOPTS
+# alone, which chronyd itself shows (selectdata), keeping its NTP samples
+# (a reset would clear them) and its PID.
+chrony_ver=$(chronyd_version)
+if ! chronyd_at_least 4 4; then
+	start_chronyd c ""
+	cat >"$WORK/broker43.conf" <<EOC
 [global]
 run_dir $WORK/run
 control_socket $WORK/ctl.sock
@@ -77,7 +84,64 @@ chronyd_socket $WORK/c/chronyd.sock
 device sim
 sock $WORK/nowhere.sock
 EOC
-start_broker "$WORK/broker43.conf"
-wait_until 10 sh -c "'$CTL' -s '$WORK/ctl.sock' 'GET CHRONY' | grep -q 'selectopts.*no (chronyd before 4.4)'" || fail "4.3 not detected: $(chrony_field selectopts)"
+	start_broker "$WORK/broker43.conf"
+	wait_until 10 sh -c "'$CTL' -s '$WORK/ctl.sock' 'GET CHRONY' | grep -q 'selectopts.*no (chronyd before 4.4)'" || fail "$chrony_ver not detected: $(chrony_field selectopts)"
+	stop_broker
+	echo "selectopts: chronyd=$chrony_ver selectopts=no"
+	exit 0
+fi
+
+sock=/run/chrony.phcbt-sopt-$$.sock
+at_exit "rm -f '$sock'"
+start_ntp_server ntp
+start_chronyd c "server 127.0.0.1 port $NTP_PORT iburst minpoll -1 maxpoll 0
+refclock SOCK $sock refid SOPR poll 0 prefer trust"
+chronyd_pid=$(cat "$WORK/c/pid")
+cat >"$WORK/broker48.conf" <<EOC
+[global]
+run_dir $WORK/run
+control_socket $WORK/ctl.sock
+chronyd_socket $WORK/c/chronyd.sock
+log_level info
+[source SOPR]
+device sim
+sock $sock
+offset 2us
+gate_lock_dwell 1s
+EOC
+: >"$WORK/broker.log"
+start_broker "$WORK/broker48.conf"
+# selectdata -c: field 2 name, 4 configured noselect (N or -)
+noselect_of() { chronyc_of c selectdata | awk -F, -v n="$1" '$2 == n { print $4; exit }'; }
+ntp_samples() { chronyc_of c sourcestats | awk -F, '$1 == "127.0.0.1" { print $2; exit }'; }
+ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
+wait_until 10 sh -c "'$CTL' -s '$WORK/ctl.sock' 'GET CHRONY' | grep -q 'selectopts.*yes (chronyd 4.4+)'" || fail "SELECTOPTS of chronyd $chrony_ver not detected: $(chrony_field selectopts)"
+wait_until 30 selected c SOPR || fail "chronyd did not select SOPR: $(chronyc_of c sources)"
+ntp_samples_at_least() { [ "$(ntp_samples)" -ge "$1" ] 2>/dev/null; }
+wait_until 20 ntp_samples_at_least 4 ||
+	fail "chronyd has no NTP samples to keep: $(chronyc_of c sourcestats)"
+sel0=$(chrony_field selects_done)
+res0=$(chrony_field resets_done)
+samples0=$(ntp_samples)
+
+t0=$(now_ns)
+"$CTL" -s "$WORK/ctl.sock" 'SET GATE NTP' >/dev/null || fail "SET GATE NTP"
+wait_until 10 ntp_selected || fail "chronyd did not move to NTP: $(chronyc_of c sources)"
+to_ntp=$(elapsed_s "$t0")
+[ "$(noselect_of SOPR)" = N ] || fail "chronyd does not show SOPR noselect: $(chronyc_of c selectdata)"
+samples1=$(ntp_samples)
+[ "$samples1" -ge "$samples0" ] || fail "chronyd's NTP samples fell $samples0 -> $samples1: were its sources reset?"
+
+t0=$(now_ns)
+"$CTL" -s "$WORK/ctl.sock" 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO"
+wait_until 15 selected c SOPR || fail "chronyd did not come back to SOPR: $(chronyc_of c sources)"
+to_ptp=$(elapsed_s "$t0")
+[ "$(noselect_of SOPR)" = - ] || fail "SOPR still noselect: $(chronyc_of c selectdata)"
+sel1=$(chrony_field selects_done)
+res1=$(chrony_field resets_done)
+[ "$sel1" -ge $((sel0 + 2)) ] || fail "expected two SELECTOPTS (drop, restore): $sel0 -> $sel1"
+[ "$res1" = "$res0" ] || fail "reset sources sent to chronyd $chrony_ver: $res0 -> $res1"
+[ "$(cat "$WORK/c/chronyd.pid")" = "$chronyd_pid" ] && kill -0 "$chronyd_pid" || fail "chronyd was restarted"
 stop_broker
-echo "selectopts: ok"
+note "chronyd $chrony_ver: noselect set and lifted by SELECTOPTS ($((sel1 - sel0)) requests, 0 resets); NTP samples kept ($samples0 -> $samples1)"
+echo "selectopts: chronyd=$chrony_ver selectopts=yes to_ntp_s=$to_ntp to_ptp_s=$to_ptp resets=0"

@@ -18,8 +18,8 @@
 #  - a live socket at control_socket is not taken over.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd chronyd
-need_cmd chronyc
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
 need_cmd setpriv
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
@@ -77,18 +77,24 @@ gate_is() { [ "$(field 'GET GATE' state)" = "$1" ]; }
 wait_until 20 gate_is PTP || fail "gate did not lock: $(field 'GET GATE' condition)"
 wait_until 20 selected c USB || fail "chronyd did not select USB: $(chronyc_of c sources)"
 actions0=$(field 'GET CHRONY' actions_done)
+sel0=$(field 'GET CHRONY' selects_done)
+res0=$(field 'GET CHRONY' resets_done)
 t0=$(now_ns)
 ctl 'SET GATE NTP' >/dev/null || fail "SET GATE NTP"
 wait_until 15 ntp_selected || fail "chronyd did not move to NTP: $(chronyc_of c sources); $(ctl 'GET CHRONY')"
 to_ntp=$(elapsed_s "$t0")
 actions1=$(field 'GET CHRONY' actions_done)
 [ "$actions1" -gt "$actions0" ] || fail "no action reached chronyd ($actions0 -> $actions1)"
+sel1=$(field 'GET CHRONY' selects_done)
+res1=$(field 'GET CHRONY' resets_done)
+gate_path_ok "$sel0" "$res0" "$sel1" "$res1" ||
+	fail "chronyd $(chronyd_version) must be moved by $(gate_path): SELECTOPTS $sel0 -> $sel1, resets $res0 -> $res1"
 ctl 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO"
 t0=$(now_ns)
 wait_until 30 selected c USB || fail "chronyd did not come back to USB: $(chronyc_of c sources)"
 to_ptp=$(elapsed_s "$t0")
 [ "$(cat "$WORK/c/pid")" = "$chronyd_pid" ] && kill -0 "$chronyd_pid" || fail "chronyd was restarted"
-note "gate under the unit: NTP in ${to_ntp}s ($((actions1 - actions0)) actions), back to the PHC in ${to_ptp}s, chronyd pid unchanged"
+note "gate under the unit: NTP in ${to_ntp}s ($((actions1 - actions0)) actions, by $(gate_path)), back to the PHC in ${to_ptp}s, chronyd pid unchanged"
 
 # a second instance refuses and leaves the first alone
 out=$("${AS_UNIT[@]}" "$PHCBROKERD" -n -f "$WORK/broker.conf" 2>&1); rc=$?
@@ -174,4 +180,4 @@ else
 	note "systemd-analyze not installed: exposure score not measured"
 fi
 
-echo "unit-sandbox: caps=$(unit_bounding_set) to_ntp_s=$to_ntp to_ptp_s=$to_ptp unsafe_run_dirs_refused=$bad exposure=$score"
+echo "unit-sandbox: chronyd=$(chronyd_version) gate_path=$(gate_path) caps=$(unit_bounding_set) to_ntp_s=$to_ntp to_ptp_s=$to_ptp unsafe_run_dirs_refused=$bad exposure=$score"

@@ -125,6 +125,7 @@ static void test_steps(void **state)
 					 0),
 			 CHRONYVIEW_IDLE);
 	assert_int_equal(view.actions_done, 2);
+	assert_int_equal(view.selects_done, 1);
 	assert_int_equal(view.replies, 4);
 	chronyview_probe_refused(&view, -EOPNOTSUPP);
 	assert_int_equal(view.selectopts, 0);
