@@ -42,7 +42,20 @@ static double seq_unit(const struct clockmodel *m, uint64_t seq, uint64_t k)
 	return to_unit(mix64(m->p.seed ^ mix64(seq * 0x100000001b3ULL + k)));
 }
 
-enum { SEQ_WANDER = 1, SEQ_WANDER2, SEQ_STEP_GAP, SEQ_STEP_SIGN };
+/* New sequences go last: the numbers of the others are part of the seeds. */
+enum {
+	SEQ_WANDER = 1,
+	SEQ_WANDER2,
+	SEQ_STEP_GAP,
+	SEQ_STEP_SIGN,
+	SEQ_FREQ_WANDER,
+	SEQ_FREQ_WANDER2,
+};
+
+/* A frequency error of 1 ppm gains this many ns per second. */
+#define NS_PER_PPM_SEC 1e3
+
+static void freq_walk_restart(struct clockmodel *m);
 
 void clockmodel_defaults(struct clockmodel_params *p)
 {
@@ -61,6 +74,7 @@ void clockmodel_init(struct clockmodel *m, const struct clockmodel_params *p,
 	m->epoch_ns = epoch_ns;
 	m->noise_state = mix64(p->seed ^ 0x6e6f697365ULL);
 	m->step_time_ns = -1;
+	freq_walk_restart(m);
 }
 
 /* Value of the wander random walk at knot k (knots 1 s apart, knot 0 = 0). */
@@ -96,6 +110,118 @@ static double wander_at(struct clockmodel *m, int64_t rel_ns)
 	return a + (b - a) * frac;
 }
 
+/*
+ * The frequency random walk: a value at knots one second apart (knot 0 at
+ * the epoch is 0), linear in between, so frequency and offset are both
+ * continuous. Its integral at a knot is the sum of the trapezoids before
+ * it, exact for a frequency linear between knots. The cache keeps knots
+ * k - 1, k and k + 1: evaluating in order, or one second back, costs O(1);
+ * further back it restarts from knot 0 and repeats the same arithmetic, so
+ * the result never depends on the order of the queries.
+ */
+
+/* Change of the walk's frequency from knot @k to knot @k + 1 (ppm). */
+static double freq_walk_increment(const struct clockmodel *m, int64_t k)
+{
+	uint64_t i = (uint64_t)k;
+	return m->p.freq_wander_ppm *
+	       gauss_from(seq_unit(m, SEQ_FREQ_WANDER, i),
+			  seq_unit(m, SEQ_FREQ_WANDER2, i));
+}
+
+/* Put the cache at knot 0 (knot -1 is never asked for). */
+static void freq_walk_restart(struct clockmodel *m)
+{
+	m->fm_knot = 0;
+	m->fm_freq[0] = 0.0;
+	m->fm_freq[1] = 0.0;
+	m->fm_freq[2] = freq_walk_increment(m, 0);
+	m->fm_phase[0] = 0.0;
+	m->fm_phase[1] = 0.0;
+}
+
+/* Move the cache one knot on. */
+static void freq_walk_advance(struct clockmodel *m)
+{
+	m->fm_phase[0] = m->fm_phase[1];
+	m->fm_phase[1] +=
+	    0.5 * (m->fm_freq[1] + m->fm_freq[2]) * NS_PER_PPM_SEC;
+	m->fm_freq[0] = m->fm_freq[1];
+	m->fm_freq[1] = m->fm_freq[2];
+	m->fm_knot++;
+	m->fm_freq[2] = m->fm_freq[1] + freq_walk_increment(m, m->fm_knot);
+}
+
+/*
+ * Make the cache hold the segment from knot @k to @k + 1. Returns the
+ * slot i of the cache with fm_freq[i], fm_freq[i + 1] at its ends and
+ * fm_phase[i] at its start.
+ */
+static int freq_walk_segment(struct clockmodel *m, int64_t k)
+{
+	if (k == m->fm_knot - 1)
+		return 0;
+	if (k < m->fm_knot)
+		freq_walk_restart(m);
+	while (m->fm_knot < k)
+		freq_walk_advance(m);
+	return 1;
+}
+
+/* The walk's frequency (ppm) at @rel_ns after the epoch, and its integral
+ * (ns) into @phase_ns; both 0 before the epoch. */
+static double freq_walk_at(struct clockmodel *m, int64_t rel_ns,
+			   double *phase_ns)
+{
+	*phase_ns = 0.0;
+	if (m->p.freq_wander_ppm == 0.0 || rel_ns <= 0)
+		return 0.0;
+	int i = freq_walk_segment(m, rel_ns / NS_PER_SEC);
+	double x = (double)(rel_ns % NS_PER_SEC) / NS_PER_SEC;
+	double f0 = m->fm_freq[i];
+	double slope = m->fm_freq[i + 1] - f0; /* ppm per second */
+	*phase_ns =
+	    m->fm_phase[i] + NS_PER_PPM_SEC * x * (f0 + 0.5 * slope * x);
+	return f0 + slope * x;
+}
+
+/*
+ * The temperature cycle: the frequency error gains A sin(2 pi t / P),
+ * zero at the epoch and rising, so the offset gains its integral
+ * A P / (2 pi) (1 - cos(2 pi t / P)), in closed form.
+ */
+static bool temp_cycle_on(const struct clockmodel *m)
+{
+	return m->p.temp_amplitude_ppm != 0.0 && m->p.temp_period_s > 0.0;
+}
+
+/* Angle of the cycle at @rel_ns, reduced to within one period. */
+static double temp_angle(const struct clockmodel *m, int64_t rel_ns)
+{
+	double period_ns = m->p.temp_period_s * NS_PER_SEC;
+	return 2.0 * M_PI * fmod((double)rel_ns, period_ns) / period_ns;
+}
+
+/* The cycle's frequency error at @rel_ns (ppm). */
+static double temp_freq_at(const struct clockmodel *m, int64_t rel_ns)
+{
+	if (!temp_cycle_on(m))
+		return 0.0;
+	return m->p.temp_amplitude_ppm * sin(temp_angle(m, rel_ns));
+}
+
+/* The offset the cycle has built up since the epoch (ns). */
+static double temp_offset_at(const struct clockmodel *m, int64_t rel_ns)
+{
+	if (!temp_cycle_on(m))
+		return 0.0;
+	double omega = 2.0 * M_PI / m->p.temp_period_s; /* rad/s */
+	double half = 0.5 * temp_angle(m, rel_ns);
+	/* 1 - cos(x) as 2 sin^2(x / 2): no cancellation near the epoch */
+	return m->p.temp_amplitude_ppm * NS_PER_PPM_SEC / omega * 2.0 *
+	       sin(half) * sin(half);
+}
+
 /* Gap before step i: exponential with the configured mean, at least 1 s. */
 static int64_t step_gap_ns(const struct clockmodel *m, int64_t i)
 {
@@ -127,8 +253,22 @@ static double steps_at(struct clockmodel *m, int64_t rel_ns)
 double clockmodel_true_offset(struct clockmodel *m, int64_t t_ns)
 {
 	int64_t rel = t_ns - m->epoch_ns;
+	double walk_ns;
+
+	freq_walk_at(m, rel, &walk_ns);
+	/* the terms that are 0 by default add exactly nothing, last */
 	return m->p.offset_ns + m->p.freq_ppm * 1e-6 * (double)rel +
-	       wander_at(m, rel) + steps_at(m, rel);
+	       wander_at(m, rel) + steps_at(m, rel) + walk_ns +
+	       temp_offset_at(m, rel);
+}
+
+double clockmodel_true_freq(struct clockmodel *m, int64_t t_ns)
+{
+	int64_t rel = t_ns - m->epoch_ns;
+	double walk_ns;
+
+	return m->p.freq_ppm + freq_walk_at(m, rel, &walk_ns) +
+	       temp_freq_at(m, rel);
 }
 
 bool clockmodel_vanished(const struct clockmodel *m, int64_t t_ns)
@@ -202,6 +342,9 @@ static const struct param_desc params[] = {
 	T("offset", offset_ns, 1.0, -DAY_NS, DAY_NS),
 	P("freq", CLOCKMODEL_PPM, freq_ppm, 1.0, -1000.0, 1000.0),
 	T("wander", wander_ns, 1.0, 0.0, 10e3),
+	P("freq_wander", CLOCKMODEL_PPM, freq_wander_ppm, 1.0, 0.0, 0.1),
+	P("temp_amplitude", CLOCKMODEL_PPM, temp_amplitude_ppm, 1.0, 0.0, 10.0),
+	T("temp_period", temp_period_s, 1e-9, 0.0, DAY_NS),
 	T("delay", delay_ns, 1.0, 0.0, 10e6),
 	T("jitter", jitter_ns, 1.0, 0.0, 10e6),
 	P("spike_prob", CLOCKMODEL_NUMBER, spike_prob, 1.0, 0.0, 1.0),

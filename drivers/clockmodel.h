@@ -12,12 +12,18 @@
  * Parameters of a simulated PHC. All times in nanoseconds unless the name
  * says otherwise. The true offset (PHC minus system time) is a deterministic
  * function of time for a given seed, whatever the pattern of reads, so a
- * benchmark can ask for the truth at any instant.
+ * benchmark can ask for the truth at any instant. It is the sum of the
+ * initial offset, the integral of the frequency error (constant, plus a
+ * random walk, plus a sinusoidal temperature cycle starting at zero), a
+ * random walk of the phase and the phase steps.
  */
 struct clockmodel_params {
 	double offset_ns;	 /* PHC - system at the model's epoch */
 	double freq_ppm;	 /* frequency error of the PHC (ppm) */
 	double wander_ns;	 /* random walk of the offset, ns per sqrt(s) */
+	double freq_wander_ppm;	 /* random walk of freq_ppm, ppm per sqrt(s) */
+	double temp_amplitude_ppm; /* temperature cycle of the frequency */
+	double temp_period_s;	 /* ...and its period; 0 = no cycle */
 	double delay_ns;	 /* minimum read delay (sys_after - sys_before) */
 	double jitter_ns;	 /* mean of the exponential extra delay */
 	double spike_prob;	 /* probability of a delay spike per reading */
@@ -42,6 +48,10 @@ struct clockmodel {
 	int64_t wander_knot;  /* index of cached knot */
 	double wander_value;  /* value at that knot */
 	double wander_prev;   /* value at the knot before it */
+	/* cache of the frequency random walk, knots one second apart */
+	int64_t fm_knot;      /* index k of the cached knot */
+	double fm_freq[3];    /* frequency (ppm) at knots k - 1, k, k + 1 */
+	double fm_phase[2];   /* its integral (ns) at knots k - 1, k */
 	/* cache of the step sequence */
 	int64_t step_index;   /* steps before step_time_ns */
 	int64_t step_time_ns; /* time of the next step after the cached ones */
@@ -68,6 +78,13 @@ void clockmodel_init(struct clockmodel *m, const struct clockmodel_params *p,
  * Returns nanoseconds. Deterministic for the seed; reads do not change it.
  */
 double clockmodel_true_offset(struct clockmodel *m, int64_t t_ns);
+
+/**
+ * clockmodel_true_freq - the true frequency error of the PHC against the
+ * system clock at @t_ns, in ppm: the derivative of clockmodel_true_offset()
+ * (phase steps aside). Deterministic for the seed, like the offset.
+ */
+double clockmodel_true_freq(struct clockmodel *m, int64_t t_ns);
 
 /**
  * clockmodel_vanished - whether the device is absent at @t_ns.

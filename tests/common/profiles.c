@@ -89,6 +89,37 @@ static const struct clockmodel_profile profiles[] = {
 		.step_interval_s = 60.0,
 		.step_ns = 50000.0,
 		.seed = 505}},
+    /*
+     * nic on a host whose system clock drifts as a real one does, so the
+     * tracker and smoother are judged on a changing frequency. The PHC
+     * follows its grandmaster; the system clock runs on an uncompensated
+     * crystal. Such a crystal, away from the turnover point of its
+     * frequency-temperature curve, moves by 0.1 to 0.5 ppm per kelvin,
+     * and a machine room's air conditioning swings the board by about a
+     * kelvin in cycles of some minutes: 0.2 ppm amplitude, 10 minute
+     * period (38 us peak to peak in offset, the frequency changing by up
+     * to 2.1 ppb/s). On top, a random walk of the frequency of 1
+     * ppb/sqrt(s) (0.01 ppm rms over 100 s, 0.025 ppm over 10 minutes):
+     * airflow, load and aging, the slow drift left once the cycle is
+     * known; over a 4 s poll it moves the offset by about 5 ns from a
+     * straight line, half as much as the 5 ns/sqrt(s) phase wander.
+     */
+    {.name = "drift",
+     .imitates = "nic with a drifting system clock: random-walk FM of "
+		 "1 ppb/sqrt(s), a 0.2 ppm 10-minute temperature cycle",
+     .max_adj_ppb = 62499999,
+     .real_extended = true,
+     .params = {.offset_ns = 250.0,
+		.freq_ppm = 1.2,
+		.wander_ns = 5.0,
+		.freq_wander_ppm = 0.001,
+		.temp_amplitude_ppm = 0.2,
+		.temp_period_s = 600.0,
+		.delay_ns = 800.0,
+		.jitter_ns = 200.0,
+		.spike_prob = 0.01,
+		.spike_ns = 10000.0,
+		.seed = 606}},
 };
 
 #define N_PROFILES (sizeof(profiles) / sizeof(profiles[0]))

@@ -13,7 +13,7 @@
  * emulated device (tests/fakephc), so both imitate the same hardware.
  */
 struct clockmodel_profile {
-	const char *name;     /* "kvm", "nic", "hyperv", "vmw", "steps" */
+	const char *name;     /* "kvm", "nic", "hyperv", "vmw", "steps"... */
 	const char *imitates; /* one line: the hardware it stands for */
 	int max_adj_ppb; /* max_adj that hardware's PTP_CLOCK_GETCAPS gives */
 	/*

@@ -167,6 +167,14 @@ double fakedev_truth(struct fakedev *d, int64_t t_ns)
 	return off;
 }
 
+double fakedev_true_freq(struct fakedev *d, int64_t t_ns)
+{
+	pthread_mutex_lock(&d->lock);
+	double freq = clockmodel_true_freq(&d->model, t_ns);
+	pthread_mutex_unlock(&d->lock);
+	return freq;
+}
+
 int fakedev_vanish(struct fakedev *d)
 {
 	int ret = -EALREADY;

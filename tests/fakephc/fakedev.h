@@ -118,6 +118,12 @@ int fakedev_read_precise(struct fakedev *d, const struct fakedev_ticket *tk,
  */
 double fakedev_truth(struct fakedev *d, int64_t t_ns);
 
+/**
+ * fakedev_true_freq - the true frequency error of the PHC against the
+ * system clock at @t_ns, in ppm (commanded steps do not change it).
+ */
+double fakedev_true_freq(struct fakedev *d, int64_t t_ns);
+
 /** fakedev_vanish - unplug by command. Returns 0 or -EALREADY. */
 int fakedev_vanish(struct fakedev *d);
 

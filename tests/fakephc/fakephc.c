@@ -14,7 +14,7 @@
  * "success" would leave the caller's buffer unfilled. EXTTS/PEROUT/PIN
  * requests fail with EINVAL (no channels, no pins), ENABLE_PPS with
  * EOPNOTSUPP, anything else with ENOTTY. The clock is the shared clock
- * model (drivers/clockmodel.c) with a profile (drivers/profiles.c); its
+ * model (drivers/clockmodel.c) with a profile (tests/common/profiles.c); its
  * time zero is fakephc's start unless --epoch gives it (integer ns, or
  * seconds with a decimal point as `date +%s.%N` prints them).
  *
@@ -36,6 +36,8 @@
  * "ERR reason":
  *   TRUTH NAME [T_NS]  -> OK OFFSET_NS T_NS   true PHC - system at T_NS
  *                         (CLOCK_REALTIME ns; default now), %.3f ns
+ *   FREQ NAME [T_NS]   -> OK FREQ_PPB T_NS    true frequency error of PHC
+ *                         against system at T_NS, %.6f ppb
  *   VANISH NAME        -> OK T_NS             unplug now
  *   RETURN NAME        -> OK T_NS             plug back in now
  *   STEP NAME AMOUNT   -> OK T_NS             step the PHC by AMOUNT (ns,
@@ -93,10 +95,11 @@ static void usage(FILE *f)
 	    "         [--real-methods] [--allow-other]\n"
 	    "         NAME[=PROFILE][,key=value...] ...\n"
 	    "       fakephc --list-profiles\n"
-	    "Model keys: offset freq wander delay jitter spike_prob spike\n"
-	    "  stall_prob stall step_interval step vanish_at vanish_for\n"
-	    "  precise_noise precise seed (durations take ns/us/ms/s,\n"
-	    "  freq ppm/ppb). See tests/fakephc/README.md.\n");
+	    "Model keys: offset freq wander freq_wander temp_amplitude\n"
+	    "  temp_period delay jitter spike_prob spike stall_prob stall\n"
+	    "  step_interval step vanish_at vanish_for precise_noise precise\n"
+	    "  seed (durations take ns/us/ms/s, freq, freq_wander and\n"
+	    "  temp_amplitude ppm/ppb). See tests/fakephc/README.md.\n");
 }
 
 static void list_profiles(void)
@@ -311,10 +314,11 @@ static void describe(const struct fakedev *d)
 	fprintf(
 	    stderr,
 	    "fakephc: %s: profile %s offset %.0fns freq %.3fppm wander "
-	    "%.1fns delay %.0fns jitter %.0fns spike %g x %.0fns stall %g x "
-	    "%.0fns step %.0fns/%.0fs vanish %.0fs+%.0fs %s%s seed %" PRIu64
-	    "\n",
+	    "%.1fns freq_wander %gppm temp %gppm/%gs delay %.0fns jitter "
+	    "%.0fns spike %g x %.0fns stall %g x %.0fns step %.0fns/%.0fs "
+	    "vanish %.0fs+%.0fs %s%s seed %" PRIu64 "\n",
 	    d->name, d->profile, p->offset_ns, p->freq_ppm, p->wander_ns,
+	    p->freq_wander_ppm, p->temp_amplitude_ppm, p->temp_period_s,
 	    p->delay_ns, p->jitter_ns, p->spike_prob, p->spike_ns,
 	    p->stall_prob, p->stall_ns, p->step_ns, p->step_interval_s,
 	    p->vanish_at_s, p->vanish_for_s,

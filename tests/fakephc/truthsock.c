@@ -83,21 +83,40 @@ static int split_words(char *s, char *argv[MAX_ARGS + 1])
 	return n;
 }
 
-static void do_truth(struct fakedev *d, int argc, char **argv, char *reply,
-		     size_t len)
+/* The time a TRUTH or FREQ request asks about: argv[2], or now. */
+static int request_time(struct fakedev *d, int argc, char **argv,
+			int64_t *t, char *reply, size_t len)
 {
-	int64_t t = d->now();
+	*t = d->now();
 	if (argc == 3) {
 		char *end;
 		errno = 0;
 		long long v = strtoll(argv[2], &end, 10);
 		if (*end != '\0' || end == argv[2] || errno) {
 			reply_fmt(reply, len, "ERR bad time '%s'", argv[2]);
-			return;
+			return -EINVAL;
 		}
-		t = v;
+		*t = v;
 	}
-	reply_fmt(reply, len, "OK %.3f %" PRId64, fakedev_truth(d, t), t);
+	return 0;
+}
+
+static void do_truth(struct fakedev *d, int argc, char **argv, char *reply,
+		     size_t len)
+{
+	int64_t t;
+	if (request_time(d, argc, argv, &t, reply, len) == 0)
+		reply_fmt(reply, len, "OK %.3f %" PRId64, fakedev_truth(d, t),
+			  t);
+}
+
+static void do_freq(struct fakedev *d, int argc, char **argv, char *reply,
+		    size_t len)
+{
+	int64_t t;
+	if (request_time(d, argc, argv, &t, reply, len) == 0)
+		reply_fmt(reply, len, "OK %.6f %" PRId64,
+			  fakedev_true_freq(d, t) * 1e3, t);
 }
 
 static void do_vanish(const struct truthsock_ctx *ctx, struct fakedev *d,
@@ -162,6 +181,8 @@ static void do_device_cmd(const struct truthsock_ctx *ctx, int argc,
 		reply_fmt(reply, len, "ERR no device '%s'", argv[1]);
 	} else if (strcmp(cmd, "TRUTH") == 0 && argc <= 3) {
 		do_truth(d, argc, argv, reply, len);
+	} else if (strcmp(cmd, "FREQ") == 0 && argc <= 3) {
+		do_freq(d, argc, argv, reply, len);
 	} else if (strcmp(cmd, "VANISH") == 0 && argc == 2) {
 		do_vanish(ctx, d, true, reply, len);
 	} else if (strcmp(cmd, "RETURN") == 0 && argc == 2) {

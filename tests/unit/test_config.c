@@ -272,6 +272,12 @@ static const struct range_case range_cases[] = {
 	  { "-1000ppm", "1000", "-150ppb" }, { "-1001ppm", "1000001ppb" } },
 	{ "wander", "s", "a duration from 0s to 10us", { "0", "10us" },
 	  { "-1ns", "11us" } },
+	{ "freq_wander", "ppm", "a frequency error from 0ppm to 0.1ppm",
+	  { "0", "0.1ppm", "1ppb" }, { "-1ppb", "0.11", "101ppb" } },
+	{ "temp_amplitude", "ppm", "a frequency error from 0ppm to 10ppm",
+	  { "0", "10ppm", "200ppb" }, { "-1ppb", "10.1ppm", "10001ppb" } },
+	{ "temp_period", "s", "a duration from 0s to 86400s",
+	  { "0", "600s", "86400s" }, { "-1s", "86401s", "10min" } },
 	{ "delay", "s", "a duration from 0s to 10ms", { "0", "10ms" },
 	  { "-1us", "11ms" } },
 	{ "jitter", "s", "a duration from 0s to 10ms", { "0", "10ms" },
@@ -418,6 +424,32 @@ static void test_sim_bool(void **state)
 	}
 	assert_int_equal(parse("[source A]\ndevice sim\nprecise on\n"), 0);
 	assert_true(cfg.sources[0].sim.precise);
+}
+
+/* The drifting clock's keys land in the model in its units, need device
+ * sim, and a bad value is refused at its line. */
+static void test_sim_drift_keys(void **state)
+{
+	const struct clockmodel_params *sim;
+
+	assert_int_equal(parse("[source A]\ndevice sim\nfreq_wander 2ppb\n"
+			       "temp_amplitude 0.2\ntemp_period 10\n"), 0);
+	sim = &cfg.sources[0].sim;
+	assert_float_equal(sim->freq_wander_ppm, 0.002, 1e-15);
+	assert_float_equal(sim->temp_amplitude_ppm, 0.2, 0);
+	assert_float_equal(sim->temp_period_s, 10.0, 1e-12); /* seconds */
+	/* unset: 0, the model without them */
+	assert_int_equal(parse("[source A]\ndevice sim\n"), 0);
+	assert_true(cfg.sources[0].sim.freq_wander_ppm == 0.0);
+	assert_true(cfg.sources[0].sim.temp_amplitude_ppm == 0.0);
+	assert_true(cfg.sources[0].sim.temp_period_s == 0.0);
+	assert_int_equal(parse("[source A]\ndevice sim\ntemp_amplitude "
+			       "0.2ppm\ntemp_period 10 min\n"), -EINVAL);
+	assert_string_equal(err, "test.conf:4: temp_period: '10 min' is not "
+				 "a duration from 0s to 86400s");
+	assert_int_equal(parse("[source A]\nfreq_wander 1ppb\n"), -EINVAL);
+	assert_non_null(strstr(err, "test.conf:2: "));
+	assert_non_null(strstr(err, "need 'device sim'"));
 }
 
 /* Section headers: exactly [global] or [source NAME]. */
@@ -576,6 +608,8 @@ static const struct key_value source_values[] = {
 
 static const struct key_value sim_values[] = {
 	{ "offset", "1ns" }, { "freq", "1ppb" }, { "wander", "1ns" },
+	{ "freq_wander", "1ppb" }, { "temp_amplitude", "0.2ppm" },
+	{ "temp_period", "600s" },
 	{ "delay", "999ns" }, { "jitter", "49ns" }, { "spike_prob", "0.5" },
 	{ "spike", "1us" }, { "stall_prob", "0.5" }, { "stall", "1ms" },
 	{ "step_interval", "9s" }, { "step", "1us" }, { "vanish_at", "1s" },
@@ -934,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_ranges_every_key),
 		cmocka_unit_test(test_summary_interval),
 		cmocka_unit_test(test_sim_bool),
+		cmocka_unit_test(test_sim_drift_keys),
 		cmocka_unit_test(test_section_headers),
 		cmocka_unit_test(test_load_not_regular),
 		cmocka_unit_test(test_schema_keys),
