@@ -8,10 +8,13 @@ struct chrony_plan chrony_plan_for(bool feeding, int selectopts,
 	struct chrony_plan p = { 0, -1 };
 
 	if (selectopts == 1) {
+		/* chronyd applies new options at its next selection, which
+		 * waits for a source's next sample: select now */
 		p.select = feeding ? 1 : 0;
+		p.actions = CHRONYWATCH_RESELECT;
 		if (ntp_offline_while_locked)
-			p.actions = feeding ? CHRONYWATCH_OFFLINE
-					    : CHRONYWATCH_ONLINE;
+			p.actions |= feeding ? CHRONYWATCH_OFFLINE
+					     : CHRONYWATCH_ONLINE;
 	} else if (feeding) {
 		p.actions = ntp_offline_while_locked ? CHRONYWATCH_OFFLINE : 0;
 	} else {

@@ -54,6 +54,33 @@ enum chronyview_step chronyview_take(struct chronywatch_view *v,
 	return step;
 }
 
+static int missing_index(const struct chronywatch_view *v, uint32_t ref_id)
+{
+	for (int i = 0; i < v->n_missing; i++)
+		if (v->missing[i] == ref_id)
+			return i;
+	return -1;
+}
+
+bool chronyview_note_missing(struct chronywatch_view *v, uint32_t ref_id)
+{
+	v->replies++;
+	if (missing_index(v, ref_id) >= 0 ||
+	    v->n_missing >= CHRONYWATCH_MISSING_MAX)
+		return false;
+	v->missing[v->n_missing++] = ref_id;
+	return true;
+}
+
+void chronyview_found(struct chronywatch_view *v, uint32_t ref_id)
+{
+	int i = missing_index(v, ref_id);
+
+	if (i < 0)
+		return;
+	v->missing[i] = v->missing[--v->n_missing];
+}
+
 void chronyview_probe_refused(struct chronywatch_view *v, int err)
 {
 	v->selectopts = err == -EPROTO;

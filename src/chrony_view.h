@@ -8,6 +8,7 @@
 #include "chrony_codec.h"
 
 #define CHRONYWATCH_SOURCES_MAX 32
+#define CHRONYWATCH_MISSING_MAX 16
 
 /* Actions queued for chronyd, done before the next report cycle. */
 enum chronywatch_action {
@@ -15,6 +16,7 @@ enum chronywatch_action {
 	CHRONYWATCH_BURST = 1 << 1,	    /* burst on every NTP source */
 	CHRONYWATCH_ONLINE = 1 << 2,	    /* NTP sources online */
 	CHRONYWATCH_OFFLINE = 1 << 3,	    /* NTP sources offline */
+	CHRONYWATCH_RESELECT = 1 << 4,	    /* select now: last, after SELECTOPTS */
 };
 
 /* The last reports chronyd gave. */
@@ -31,6 +33,9 @@ struct chronywatch_view {
 	unsigned long actions_done; /* selections and actions acknowledged */
 	unsigned long selects_done; /* of them SELECTOPTS (chronyd 4.4+) */
 	unsigned long resets_done;  /* of them RESET_SOURCES (before 4.4) */
+	/* refids a SELECTOPTS named that this chronyd has no source for */
+	uint32_t missing[CHRONYWATCH_MISSING_MAX];
+	int n_missing;
 };
 
 /* What the outstanding request is for. */
@@ -73,6 +78,19 @@ enum chronyview_step chronyview_take(struct chronywatch_view *v,
  * (another status: chronyd knows the command).
  * @v: the view.
  */
+/**
+ * chronyview_note_missing - chronyd answered a SELECTOPTS for @ref_id with
+ * "no such source". Returns true the first time for that refid (the
+ * caller warns then), false when it is already noted or the list is full.
+ */
+bool chronyview_note_missing(struct chronywatch_view *v, uint32_t ref_id);
+
+/**
+ * chronyview_found - chronyd accepted a SELECTOPTS for @ref_id: it is no
+ * longer missing.
+ */
+void chronyview_found(struct chronywatch_view *v, uint32_t ref_id);
+
 void chronyview_probe_refused(struct chronywatch_view *v, int err);
 
 /**

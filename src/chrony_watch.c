@@ -94,6 +94,7 @@ static void fail_exchange(struct chronywatch *w, int err, bool lost)
 		w->view.have_tracking = false;
 		w->view.n_sources = 0;
 		w->view.selectopts = -1; /* maybe another chronyd answers next */
+		w->view.n_missing = 0;	 /* with another configuration */
 	}
 	w->step = CHRONYVIEW_IDLE;
 	event_del(w->ev_resend);
@@ -126,6 +127,9 @@ static void build_action(struct candm_request *req, unsigned action)
 		break;
 	case CHRONYWATCH_ONLINE:
 		candm_req_onoffline(req, 1, NULL);
+		break;
+	case CHRONYWATCH_RESELECT:
+		candm_req_init(req, CANDM_CMD_RESELECT);
 		break;
 	default:
 		candm_req_onoffline(req, 0, NULL);
@@ -196,13 +200,33 @@ static void pop_select(struct chronywatch *w)
 
 static void take_reply(struct chronywatch *w, const struct candm_reply *rep)
 {
-	if (w->step == CHRONYVIEW_SELECT)
+	if (w->step == CHRONYVIEW_SELECT && w->n_selects > 0) {
+		chronyview_found(&w->view, w->selects[0].ref_id);
 		pop_select(w);
+	}
 	if (w->step == CHRONYVIEW_ACTION &&
 	    w->current == CHRONYWATCH_RESET_SOURCES)
 		w->view.resets_done++;
 	w->step = chronyview_take(&w->view, &w->cycle, w->step, rep,
 				  clock_now_ns(CLOCK_MONOTONIC));
+}
+
+/* chronyd has no source with the refid of the SELECTOPTS just answered:
+ * a configuration error on one side, said once per refid and chronyd. */
+static void take_missing(struct chronywatch *w)
+{
+	char name[5];
+
+	if (w->n_selects <= 0)
+		return;
+	candm_refid_str(w->selects[0].ref_id, name);
+	if (chronyview_note_missing(&w->view, w->selects[0].ref_id))
+		log_warn(name, "chronyd (%s) has no refclock with refid %s, so the "
+			 "gate cannot select it or set it aside: chronyd's "
+			 "configuration needs `refclock SOCK <sock> refid %s`",
+			 w->server_path, name, name);
+	pop_select(w);
+	w->step = CHRONYVIEW_IDLE;
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -219,6 +243,9 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 		 * status means chronyd knows the command */
 		chronyview_probe_refused(&w->view, r);
 		w->step = CHRONYVIEW_IDLE;
+	} else if (r == -EPROTO && w->step == CHRONYVIEW_SELECT &&
+		   chronycmd_last_status(w->cmd) == CANDM_STT_NOSUCHSOURCE) {
+		take_missing(w);
 	} else if (r < 0) {
 		if (w->step == CHRONYVIEW_SELECT && r != -ESTALE)
 			pop_select(w);

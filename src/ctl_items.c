@@ -363,11 +363,27 @@ static void get_ptp(struct daemon *d, struct evbuffer *out)
 		control_error(out, "PTP", "no source has a ptp4l_socket");
 }
 
+/* The refids chronyd said it has no source for, "-" when none. */
+static const char *missing_list(const struct chronywatch_view *v, char *buf,
+				size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < v->n_missing && used + 6 <= size; i++) {
+		char name[5];
+		candm_refid_str(v->missing[i], name);
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i ? "," : "", name);
+	}
+	return used ? buf : "-";
+}
+
 static void get_chrony(struct daemon *d, struct evbuffer *out)
 {
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	const struct chronywatch_view *v;
-	char sel[32];
+	char sel[32], miss[CHRONYWATCH_MISSING_MAX * 5 + 2];
 
 	if (!daemon_chrony(d)) {
 		control_error(out, "CHRONY", "chronyd is not watched (no chronyd_socket)");
@@ -384,6 +400,7 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	control_field(out, "actions_done", "%lu", v->actions_done);
 	control_field(out, "selects_done", "%lu", v->selects_done);
 	control_field(out, "resets_done", "%lu", v->resets_done);
+	control_field(out, "missing_refclocks", "%s", missing_list(v, miss, sizeof(miss)));
 	if (v->have_tracking) {
 		const struct candm_tracking *t = &v->tracking;
 		chrony_selected_name(v, sel, sizeof(sel));

@@ -21,10 +21,11 @@ ntp_port=$NTP_PORT
 sock_a=/run/chrony.phcbt-gfa-$$.sock
 sock_b=/run/chrony.phcbt-gfb-$$.sock
 sock_c=/run/chrony.phcbt-gfc-$$.sock
+# Only GFA is chronyd's: B and C exercise the gate alone (their samples go
+# to sockets nobody reads). On chronyd 4.4+ the gate owns a refclock's
+# noselect, so B and C in chronyd would compete with NTP for selection.
 start_chronyd c "server 127.0.0.1 port $ntp_port iburst minpoll -1 maxpoll 0
-refclock SOCK $sock_a refid GFA poll 0 prefer trust
-refclock SOCK $sock_b refid GFB poll 0 noselect
-refclock SOCK $sock_c refid GFC poll 0 noselect"
+refclock SOCK $sock_a refid GFA poll 0 prefer trust"
 chronyd_pid=$(cat "$WORK/c/pid")
 
 ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
@@ -214,6 +215,15 @@ fi
 wait_until 40 sh -c "grep -q 'GFC: phase step' '$WORK/broker.log'" || fail "GFC steps not detected"
 wait_until 40 sh -c "grep -q 'GFC: gate PTP -> NTP' '$WORK/broker.log'" || fail "GFC vanishing did not unlock: $(gate_field GFC condition)"
 wait_until 30 gate_is GFC PTP || fail "GFC did not come back: $(gate_field GFC condition)"
+
+# ---- chronyd 4.4+ says it has no GFC: the broker warns once, and shows it ----
+if [ "$(gate_path)" = selectopts ]; then
+	missing() { "$CTL" -s "$WORK/ctl.sock" 'GET CHRONY' | awk '$1 == "missing_refclocks" { print $2; exit }'; }
+	case ",$(missing)," in *,GFC,*) ;; *) fail "GFC not reported missing: $(missing)" ;; esac
+	n=$(grep -c "GFC: chronyd .* has no refclock with refid GFC" "$WORK/broker.log")
+	[ "$n" = 1 ] || fail "the missing refclock GFC was logged $n times, not once"
+	note "chronyd without GFC's refclock: warned once, GET CHRONY missing_refclocks $(missing)"
+fi
 
 # ---- the end: chronyd never restarted ----
 [ "$(cat "$WORK/c/chronyd.pid")" = "$chronyd_pid" ] && kill -0 "$chronyd_pid" || fail "chronyd was restarted"

@@ -13,7 +13,8 @@ make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
 # A chronyd 4.4 stand-in: answers SELECTOPTS (command 72) with success,
-# RESET_SOURCES/BURST with success too (so a wrong choice would show), and
+# RESET_SOURCES/BURST with success too (so a wrong choice would show),
+# RESELECT (which must follow each SELECTOPTS) with success, and
 # everything else with status INVALID; logs what it was asked. Options
 # travel in add-source numbering: noselect is 0x10.
 cat >"$WORK/fake.py" <<'EOP'
@@ -31,8 +32,8 @@ while True:
         refid, mask, opts = struct.unpack(">III", data[40:52])
         out.write("SELECTOPTS %s mask=%d options=%d\n" % (refid.to_bytes(4, "big").rstrip(b"\0").decode(), mask, opts))
         status = 0
-    elif cmd in (66, 3):
-        out.write({66: "RESET_SOURCES\n", 3: "BURST\n"}[cmd])
+    elif cmd in (66, 3, 48):
+        out.write({66: "RESET_SOURCES\n", 3: "BURST\n", 48: "RESELECT\n"}[cmd])
         status = 0
     else:
         status = 3  # INVALID
@@ -61,6 +62,8 @@ wait_until 10 sh -c "'$CTL' -s '$WORK/ctl.sock' 'GET GATE' | grep -qP '^\t\tstat
 
 "$CTL" -s "$WORK/ctl.sock" 'SET GATE NTP' >/dev/null || fail "SET GATE NTP"
 wait_until 5 grep -q "SELECTOPTS SOPT mask=1 options=16" "$WORK/fake.log" || fail "no noselect sent: $(cat "$WORK/fake.log")"
+wait_until 5 sh -c "grep -A1 'SELECTOPTS SOPT mask=1 options=16' '$WORK/fake.log' | grep -q RESELECT" ||
+	fail "no RESELECT after the noselect: $(cat "$WORK/fake.log")"
 n0=$(grep -c "SELECTOPTS SOPT mask=1 options=0" "$WORK/fake.log")
 "$CTL" -s "$WORK/ctl.sock" 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO"
 wait_until 5 sh -c "[ \$(grep -c 'SELECTOPTS SOPT mask=1 options=0' '$WORK/fake.log') -gt $n0 ]" || fail "noselect not lifted: $(cat "$WORK/fake.log")"

@@ -14,18 +14,22 @@ static void test_selectopts(void **state)
 {
 	struct chrony_plan p;
 
+	/* every change is followed by a RESELECT, sent last */
 	p = chrony_plan_for(false, 1, false);
 	assert_int_equal(p.select, 0);
-	assert_int_equal(p.actions, 0);
+	assert_int_equal(p.actions, CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(true, 1, false);
 	assert_int_equal(p.select, 1);
-	assert_int_equal(p.actions, 0);
+	assert_int_equal(p.actions, CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(false, 1, true);
 	assert_int_equal(p.select, 0);
-	assert_int_equal(p.actions, CHRONYWATCH_ONLINE);
+	assert_int_equal(p.actions, CHRONYWATCH_ONLINE | CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(true, 1, true);
 	assert_int_equal(p.select, 1);
-	assert_int_equal(p.actions, CHRONYWATCH_OFFLINE);
+	assert_int_equal(p.actions, CHRONYWATCH_OFFLINE | CHRONYWATCH_RESELECT);
+	/* the watch sends the lowest bit first: RESELECT must be the highest */
+	assert_true(CHRONYWATCH_RESELECT > CHRONYWATCH_ONLINE);
+	assert_true(CHRONYWATCH_RESELECT > CHRONYWATCH_OFFLINE);
 }
 
 /* chronyd 4.3 (and not known yet): reset + burst to leave the PHC at

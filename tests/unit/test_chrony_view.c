@@ -133,6 +133,26 @@ static void test_steps(void **state)
 	assert_int_equal(view.selectopts, 1);
 }
 
+/* Refids chronyd has no source for: noted once each, bounded, forgotten
+ * when chronyd accepts them. */
+static void test_missing(void **state)
+{
+	(void)state;
+	assert_true(chronyview_note_missing(&view, 0x47464230));
+	assert_false(chronyview_note_missing(&view, 0x47464230));
+	assert_true(chronyview_note_missing(&view, 0x47464231));
+	assert_int_equal(view.n_missing, 2);
+	chronyview_found(&view, 0x47464230);
+	assert_int_equal(view.n_missing, 1);
+	assert_int_equal(view.missing[0], 0x47464231);
+	chronyview_found(&view, 0x47464230); /* not there: no change */
+	assert_int_equal(view.n_missing, 1);
+	for (uint32_t i = 0; i < 2 * CHRONYWATCH_MISSING_MAX; i++)
+		chronyview_note_missing(&view, 0x100 + i);
+	assert_int_equal(view.n_missing, CHRONYWATCH_MISSING_MAX);
+	assert_false(chronyview_note_missing(&view, 0x7fffffff));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +160,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_hostile_counts, reset),
 	    cmocka_unit_test_setup(test_extra_sources, reset),
 	    cmocka_unit_test_setup(test_steps, reset),
+	    cmocka_unit_test_setup(test_missing, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
