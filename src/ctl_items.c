@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "ptp4l_watch.h"
 #include "source.h"
+#include "source_gate.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -301,6 +302,26 @@ static void get_gate(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+/* What the socket allows, as its answer to the subscription showed. */
+static void ptp_subscription_fields(const struct ptpwatch_view *v,
+				    struct evbuffer *out)
+{
+	control_field(out, "access", "%s",
+		      v->sub == PTPWATCH_SUB_READ_ONLY ? "read-only" :
+		      v->sub == PTPWATCH_SUB_PENDING   ? "unknown" :
+							 "read-write");
+	control_field(out, "subscription", "%s", ptpwatch_sub_name(v->sub));
+	if (v->sub == PTPWATCH_SUB_READ_ONLY)
+		control_field(out, "note", "read-only socket (ptp4l's "
+			      "uds_ro_address): GET works, polled every %d ms; "
+			      "the port state subscription and any SET need "
+			      "ptp4l's read-write uds_address", PTP_POLL_MS);
+	else if (v->sub == PTPWATCH_SUB_REFUSED)
+		control_field(out, "note", "ptp4l refused the port state "
+			      "subscription (%s): polled every %d ms",
+			      ptpmgmt_error_name(v->sub_error), PTP_POLL_MS);
+}
+
 static void get_ptp(struct daemon *d, struct evbuffer *out)
 {
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
@@ -321,6 +342,7 @@ static void get_ptp(struct daemon *d, struct evbuffer *out)
 		control_field(out, "reachable", "%s",
 			      yes_no(v->last_response_ns && now - v->last_response_ns < 3 * NS_PER_SEC));
 		control_field(out, "response_age_s", "%.3f", age_s(v->last_response_ns, now));
+		ptp_subscription_fields(v, out);
 		control_field(out, "port_state", "%s", v->port_state ?
 			      ptpmgmt_port_state_name(v->port_state) : "unknown");
 		for (int k = 0; k < v->n_ports; k++) {
@@ -356,6 +378,7 @@ static void get_ptp(struct daemon *d, struct evbuffer *out)
 		control_field(out, "requests", "%lu", v->requests);
 		control_field(out, "responses", "%lu", v->responses);
 		control_field(out, "notifications", "%lu", v->notifications);
+		control_field(out, "ignored", "%lu", v->ignored);
 		control_field(out, "timeouts", "%lu", v->timeouts);
 		control_field(out, "last_error", "%s", v->last_error ? strerror(v->last_error) : "-");
 	}

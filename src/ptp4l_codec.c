@@ -524,6 +524,9 @@ static int decode_management_tlv(struct ptpmgmt_rd *tlv,
 			return 0;
 		if (!id_needs_data(out->management_id))
 			return -ENOTSUP;
+		if (out->action == PTPMGMT_RESPONSE &&
+		    out->management_id == PTPMGMT_ID_SUBSCRIBE_EVENTS_NP)
+			return 0; /* 4.x read-only socket: no subscriptions */
 		if (out->action == PTPMGMT_RESPONSE ||
 		    out->action == PTPMGMT_SET)
 			return -EBADMSG;
@@ -569,6 +572,21 @@ int ptpmgmt_decode(const uint8_t *buf, size_t len, uint8_t domain,
 	}
 }
 
+enum ptpmgmt_sub_answer ptpmgmt_subscribe_answer(int status,
+						 const struct ptpmgmt_msg *m)
+{
+	if (!m || m->management_id != PTPMGMT_ID_SUBSCRIBE_EVENTS_NP ||
+	    m->action != PTPMGMT_RESPONSE || m->boundary_hops)
+		return PTPMGMT_SUB_NOT_ANSWER;
+	if (status == -EPROTO)
+		return m->error_id == PTPMGMT_ERR_NOT_SUPPORTED ?
+			       PTPMGMT_SUB_READ_ONLY :
+			       PTPMGMT_SUB_REFUSED;
+	if (status != 0)
+		return PTPMGMT_SUB_NOT_ANSWER;
+	return m->has_data ? PTPMGMT_SUB_ACCEPTED : PTPMGMT_SUB_READ_ONLY;
+}
+
 const char *ptpmgmt_port_state_name(int state)
 {
 	static const char *const names[] = {
@@ -603,6 +621,33 @@ const char *ptpmgmt_action_name(int action)
 	return names[action];
 }
 
+/* Names of the linuxptp extensions this codec does not decode. */
+static const char *extension_id_name(uint16_t management_id)
+{
+	switch (management_id) {
+	case PTPMGMT_ID_GRANDMASTER_SETTINGS_NP:
+		return "GRANDMASTER_SETTINGS_NP";
+	case PTPMGMT_ID_PORT_DATA_SET_NP:
+		return "PORT_DATA_SET_NP";
+	case PTPMGMT_ID_PORT_STATS_NP:
+		return "PORT_STATS_NP";
+	case PTPMGMT_ID_SYNCHRONIZATION_UNCERTAIN_NP:
+		return "SYNCHRONIZATION_UNCERTAIN_NP";
+	case PTPMGMT_ID_PORT_SERVICE_STATS_NP:
+		return "PORT_SERVICE_STATS_NP";
+	case PTPMGMT_ID_UNICAST_MASTER_TABLE_NP:
+		return "UNICAST_MASTER_TABLE_NP";
+	case PTPMGMT_ID_PORT_HWCLOCK_NP:
+		return "PORT_HWCLOCK_NP";
+	case PTPMGMT_ID_POWER_PROFILE_SETTINGS_NP:
+		return "POWER_PROFILE_SETTINGS_NP";
+	case PTPMGMT_ID_CMLDS_INFO_NP:
+		return "CMLDS_INFO_NP";
+	default:
+		return "UNKNOWN";
+	}
+}
+
 const char *ptpmgmt_id_name(uint16_t management_id)
 {
 	switch (management_id) {
@@ -625,7 +670,7 @@ const char *ptpmgmt_id_name(uint16_t management_id)
 	case PTPMGMT_ID_PORT_PROPERTIES_NP:
 		return "PORT_PROPERTIES_NP";
 	default:
-		return "UNKNOWN";
+		return extension_id_name(management_id);
 	}
 }
 

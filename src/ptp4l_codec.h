@@ -32,7 +32,13 @@ enum ptpmgmt_action {
 	PTPMGMT_ACKNOWLEDGE = 4,
 };
 
-/* managementId values this module knows. */
+/*
+ * managementId values this module knows. The datasets up to
+ * PORT_PROPERTIES_NP are decoded; the other linuxptp extensions only have
+ * names (for logs): their answers decode to -ENOTSUP, header filled.
+ * Those from PORT_SERVICE_STATS_NP on are answered by linuxptp 4.x only
+ * (3.1.1 says NO_SUCH_ID).
+ */
 enum ptpmgmt_id {
 	PTPMGMT_ID_NULL_MANAGEMENT = 0x0000,
 	PTPMGMT_ID_DEFAULT_DATA_SET = 0x2000,
@@ -41,8 +47,17 @@ enum ptpmgmt_id {
 	PTPMGMT_ID_TIME_PROPERTIES_DATA_SET = 0x2003,
 	PTPMGMT_ID_PORT_DATA_SET = 0x2004,
 	PTPMGMT_ID_TIME_STATUS_NP = 0xc000,
+	PTPMGMT_ID_GRANDMASTER_SETTINGS_NP = 0xc001,
+	PTPMGMT_ID_PORT_DATA_SET_NP = 0xc002,
 	PTPMGMT_ID_SUBSCRIBE_EVENTS_NP = 0xc003,
 	PTPMGMT_ID_PORT_PROPERTIES_NP = 0xc004,
+	PTPMGMT_ID_PORT_STATS_NP = 0xc005,
+	PTPMGMT_ID_SYNCHRONIZATION_UNCERTAIN_NP = 0xc006,
+	PTPMGMT_ID_PORT_SERVICE_STATS_NP = 0xc007,
+	PTPMGMT_ID_UNICAST_MASTER_TABLE_NP = 0xc008,
+	PTPMGMT_ID_PORT_HWCLOCK_NP = 0xc009,
+	PTPMGMT_ID_POWER_PROFILE_SETTINGS_NP = 0xc00a,
+	PTPMGMT_ID_CMLDS_INFO_NP = 0xc00b,
 };
 
 /* portState values (IEEE 1588-2008 table 8). */
@@ -69,9 +84,31 @@ enum ptpmgmt_error_id {
 	PTPMGMT_ERR_GENERAL_ERROR = 0xfffe,
 };
 
-/* Event numbers of SUBSCRIBE_EVENTS_NP's bitmask (bit n of byte n / 8). */
+/*
+ * Event numbers of SUBSCRIBE_EVENTS_NP's bitmask (bit n of byte n / 8) and
+ * what ptp4l pushes for each: PORT_DATA_SET of a port whose state changed;
+ * from linuxptp 4.x also TIME_STATUS_NP after each clock update, a
+ * PARENT_DATA_SET when it changes and CMLDS_INFO_NP of a port (3.1.1
+ * accepts those bits but pushes nothing for them).
+ */
 enum ptpmgmt_event {
 	PTPMGMT_NOTIFY_PORT_STATE = 0,
+	PTPMGMT_NOTIFY_TIME_SYNC = 1,
+	PTPMGMT_NOTIFY_PARENT_DATA_SET = 2,
+	PTPMGMT_NOTIFY_CMLDS = 3,
+};
+
+/*
+ * What an answer to SET SUBSCRIBE_EVENTS_NP says (ptpmgmt_subscribe_answer).
+ * ptp4l refuses SET with NOT_SUPPORTED on every port but its read-write
+ * uds_address; in practice that is linuxptp 4.x's read-only socket
+ * (uds_ro_address), which answers GET as the read-write one does.
+ */
+enum ptpmgmt_sub_answer {
+	PTPMGMT_SUB_NOT_ANSWER = 0, /* not a RESPONSE to SUBSCRIBE_EVENTS_NP */
+	PTPMGMT_SUB_ACCEPTED,       /* the subscription echoed back */
+	PTPMGMT_SUB_READ_ONLY,      /* NOT_SUPPORTED: a read-only socket */
+	PTPMGMT_SUB_REFUSED,        /* another error, e.g. NO_SUCH_ID */
 };
 
 /* timeProperties flag bits (IEEE 1588-2008 table 20). */
@@ -285,6 +322,19 @@ bool ptpmgmt_subscribe_has_event(const struct ptpmgmt_subscribe_events_np *sub,
 				 unsigned int event);
 
 /*
+ * ptpmgmt_subscribe_answer - classify an answer to SET SUBSCRIBE_EVENTS_NP.
+ * @status: what ptpmgmt_decode() returned for @m (0, -EPROTO, -ENOTSUP).
+ * @m: the decoded message.
+ * Returns PTPMGMT_SUB_ACCEPTED for a RESPONSE carrying the subscription,
+ * PTPMGMT_SUB_READ_ONLY for the error NOT_SUPPORTED or an empty RESPONSE
+ * (linuxptp 4.x's read-only socket answers a GET so), PTPMGMT_SUB_REFUSED
+ * for any other error and PTPMGMT_SUB_NOT_ANSWER for messages of another
+ * managementId or action and for pushes (boundary hops set).
+ */
+enum ptpmgmt_sub_answer ptpmgmt_subscribe_answer(int status,
+						 const struct ptpmgmt_msg *m);
+
+/*
  * ptpmgmt_decode - parse and check one management message.
  * @buf: the datagram.
  * @len: its length; never read beyond.
@@ -292,8 +342,11 @@ bool ptpmgmt_subscribe_has_event(const struct ptpmgmt_subscribe_events_np *sub,
  * @out: filled in; on -ENOTSUP and -EPROTO the header, action,
  *       management_id (and error_id) are valid, the union is not.
  * Returns 0 (out->has_data tells whether a dataset was decoded; an empty
- * dataField, as in a GET, decodes without data), -EBADMSG for a malformed
- * message or one of another messageType, versionPTP or domain, -ENOTSUP
+ * dataField, as in a GET, decodes without data, and so does the empty
+ * RESPONSE SUBSCRIBE_EVENTS_NP of linuxptp 4.x's read-only socket, while
+ * an empty RESPONSE or SET of another dataset is malformed), -EBADMSG for
+ * a malformed message or one of another messageType, major versionPTP
+ * (minorVersionPTP is ignored: 3.1.1 sends 0x02, 4.x 0x12) or domain, -ENOTSUP
  * for a managementId (or TLV type) this codec does not decode, -EPROTO for
  * a MANAGEMENT_ERROR_STATUS TLV (out->error_id says which error), -EINVAL
  * when @out is NULL.

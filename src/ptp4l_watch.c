@@ -9,7 +9,6 @@
 #include "timeutil.h"
 
 #define SUBSCRIBE_DURATION_S 60
-#define SUBSCRIBE_RENEW_NS (30 * NS_PER_SEC)
 #define REQUEST_TIMEOUT_NS (900 * NS_PER_MS)
 
 static const uint16_t polled_ids[] = {
@@ -23,7 +22,9 @@ static const uint16_t polled_ids[] = {
 struct ptpwatch {
 	struct ptpmgmt_client *client;
 	struct event *ev_read, *ev_poll;
-	int64_t subscribed_mono_ns; /* 0: not subscribed */
+	char *server_path;  /* for the logs */
+	int interval_ms;
+	bool warned_refusal; /* the refused subscription was logged */
 	struct ptpwatch_view view;
 };
 
@@ -46,10 +47,9 @@ static int rank(int state)
 	}
 }
 
-static void update_port(struct ptpwatch *w, const struct ptpmgmt_port_ds *p,
-			int64_t now)
+static void update_port(struct ptpwatch_view *v,
+			const struct ptpmgmt_port_ds *p, int64_t now)
 {
-	struct ptpwatch_view *v = &w->view;
 	int i, best = 0;
 
 	for (i = 0; i < v->n_ports; i++)
@@ -70,13 +70,13 @@ static void update_port(struct ptpwatch *w, const struct ptpmgmt_port_ds *p,
 	}
 }
 
-static void take(struct ptpwatch *w, const struct ptpmgmt_msg *m, int64_t now)
+/* A decoded dataset into the view; false for one the view does not keep. */
+static bool take_data(struct ptpwatch_view *v, const struct ptpmgmt_msg *m,
+		      int64_t now)
 {
-	struct ptpwatch_view *v = &w->view;
-
 	switch (m->management_id) {
 	case PTPMGMT_ID_PORT_DATA_SET:
-		update_port(w, &m->u.port_ds, now);
+		update_port(v, &m->u.port_ds, now);
 		break;
 	case PTPMGMT_ID_TIME_STATUS_NP:
 		if (!v->have_time_status ||
@@ -98,8 +98,119 @@ static void take(struct ptpwatch *w, const struct ptpmgmt_msg *m, int64_t now)
 		v->have_current = true;
 		break;
 	default:
+		return false;
+	}
+	return true;
+}
+
+/* ptp4l answered: it is there, whatever it said. */
+static void note_answer(struct ptpwatch_view *v,
+			const struct ptpmgmt_response *r, int64_t now)
+{
+	v->responses++;
+	v->last_response_ns = now;
+	v->last_error = 0;
+	if (r->kind == PTPMGMT_NOTIFICATION)
+		v->notifications++;
+}
+
+static enum ptpwatch_took take_subscription(struct ptpwatch_view *v,
+					    enum ptpmgmt_sub_answer a,
+					    const struct ptpmgmt_msg *m)
+{
+	switch (a) {
+	case PTPMGMT_SUB_ACCEPTED:
+		v->sub = PTPWATCH_SUB_ACTIVE;
+		v->sub_error = 0;
+		break;
+	case PTPMGMT_SUB_READ_ONLY:
+		v->sub = PTPWATCH_SUB_READ_ONLY;
+		v->sub_error = m->error_id;
+		break;
+	default:
+		v->sub = PTPWATCH_SUB_REFUSED;
+		v->sub_error = m->error_id;
 		break;
 	}
+	return PTPWATCH_TOOK_SUBSCRIPTION;
+}
+
+enum ptpwatch_took ptpwatch_take(struct ptpwatch_view *v,
+				 const struct ptpmgmt_response *r,
+				 int64_t now_ns)
+{
+	enum ptpmgmt_sub_answer a;
+
+	a = ptpmgmt_subscribe_answer(r->status, &r->msg);
+	if (a != PTPMGMT_SUB_NOT_ANSWER) {
+		note_answer(v, r, now_ns);
+		return take_subscription(v, a, &r->msg);
+	}
+	if (r->status == -EPROTO) {
+		v->errors++;
+		return PTPWATCH_TOOK_ERROR;
+	}
+	if (r->status < 0 || !r->msg.has_data ||
+	    !take_data(v, &r->msg, now_ns)) {
+		v->ignored++;
+		return PTPWATCH_TOOK_IGNORED;
+	}
+	note_answer(v, r, now_ns);
+	return PTPWATCH_TOOK_DATA;
+}
+
+bool ptpwatch_subscribe_due(const struct ptpwatch_view *v, int64_t now_ns)
+{
+	bool refused = v->sub == PTPWATCH_SUB_READ_ONLY ||
+		       v->sub == PTPWATCH_SUB_REFUSED;
+
+	if (!v->sub_sent_ns)
+		return true;
+	return now_ns - v->sub_sent_ns >=
+	       (refused ? PTPWATCH_SUB_RETRY_NS : PTPWATCH_SUB_RENEW_NS);
+}
+
+const char *ptpwatch_sub_name(enum ptpwatch_sub sub)
+{
+	switch (sub) {
+	case PTPWATCH_SUB_ACTIVE:
+		return "active";
+	case PTPWATCH_SUB_READ_ONLY:
+		return "read-only";
+	case PTPWATCH_SUB_REFUSED:
+		return "refused";
+	default:
+		return "pending";
+	}
+}
+
+/* Log a change of the subscription: a refusal once, at warning level. */
+static void note_subscription(struct ptpwatch *w, enum ptpwatch_sub was)
+{
+	const struct ptpwatch_view *v = &w->view;
+
+	if (v->sub == was)
+		return;
+	if (v->sub == PTPWATCH_SUB_ACTIVE) {
+		if (w->warned_refusal)
+			log_info(NULL, "ptp4l at %s now accepts the port state "
+				 "subscription", w->server_path);
+		return;
+	}
+	if (w->warned_refusal)
+		return;
+	w->warned_refusal = true;
+	if (v->sub == PTPWATCH_SUB_READ_ONLY)
+		log_warn(NULL, "ptp4l at %s is a read-only management socket "
+			 "(ptp4l's uds_ro_address): GET works, but the port "
+			 "state subscription (and any SET) needs ptp4l's "
+			 "read-write uds_address; polling every %d ms instead",
+			 w->server_path, w->interval_ms);
+	else
+		log_warn(NULL, "ptp4l at %s refused the port state "
+			 "subscription (%s); polling every %d ms instead",
+			 w->server_path, ptpmgmt_error_name(v->sub_error),
+			 w->interval_ms);
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -109,19 +220,18 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 
 	for (int k = 0; k < 64; k++) {
+		enum ptpwatch_sub was = w->view.sub;
 		int rc = ptpmgmt_client_recv(w->client, &r);
+
 		if (rc == -EAGAIN)
 			return;
-		if (rc < 0 || r.status < 0 || !r.msg.has_data) {
+		if (rc < 0) {
 			w->view.errors++;
 			continue;
 		}
-		w->view.responses++;
-		w->view.last_response_ns = now;
-		w->view.last_error = 0;
-		if (r.kind == PTPMGMT_NOTIFICATION)
-			w->view.notifications++;
-		take(w, &r.msg, now);
+		if (ptpwatch_take(&w->view, &r, now) ==
+		    PTPWATCH_TOOK_SUBSCRIPTION)
+			note_subscription(w, was);
 	}
 }
 
@@ -131,7 +241,7 @@ static void note_send_error(struct ptpwatch *w, int err)
 		log_info(NULL, "ptp4l management: %s", strerror(-err));
 	w->view.last_error = -err;
 	w->view.errors++;
-	w->subscribed_mono_ns = 0; /* a restarted ptp4l forgot us */
+	w->view.sub_sent_ns = 0; /* a restarted ptp4l forgot us */
 }
 
 static void on_poll(evutil_socket_t fd, short what, void *arg)
@@ -142,14 +252,13 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 
 	w->view.timeouts += (unsigned long)ptpmgmt_client_expire(w->client, mono,
 								 REQUEST_TIMEOUT_NS);
-	if (!w->subscribed_mono_ns ||
-	    mono - w->subscribed_mono_ns >= SUBSCRIBE_RENEW_NS) {
+	if (ptpwatch_subscribe_due(&w->view, mono)) {
 		r = ptpmgmt_client_subscribe(w->client, SUBSCRIBE_DURATION_S, mono);
 		if (r < 0) {
 			note_send_error(w, r);
 			return;
 		}
-		w->subscribed_mono_ns = mono;
+		w->view.sub_sent_ns = mono;
 	}
 	for (size_t i = 0; i < sizeof(polled_ids) / sizeof(polled_ids[0]); i++) {
 		r = ptpmgmt_client_send_get(w->client, polled_ids[i], mono);
@@ -171,8 +280,15 @@ int ptpwatch_open(struct event_base *base, const char *server_path,
 
 	if (!w)
 		return -ENOMEM;
+	w->interval_ms = interval_ms;
+	w->server_path = strdup(server_path ? server_path : "");
+	if (!w->server_path) {
+		free(w);
+		return -ENOMEM;
+	}
 	r = ptpmgmt_client_open(server_path, client_path, domain, &w->client);
 	if (r < 0) {
+		free(w->server_path);
 		free(w);
 		return r;
 	}
@@ -198,6 +314,7 @@ void ptpwatch_close(struct ptpwatch *w)
 	if (w->ev_poll)
 		event_free(w->ev_poll);
 	ptpmgmt_client_close(w->client);
+	free(w->server_path);
 	free(w);
 }
 

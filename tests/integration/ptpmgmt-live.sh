@@ -5,6 +5,12 @@
 # slaveOnly ptp4l joined to A's port 1 by a veth pair. Both use software
 # timestamping inside `unshare -U -r`, so they cannot adjust the host clock
 # (where user namespaces are unavailable they run with free_running 1).
+# $PHCB_PTP4L and $PHCB_PMC select the linuxptp under test (Debian's 3.1.1
+# by default; tests/matrix/build-upstream builds 4.4). With 4.x both ptp4l
+# also get a read-only socket (uds_ro_address, else /var/run/ptp4lro, which
+# they would take from the host), checked here as well. A 4.x slave that
+# cannot adjust the clock resets its servo at each Sync and stays
+# UNCALIBRATED (3.1.1 goes on to SLAVE); the checks accept either.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 : "${PHCB_BUILDDIR:=$(cd "$here/../.." && pwd)}"
@@ -38,9 +44,15 @@ ptpm_pass() {
 
 [ "$(id -u)" = 0 ] || ptpm_skip "needs root (network namespaces)"
 command -v ip >/dev/null 2>&1 || ptpm_skip "ip (iproute2) not installed"
-command -v ptp4l >/dev/null 2>&1 || ptpm_skip "ptp4l (linuxptp) not installed"
-command -v pmc >/dev/null 2>&1 || ptpm_skip "pmc (linuxptp) not installed"
+command -v "$PTP4L" >/dev/null 2>&1 || ptpm_skip "$PTP4L (linuxptp) not installed"
+command -v "$PMC" >/dev/null 2>&1 || ptpm_skip "$PMC (linuxptp) not installed"
 [ -x "$probe" ] || ptpm_fail "$probe not built"
+version=$("$PTP4L" -v 2>&1)
+major=${version%%.*}
+case $major in
+'' | *[!0-9]*) ptpm_fail "$PTP4L -v printed '$version'" ;;
+esac
+echo "ptp4l: $PTP4L (linuxptp $version), pmc: $PMC"
 
 tmp=$(mktemp -d /tmp/ptpmgmt-live.XXXXXX) || ptpm_fail "mktemp"
 chmod 0700 "$tmp"
@@ -68,6 +80,10 @@ sock_a=$tmp/ptp4l-a
 sock_b=$tmp/ptp4l-b
 printf '[global]\nuds_address %s\npriority1 100\n' "$sock_a" >"$tmp/a.cfg"
 printf '[global]\nuds_address %s\nslaveOnly 1\n' "$sock_b" >"$tmp/b.cfg"
+if [ "$major" -ge 4 ]; then
+	printf 'uds_ro_address %s-ro\n' "$sock_a" >>"$tmp/a.cfg"
+	printf 'uds_ro_address %s-ro\n' "$sock_b" >>"$tmp/b.cfg"
+fi
 if unshare -U -r true 2>/dev/null; then
 	userns="unshare -U -r"
 else
@@ -84,7 +100,7 @@ ptpm_start() {
 	shift 3
 	for i in "$@"; do ifs+=(-i "$i"); done
 	# shellcheck disable=SC2086
-	ip netns exec "$n" $userns ptp4l -S "${ifs[@]}" -m -f "$cfg" >"$log" 2>&1 &
+	ip netns exec "$n" $userns "$PTP4L" -S "${ifs[@]}" -m -f "$cfg" >"$log" 2>&1 &
 	PTP4L_PID=$!
 	at_exit "kill $PTP4L_PID; wait $PTP4L_PID"
 }
@@ -94,7 +110,7 @@ ptpm_start() {
 ptpm_wait_state() {
 	local t=0 n
 	while [ "$t" -lt "$4" ]; do
-		n=$(pmc -u -b 0 -s "$1" 'GET PORT_DATA_SET' 2>/dev/null |
+		n=$("$PMC" -u -b 0 -s "$1" 'GET PORT_DATA_SET' 2>/dev/null |
 			grep -Ec "portState +($2)\$")
 		[ "$n" -ge "$3" ] && return 0
 		sleep 1
@@ -119,7 +135,7 @@ ptpm_wait_state "$sock_a" MASTER 2 30 || ptpm_fail "A's ports never became MASTE
 # --- A: datasets, checked against pmc's view of the same ptp4l ---
 "$probe" "$sock_a" "$tmp/probe.sock" get >"$tmp/a.out" 2>&1 || ptpm_fail "probe get A"
 [ ! -e "$tmp/probe.sock" ] || ptpm_fail "probe left its client socket behind"
-pmc -u -b 0 -s "$sock_a" 'GET DEFAULT_DATA_SET' >"$tmp/pmc-a.out" 2>&1
+"$PMC" -u -b 0 -s "$sock_a" 'GET DEFAULT_DATA_SET' >"$tmp/pmc-a.out" 2>&1
 clock_a=$(awk '$1 == "clockIdentity" { print $2 }' "$tmp/pmc-a.out")
 [ -n "$clock_a" ] || ptpm_fail "pmc printed no clockIdentity"
 got=$(ptpm_field "$tmp/a.out" DEFAULT_DATA_SET clockIdentity)
@@ -176,7 +192,8 @@ off=${off#-}
 [ "$off" -lt 10000000 ] || ptpm_fail "B master_offset $off ns"
 age=$(((now - ingress) / 1000000000))
 [ "$age" -ge 0 ] && [ "$age" -le 10 ] || ptpm_fail "B ingress_time $age s old"
-ptpm_pass "B follows A: |master_offset| $off ns, last Sync ${age}s ago"
+state_b=$(sed -n 's/^PORT_DATA_SET .* portState=\([A-Z]*\) .*/\1/p' "$tmp/b.out")
+ptpm_pass "B follows A ($state_b): |master_offset| $off ns, last Sync ${age}s ago"
 
 # --- ptp4l's own error answer ---
 "$probe" "$sock_b" "$tmp/probe.sock" get-id 0x200f >"$tmp/err.out" 2>&1
@@ -184,6 +201,19 @@ rc=$?
 [ "$rc" = 3 ] && grep -q '^ERROR NOT_SUPPORTED managementId=0x200f' "$tmp/err.out" ||
 	ptpm_fail "GET TIME: expected NOT_SUPPORTED (rc $rc)"
 ptpm_pass "GET TIME answered with NOT_SUPPORTED"
+
+# --- linuxptp 4.x: the read-only socket answers GET, refuses SET ---
+if [ "$major" -ge 4 ]; then
+	"$probe" "$sock_a-ro" "$tmp/probe.sock" get >"$tmp/ro.out" 2>&1 || ptpm_fail "probe get A read-only"
+	[ "$(ptpm_field "$tmp/ro.out" DEFAULT_DATA_SET clockIdentity)" = "$clock_a" ] ||
+		ptpm_fail "A's read-only socket: another clockIdentity"
+	[ "$(grep -c '^PORT_DATA_SET ' "$tmp/ro.out")" = 2 ] || ptpm_fail "A read-only: not two PORT_DATA_SET"
+	"$probe" "$sock_a-ro" "$tmp/probe.sock" subscribe 60 1 0 >"$tmp/ro-sub.out" 2>&1 ||
+		ptpm_fail "probe subscribe A read-only"
+	grep -q '^ERROR NOT_SUPPORTED managementId=0xc003 action=RESPONSE' "$tmp/ro-sub.out" ||
+		ptpm_fail "SUBSCRIBE_EVENTS_NP on the read-only socket: $(cat "$tmp/ro-sub.out")"
+	ptpm_pass "read-only socket: GET as on the other, SUBSCRIBE_EVENTS_NP refused with NOT_SUPPORTED"
+fi
 
 # --- port state notifications: take A's port 2 down and up ---
 "$probe" "$sock_a" "$tmp/sub.sock" subscribe 60 30 2 >"$tmp/sub.out" 2>&1 &
