@@ -23,6 +23,7 @@ struct ptpwatch {
 	struct ptpmgmt_client *client;
 	struct event *ev_read, *ev_poll;
 	char *server_path;  /* for the logs */
+	char name[32];	    /* the source's, for the logs */
 	int interval_ms;
 	bool warned_refusal; /* the refused subscription was logged */
 	struct ptpwatch_view view;
@@ -193,7 +194,7 @@ static void note_subscription(struct ptpwatch *w, enum ptpwatch_sub was)
 		return;
 	if (v->sub == PTPWATCH_SUB_ACTIVE) {
 		if (w->warned_refusal)
-			log_info(NULL, "ptp4l at %s now accepts the port state "
+			log_info(w->name, "ptp4l at %s now accepts the port state "
 				 "subscription", w->server_path);
 		return;
 	}
@@ -201,13 +202,13 @@ static void note_subscription(struct ptpwatch *w, enum ptpwatch_sub was)
 		return;
 	w->warned_refusal = true;
 	if (v->sub == PTPWATCH_SUB_READ_ONLY)
-		log_warn(NULL, "ptp4l at %s is a read-only management socket "
+		log_warn(w->name, "ptp4l at %s is a read-only management socket "
 			 "(ptp4l's uds_ro_address): GET works, but the port "
 			 "state subscription (and any SET) needs ptp4l's "
 			 "read-write uds_address; polling every %d ms instead",
 			 w->server_path, w->interval_ms);
 	else
-		log_warn(NULL, "ptp4l at %s refused the port state "
+		log_warn(w->name, "ptp4l at %s refused the port state "
 			 "subscription (%s); polling every %d ms instead",
 			 w->server_path, ptpmgmt_error_name(v->sub_error),
 			 w->interval_ms);
@@ -238,7 +239,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 static void note_send_error(struct ptpwatch *w, int err)
 {
 	if (w->view.last_error != -err)
-		log_info(NULL, "ptp4l management: %s", strerror(-err));
+		log_info(w->name, "ptp4l management: %s", strerror(-err));
 	w->view.last_error = -err;
 	w->view.errors++;
 	w->view.sub_sent_ns = 0; /* a restarted ptp4l forgot us */
@@ -270,7 +271,8 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-int ptpwatch_open(struct event_base *base, const char *server_path,
+int ptpwatch_open(struct event_base *base, const char *name,
+		  const char *server_path,
 		  const char *client_path, int domain, int interval_ms,
 		  struct ptpwatch **out)
 {
@@ -281,6 +283,7 @@ int ptpwatch_open(struct event_base *base, const char *server_path,
 	if (!w)
 		return -ENOMEM;
 	w->interval_ms = interval_ms;
+	snprintf(w->name, sizeof(w->name), "%s", name ? name : "");
 	w->server_path = strdup(server_path ? server_path : "");
 	if (!w->server_path) {
 		free(w);

@@ -63,7 +63,7 @@ struct ptpwatch;
 
 /**
  * ptpwatch_open - watch the ptp4l at @server_path (domain @domain), binding
- * the client socket at @client_path. Every @interval_ms it asks for
+ * the client socket at @client_path, for the source @name (its logs). Every @interval_ms it asks for
  * PORT_DATA_SET, TIME_STATUS_NP, PARENT_DATA_SET, TIME_PROPERTIES_DATA_SET
  * and CURRENT_DATA_SET, and it keeps a port-state subscription renewed
  * where ptp4l allows one: a read-only socket refuses it, which is logged
@@ -71,7 +71,8 @@ struct ptpwatch;
  * ptp4l need not be running: it is found when it starts.
  * Returns 0 and sets *@out, or a negative errno.
  */
-int ptpwatch_open(struct event_base *base, const char *server_path,
+int ptpwatch_open(struct event_base *base, const char *name,
+		  const char *server_path,
 		  const char *client_path, int domain, int interval_ms,
 		  struct ptpwatch **out);
 

@@ -142,7 +142,7 @@ int source_gate_open(struct source_gate *g, struct event_base *base,
 	 * source still holds its socket while the new one binds */
 	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock", run_dir,
 		 sc->name, generation);
-	r = ptpwatch_open(base, sc->ptp4l_socket, client, sc->domain,
+	r = ptpwatch_open(base, sc->name, sc->ptp4l_socket, client, sc->domain,
 			  PTP_POLL_MS, &g->ptp);
 	if (r < 0)
 		log_err(sc->name, "cannot watch ptp4l at %s (client socket "

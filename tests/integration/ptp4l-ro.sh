@@ -118,7 +118,7 @@ item_field() {
 }
 gate_is() { [ "$(item_field GATE "$1" state)" = "$2" ]; }
 ptp_is() { [ "$(item_field PTP "$1" "$2")" = "$3" ]; }
-ro_warnings() { grep -c "ptp-s-ro is a read-only management socket" "$WORK/broker.log"; }
+ro_warnings() { grep -c "ROS: ptp4l at .*ptp-s-ro is a read-only management socket" "$WORK/broker.log"; }
 
 # ---- GET works on both: the gates lock on polling ----
 wait_until 60 gate_is ROS PTP || fail "ROS (read-only socket) never locked: $(item_field GATE ROS condition); $(tail -3 "$WORK/ptp-s.log")"
