@@ -40,25 +40,10 @@ gate_is() { [ "$(gate_field "$1" state)" = "$2" ]; }
 # ---- real ptp4l: master in one netns, slave (user namespace) in another ----
 ns_m=phcbgfM$$
 ns_s=phcbgfS$$
-ip netns add "$ns_m" 2>/dev/null || skip "ip netns unusable"
-at_exit "ip netns del $ns_m"
-ip netns add "$ns_s"
-at_exit "ip netns del $ns_s"
-ip -n "$ns_m" link add vm type veth peer name vs netns "$ns_s"
-# TEST-NET-1 addresses, only inside these namespaces
-ip -n "$ns_m" addr add 192.0.2.1/24 dev vm
-ip -n "$ns_s" addr add 192.0.2.2/24 dev vs
-ip -n "$ns_m" link set lo up; ip -n "$ns_m" link set vm up
-ip -n "$ns_s" link set lo up; ip -n "$ns_s" link set vs up
-for n in "$ns_m" "$ns_s"; do
-	ip netns exec "$n" sysctl -qw net.ipv4.ip_unprivileged_port_start=0
-done
+ptp_netns_pair "$ns_m" "$ns_s"
 userns="unshare -U -r"
 unshare -U -r true 2>/dev/null || skip "user namespaces unavailable (the ptp4l slave must not touch the host clock)"
-fast='logSyncInterval -3
-logAnnounceInterval -2
-announceReceiptTimeout 3
-logMinDelayReqInterval -3'
+fast=$PTP_FAST
 printf '[global]\nuds_address %s\npriority1 100\nclockClass 6\n%s\n' "$WORK/ptp-m" "$fast" >"$WORK/m.cfg"
 printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$WORK/ptp-s" "$fast" >"$WORK/s.cfg"
 # ptp4l 4.x opens a read-only socket too (default /var/run/ptp4lro: the
@@ -66,7 +51,7 @@ printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$WORK/ptp-s" "$fast" >"$WO
 # in a user namespace), so the slave never reaches SLAVE. There the slave
 # runs free_running and is told its sync is certain (SET
 # SYNCHRONIZATION_UNCERTAIN_NP), which locks it without adjusting anything.
-ptp4l_major=$("$PTP4L" -v 2>&1 | sed -n '1s/^\([0-9]*\).*/\1/p')
+ptp4l_major=$(ptp4l_major)
 if [ "${ptp4l_major:-0}" -ge 4 ]; then
 	printf 'uds_ro_address %s\n' "$WORK/ptp-m-ro" >>"$WORK/m.cfg"
 	printf 'uds_ro_address %s\nfree_running 1\n' "$WORK/ptp-s-ro" >>"$WORK/s.cfg"
@@ -81,8 +66,7 @@ ip netns exec "$ns_s" $userns "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-
 at_exit "kill $!"
 if [ "${ptp4l_major:-0}" -ge 4 ]; then
 	wait_until 10 test -S "$WORK/ptp-s" || fail "ptp4l slave did not start: $(tail -3 "$WORK/ptp-s.log")"
-	"$PMC" -u -b 0 -i "$WORK/pmc.sock" -s "$WORK/ptp-s" 'SET SYNCHRONIZATION_UNCERTAIN_NP 0' >"$WORK/pmc.log" 2>&1 ||
-		fail "pmc SET SYNCHRONIZATION_UNCERTAIN_NP: $(cat "$WORK/pmc.log")"
+	ptp4l_sync_certain "$WORK/ptp-s"
 fi
 
 # ---- the broker: A gated on the real ptp4l slave, B on the responder,

@@ -190,6 +190,43 @@ free_udp_port() {
 	fail "no free UDP port"
 }
 
+# ptp_netns_pair NS_M NS_S: two network namespaces joined by a veth pair,
+# vm in NS_M (192.0.2.1) and vs in NS_S (192.0.2.2): TEST-NET-1, only inside
+# them; removed at exit. Skips where network namespaces are unusable.
+ptp_netns_pair() {
+	local m=$1 s=$2 n
+	ip netns add "$m" 2>/dev/null || skip "ip netns unusable"
+	at_exit "ip netns del $m"
+	ip netns add "$s" || fail "ip netns add $s"
+	at_exit "ip netns del $s"
+	ip -n "$m" link add vm type veth peer name vs netns "$s" || fail "veth pair"
+	ip -n "$m" addr add 192.0.2.1/24 dev vm
+	ip -n "$s" addr add 192.0.2.2/24 dev vs
+	for n in lo vm; do ip -n "$m" link set "$n" up; done
+	for n in lo vs; do ip -n "$s" link set "$n" up; done
+	for n in "$m" "$s"; do
+		ip netns exec "$n" sysctl -qw net.ipv4.ip_unprivileged_port_start=0
+	done
+}
+
+# ptp4l intervals that lock a slave in seconds (ptp4l config lines).
+PTP_FAST='logSyncInterval -3
+logAnnounceInterval -2
+announceReceiptTimeout 3
+logMinDelayReqInterval -3'
+
+# ptp4l_major: the major version of the ptp4l under test (3, 4, ...).
+ptp4l_major() { "$PTP4L" -v 2>&1 | sed -n '1s/^\([0-9]*\).*/\1/p'; }
+
+# ptp4l_sync_certain SOCK: tell the free_running ptp4l 4.x at SOCK that its
+# synchronisation is certain, so that its port reaches SLAVE without
+# adjusting any clock (a 4.x servo that cannot adjust the clock, as in a
+# user namespace, unlocks for good). Fails after 10 s.
+ptp4l_sync_certain() {
+	phcb_certain() { "$PMC" -u -b 0 -s "$1" 'SET SYNCHRONIZATION_UNCERTAIN_NP 0' 2>/dev/null | grep -q 'uncertain 0'; }
+	wait_until 10 phcb_certain "$1" || fail "ptp4l at $1 did not take SET SYNCHRONIZATION_UNCERTAIN_NP 0"
+}
+
 # gate_path: how the gate must move this chronyd between the PHC and NTP:
 # "selectopts" on chronyd 4.4 and later, "reset+burst" before.
 gate_path() { if chronyd_at_least 4 4; then echo selectopts; else echo reset+burst; fi; }

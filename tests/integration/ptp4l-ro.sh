@@ -41,22 +41,8 @@ make_workdir
 # ---- ptp4l: master and slave, each with a read-write and a read-only socket ----
 ns_m=phcbroM$$
 ns_s=phcbroS$$
-ip netns add "$ns_m" 2>/dev/null || skip "ip netns unusable"
-at_exit "ip netns del $ns_m"
-ip netns add "$ns_s"
-at_exit "ip netns del $ns_s"
-ip -n "$ns_m" link add vm type veth peer name vs netns "$ns_s"
-ip -n "$ns_m" addr add 192.0.2.1/24 dev vm
-ip -n "$ns_s" addr add 192.0.2.2/24 dev vs
-for i in lo vm; do ip -n "$ns_m" link set "$i" up; done
-for i in lo vs; do ip -n "$ns_s" link set "$i" up; done
-for n in "$ns_m" "$ns_s"; do
-	ip netns exec "$n" sysctl -qw net.ipv4.ip_unprivileged_port_start=0
-done
-fast='logSyncInterval -3
-logAnnounceInterval -2
-announceReceiptTimeout 3
-logMinDelayReqInterval -3'
+ptp_netns_pair "$ns_m" "$ns_s"
+fast=$PTP_FAST
 # Both sockets in $WORK: the default uds_ro_address /var/run/ptp4lro would
 # replace the host's. The slave runs free (a 4.x ptp4l resets its servo
 # each time it cannot adjust the clock, as in a user namespace) and is told
@@ -71,8 +57,7 @@ ip netns exec "$ns_s" unshare -U -r "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WOR
 at_exit "kill $!"
 wait_until 10 test -S "$WORK/ptp-s-ro" || fail "ptp4l slave did not start: $(tail -5 "$WORK/ptp-s.log")"
 [ -S "$WORK/ptp-s" ] || fail "no read-write socket: $(tail -5 "$WORK/ptp-s.log")"
-sync_certain() { "$PMC" -u -b 0 -s "$WORK/ptp-s" 'SET SYNCHRONIZATION_UNCERTAIN_NP 0' 2>/dev/null | grep -q 'uncertain 0'; }
-wait_until 10 sync_certain || fail "SET SYNCHRONIZATION_UNCERTAIN_NP 0 not taken"
+ptp4l_sync_certain "$WORK/ptp-s"
 # pmc can do no SET on the read-only socket either
 "$PMC" -u -b 0 -s "$WORK/ptp-s-ro" 'SET SYNCHRONIZATION_UNCERTAIN_NP 0' >"$WORK/pmc-ro.out" 2>&1
 grep -q 'RESPONSE MANAGEMENT_ERROR_STATUS' "$WORK/pmc-ro.out" ||
