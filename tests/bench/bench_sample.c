@@ -68,8 +68,32 @@ struct bench_opts {
 	const char *raw_path;
 	double warmup_s, duration_s, interval_s;
 	double window_s; /* CPU window; 0: the whole measured time */
+	double quiet_s;	 /* then CPU alone, chronyd not queried */
 	bool track;	 /* query chronyd's tracking (false: CPU only) */
+	int n_track_win, n_quiet_win; /* windows of each phase */
 };
+
+/*
+ * The CPU snapshots the figures come from: those of the quiet phase when
+ * there is one (the pipelines' own CPU, without the benchmark's queries),
+ * else those of the measured time.
+ */
+struct cpu_span {
+	int lo, hi;	/* first and last snapshot */
+	double seconds; /* between them */
+};
+
+static struct cpu_span span_of(const struct bench_opts *o, bool quiet)
+{
+	struct cpu_span sp = { 0, o->n_track_win,
+			       o->n_track_win * o->window_s };
+
+	if (quiet && o->n_quiet_win > 0)
+		sp = (struct cpu_span){ o->n_track_win,
+					o->n_track_win + o->n_quiet_win,
+					o->n_quiet_win * o->window_s };
+	return sp;
+}
 
 static int64_t bench_now_ns(void)
 {
@@ -330,28 +354,30 @@ static double cpu_between(const struct bench_target *t, int from, int to,
 	return s;
 }
 
-/* Run time of the whole pipeline over the measured time, seconds. */
-static double cpu_used(const struct bench_target *t)
+/* Run time of the whole pipeline over @sp, seconds. */
+static double cpu_used(const struct bench_target *t, struct cpu_span sp)
 {
-	return t ? cpu_between(t, 0, t->n_cpu - 1, -1) : NAN;
+	return t ? cpu_between(t, sp.lo, sp.hi, -1) : NAN;
 }
 
-static double cpu_used_stat(const struct bench_target *t)
+static double cpu_used_stat(const struct bench_target *t, struct cpu_span sp)
 {
-	if (t->n_cpu < 2 || !t->cpu[0].ok || !t->cpu[t->n_cpu - 1].ok)
+	if (sp.hi >= t->n_cpu || !t->cpu[sp.lo].ok || !t->cpu[sp.hi].ok)
 		return NAN;
-	return t->cpu[t->n_cpu - 1].stat_s - t->cpu[0].stat_s;
+	return t->cpu[sp.hi].stat_s - t->cpu[sp.lo].stat_s;
 }
 
-/* The broker/anchor CPU ratio of every window into @r; returns how many. */
+/* The b/a CPU ratio of every window of @sp into @r; returns how many. */
 static int window_ratios(const struct bench_target *a,
-			 const struct bench_target *b, double *r)
+			 const struct bench_target *b, struct cpu_span sp,
+			 double *r)
 {
 	int n = 0;
 
 	if (!a || !b)
 		return 0;
-	for (int w = 1; w < a->n_cpu && w < b->n_cpu; w++) {
+	for (int w = sp.lo + 1; w <= sp.hi && w < a->n_cpu && w < b->n_cpu;
+	     w++) {
 		double x = cpu_between(b, w - 1, w, -1) /
 			   cpu_between(a, w - 1, w, -1);
 		if (!isnan(x))
@@ -408,10 +434,10 @@ static bool report_profile(const struct bench_target *ts, int n,
 						   ROLE_NAIVE);
 	struct bench_stats sa = stats_of(a), sb = stats_of(b), sv = stats_of(v);
 	double r_rms = sb.rms / sa.rms, r_p99 = sb.p99 / sa.p99;
-	double per_min = 60e3 / o->duration_s; /* s over the run -> ms/min */
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds; /* s over the span -> ms/min */
 	double win[BENCH_MAX_WINDOWS];
-	int n_win = window_ratios(a, b, win);
-	struct spread c = spread_of(win, n_win);
+	struct spread c = spread_of(win, window_ratios(a, b, sp, win));
 	char f[6][16];
 
 	fmt_ns(f[0], 16, sa.rms);
@@ -422,8 +448,8 @@ static bool report_profile(const struct bench_target *ts, int n,
 	fmt_ns(f[5], 16, sv.p99);
 	printf("%-7s | %8s %8s | %8s %8s | %8s %8s | %5.2f %5.2f | %6.1f "
 	       "%6.1f | %5.2f %4.2f..%-4.2f\n", a->profile, f[0], f[1], f[2],
-	       f[3], f[4], f[5], r_rms, r_p99, cpu_used(a) * per_min,
-	       cpu_used(b) * per_min, c.median, c.min, c.max);
+	       f[3], f[4], f[5], r_rms, r_p99, cpu_used(a, sp) * per_min,
+	       cpu_used(b, sp) * per_min, c.median, c.min, c.max);
 	*w_rms = worse(*w_rms, r_rms);
 	*w_p99 = worse(*w_p99, r_p99);
 	*w_cpu = worse(*w_cpu, c.median);
@@ -431,10 +457,34 @@ static bool report_profile(const struct bench_target *ts, int n,
 	       (!o->track || !(isnan(r_rms) || isnan(r_p99)));
 }
 
+/* With a quiet phase: the CPU ratio while chronyd was queried too. */
+static void report_sampled_cpu(const struct bench_target *ts, int n,
+			       const struct bench_opts *o)
+{
+	struct cpu_span sp = span_of(o, false);
+
+	if (!o->track || o->n_quiet_win == 0)
+		return;
+	printf("CPU ratio while the benchmark queried every chronyd once a "
+	       "second (not counted above):");
+	for (int i = 0; i < n; i++) {
+		double win[BENCH_MAX_WINDOWS];
+		const struct bench_target *b;
+		if (ts[i].role != ROLE_ANCHOR ||
+		    !(b = find_target(ts, n, ts[i].profile, ROLE_BROKER)))
+			continue;
+		struct spread c = spread_of(win, window_ratios(&ts[i], b, sp,
+								win));
+		printf(" %s %.2f", ts[i].profile, c.median);
+	}
+	printf("\n");
+}
+
 /* One line per profile and comparison for the accuracy script's --repeat
  * summary: "data: PROFILE KIND RMS_RATIO P99_RATIO windows CPU_RATIO...",
  * KIND broker (broker / anchor) or alt (alt / broker). */
-static void report_data(const struct bench_target *ts, int n)
+static void report_data(const struct bench_target *ts, int n,
+			const struct bench_opts *o)
 {
 	for (int i = 0; i < n; i++) {
 		const struct bench_target *a = &ts[i], *b;
@@ -446,7 +496,7 @@ static void report_data(const struct bench_target *ts, int n)
 		if (!b)
 			continue;
 		struct bench_stats sa = stats_of(a), sb = stats_of(b);
-		int n_win = window_ratios(a, b, win);
+		int n_win = window_ratios(a, b, span_of(o, true), win);
 		printf("data: %s %s %.4f %.4f windows", a->profile,
 		       a->role == ROLE_ANCHOR ? "broker" : "alt",
 		       sb.rms / sa.rms, sb.p99 / sa.p99);
@@ -460,7 +510,8 @@ static void report_data(const struct bench_target *ts, int n)
 static void report_alt(const struct bench_target *ts, int n,
 		       const struct bench_opts *o)
 {
-	double per_min = 60e3 / o->duration_s;
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds;
 	bool header = false;
 
 	for (int i = 0; i < n; i++) {
@@ -478,13 +529,13 @@ static void report_alt(const struct bench_target *ts, int n,
 			       "CPU", "min..max");
 		header = true;
 		struct bench_stats sb = stats_of(b), sx = stats_of(x);
-		struct spread c = spread_of(win, window_ratios(b, x, win));
+		struct spread c = spread_of(win, window_ratios(b, x, sp, win));
 		fmt_ns(f[0], 16, sx.rms);
 		fmt_ns(f[1], 16, sx.p99);
 		printf("%-7s | %8s %8s | %5.2f %5.2f | %6.1f %6.1f | %5.2f "
 		       "%4.2f..%-4.2f\n", b->profile, f[0], f[1],
-		       sx.rms / sb.rms, sx.p99 / sb.p99, cpu_used(x) * per_min,
-		       cpu_used(b) * per_min, c.median, c.min, c.max);
+		       sx.rms / sb.rms, sx.p99 / sb.p99, cpu_used(x, sp) * per_min,
+		       cpu_used(b, sp) * per_min, c.median, c.min, c.max);
 	}
 }
 
@@ -492,27 +543,30 @@ static void report_alt(const struct bench_target *ts, int n,
 static void report_details(const struct bench_target *ts, int n,
 			   const struct bench_opts *o)
 {
-	double per_min = 60e3 / o->duration_s;
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds;
 
 	printf("\ndetails (n = samples used; unsync/failed samples are not "
-	       "counted; cpu from schedstat, /proc/PID/stat in brackets;\n"
-	       "per process: ms of CPU per minute, runs/s = times put on a "
-	       "CPU per second (wake-ups, and returns from\nblocking reads), "
-	       "peak resident set)\n");
+	       "counted; cpu = the pipeline's CPU over the %.0f s the CPU\n"
+	       "figures come from, schedstat, /proc/PID/stat in brackets; per "
+	       "process: ms of CPU per minute, runs/s =\ntimes put on a CPU "
+	       "per second (wake-ups, and returns from blocking reads), peak "
+	       "resident set)\n", sp.seconds);
 	for (int i = 0; i < n; i++) {
 		const struct bench_target *t = &ts[i];
-		const struct bench_cpu *c0 = &t->cpu[0], *c1 = &t->cpu[t->n_cpu - 1];
 		struct bench_stats s = stats_of(t);
 		printf("  %-7s %-6s n=%d unsync=%d failed=%d mean=%+.1fns "
 		       "max=%.1fns cpu=%.3fs [%.2fs]\n", t->profile,
 		       role_names[t->role], s.n, t->unsync, t->failed, s.mean,
-		       s.max, cpu_used(t), cpu_used_stat(t));
+		       s.max, cpu_used(t, sp), cpu_used_stat(t, sp));
+		if (sp.hi >= t->n_cpu)
+			continue;
 		for (int k = 0; k < t->n_pids; k++)
 			printf("      %-10s %6.2f ms/min %6.2f runs/s rss=%ldKiB\n",
 			       t->names[k],
-			       cpu_between(t, 0, t->n_cpu - 1, k) * per_min,
-			       (double)(c1->runs[k] - c0->runs[k]) /
-				       o->duration_s,
+			       cpu_between(t, sp.lo, sp.hi, k) * per_min,
+			       (double)(t->cpu[sp.hi].runs[k] -
+					t->cpu[sp.lo].runs[k]) / sp.seconds,
 			       t->peak_rss_kib[k]);
 	}
 }
@@ -523,7 +577,8 @@ static int report(const struct bench_target *ts, int n,
 {
 	double w_rms = 0.0, w_p99 = 0.0, w_cpu = 0.0;
 	bool complete = true;
-	int n_win = ts[0].n_cpu - 1;
+	struct cpu_span sp = span_of(o, true);
+	int n_win = sp.hi - sp.lo;
 
 	if (o->track)
 		printf("\nerror = chronyd's estimate of PHC - system minus the "
@@ -533,10 +588,12 @@ static int report(const struct bench_target *ts, int n,
 	else
 		printf("\nCPU only (chronyd not queried) for %.0f s after %.0f s"
 		       " of warm-up\n", o->duration_s, o->warmup_s);
-	printf("CPU: ms per minute over the measured time (anchor: its "
-	       "chronyd; broker: phcbrokerd + its chronyd);\nratio = broker / "
-	       "anchor, the median and range over %d window%s of %.0f s\n",
-	       n_win, n_win == 1 ? "" : "s", o->duration_s / n_win);
+	printf("CPU: ms per minute (anchor: its chronyd; broker: phcbrokerd + "
+	       "its chronyd) over %.0f s %s;\nratio = broker / anchor, the "
+	       "median and range over %d window%s of %.0f s\n", sp.seconds,
+	       o->track && o->n_quiet_win ? "after that, chronyd not queried"
+					  : "of the measured time",
+	       n_win, n_win == 1 ? "" : "s", o->window_s);
 	printf("%-7s | %-17s | %-17s | %-17s | %-11s | %-13s | %-15s\n", "",
 	       "anchor (chronyd)", "broker", "naive feeder", "broker/anchor",
 	       "CPU ms/min", "CPU ratio");
@@ -548,10 +605,11 @@ static int report(const struct bench_target *ts, int n,
 		if (ts[i].role == ROLE_ANCHOR &&
 		    !report_profile(ts, n, &ts[i], o, &w_rms, &w_p99, &w_cpu))
 			complete = false;
+	report_sampled_cpu(ts, n, o);
 	report_alt(ts, n, o);
 	report_details(ts, n, o);
 	printf("\n");
-	report_data(ts, n);
+	report_data(ts, n, o);
 	if (!o->track)
 		w_rms = w_p99 = NAN;
 	printf("\naccuracy: worst_rms_ratio=%.2f worst_p99_ratio=%.2f "
@@ -563,13 +621,16 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_sample --truth SOCK [--warmup S] [--duration S]\n"
-		"       [--interval S] [--cpu-window S] [--no-track] [--raw FILE]\n"
+		"       [--interval S] [--cpu-window S] [--cpu-quiet S] [--no-track]\n"
+		"       [--raw FILE]\n"
 		"       PROFILE:ROLE:CHRONYD_SOCK:PID[,PID...] ...\n"
 		"ROLE is anchor, broker, naive or alt; PROFILE is the fakephc device "
 		"name; the PIDs\nare the processes whose CPU time counts for that "
 		"pipeline. --cpu-window: the\nCPU ratio's median and range are "
 		"taken over windows of that length (default:\nthe whole "
-		"measured time). --no-track: CPU only, chronyd is not queried.\n");
+		"measured time). --cpu-quiet: the CPU figures come from that "
+		"long after\nthe measured time, without querying chronyd. "
+		"--no-track: CPU only, chronyd is\nnot queried.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bench_opts *o)
@@ -580,13 +641,15 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "cpu-window", required_argument, NULL, 'c' },
+		{ "cpu-quiet", required_argument, NULL, 'q' },
 		{ "no-track", no_argument, NULL, 'n' },
 		{ "raw", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct bench_opts){ NULL, NULL, 30.0, 60.0, 1.0, 0.0, true };
+	*o = (struct bench_opts){ NULL, NULL, 30.0, 60.0, 1.0, 0.0, 0.0, true,
+				  0, 0 };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->truth_sock = optarg; break;
@@ -594,6 +657,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 'd': o->duration_s = atof(optarg); break;
 		case 'i': o->interval_s = atof(optarg); break;
 		case 'c': o->window_s = atof(optarg); break;
+		case 'q': o->quiet_s = atof(optarg); break;
 		case 'n': o->track = false; break;
 		case 'r': o->raw_path = optarg; break;
 		default: return -EINVAL;
@@ -601,9 +665,11 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	}
 	if (o->window_s <= 0.0 || o->window_s > o->duration_s)
 		o->window_s = o->duration_s;
+	o->n_track_win = (int)(o->duration_s / o->window_s + 0.5);
+	o->n_quiet_win = (int)(o->quiet_s / o->window_s + 0.5);
 	if (!o->truth_sock || o->interval_s <= 0.0 || o->duration_s <= 0.0 ||
-	    o->warmup_s < 0.0 || optind >= argc ||
-	    o->duration_s / o->window_s > BENCH_MAX_WINDOWS + 0.5)
+	    o->warmup_s < 0.0 || o->quiet_s < 0.0 || optind >= argc ||
+	    o->n_track_win + o->n_quiet_win > BENCH_MAX_WINDOWS)
 		return -EINVAL;
 	return optind;
 }
@@ -625,10 +691,11 @@ static void snapshot(struct bench_target *ts, int n)
 }
 
 /*
- * Sample every target each interval (unless CPU only); take the CPU at
- * the warm-up's end and at the end of every CPU window. The CPU is read
- * before the chronyds are queried at the same tick, so a window holds
- * whole intervals of queries.
+ * Sample every target each interval (unless CPU only) until the measured
+ * time ends, then leave chronyd alone for the quiet phase; take the CPU
+ * at the warm-up's end and at the end of every CPU window of both. The
+ * CPU is read before the chronyds are queried at the same tick, so a
+ * window holds whole intervals of queries.
  */
 static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		int truth_fd, FILE *raw)
@@ -637,8 +704,8 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 	int64_t step = (int64_t)(o->interval_s * 1e9);
 	int64_t warm_end = start + (int64_t)(o->warmup_s * 1e9);
 	int64_t win = (int64_t)(o->window_s * 1e9);
-	int n_win = (int)(o->duration_s / o->window_s + 0.5);
-	int64_t end = warm_end + n_win * win;
+	int64_t end_track = warm_end + o->n_track_win * win;
+	int64_t end = end_track + o->n_quiet_win * win;
 	int64_t next_cpu = warm_end, next_sample = start;
 
 	while (next_cpu <= end) {
@@ -657,7 +724,7 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		if (raw)
 			fflush(raw);
 		next_sample += step;
-		if (next_sample > end)
+		if (next_sample > end_track)
 			next_sample = INT64_MAX;
 	}
 	for (int i = 0; i < n; i++)
