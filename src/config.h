@@ -68,6 +68,7 @@ struct global_config {
 	char control_group[32];		      /* may GET, "" = root only */
 	char control_admin_group[32];	      /* may SET, "" = root only */
 	char chronyd_socket[CONFIG_SOCK_MAX]; /* "" = do not talk to chronyd */
+	double chronyd_interval_s;	      /* its reports read this often */
 	char run_dir[CONFIG_PATH_MAX];	      /* private sockets (ptp4l client) */
 	char dev_root[CONFIG_PATH_MAX];
 	char sysfs_root[CONFIG_PATH_MAX];

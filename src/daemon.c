@@ -22,7 +22,6 @@
 #include "timeutil.h"
 
 #define STATUS_INTERVAL_S 5
-#define CHRONY_POLL_MS 1000
 #define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
 
 /* A running source, its poll timer and its gate's surroundings. */
@@ -183,12 +182,22 @@ static void open_chrony_watch(struct daemon *d)
 		return;
 	snprintf(client, sizeof(client), "%s/%s", d->cfg.global.run_dir,
 		 CHRONY_CLIENT_NAME);
-	r = chronywatch_open(d->base, path, client, CHRONY_POLL_MS, &d->chrony);
+	r = chronywatch_open(d->base, path, client,
+			     (int)(d->cfg.global.chronyd_interval_s * 1000),
+			     &d->chrony);
 	if (r < 0 && r != d->chrony_open_error)
 		log_err(NULL, "cannot watch chronyd at %s (client socket %s): "
 			"%s; the gate cannot switch chronyd's sources", path,
 			client, strerror(-r));
 	d->chrony_open_error = r;
+}
+
+/* Whether the status timer has work: STATUS= for a service manager, or
+ * chronyd's socket to try again. */
+static bool status_wanted(const struct daemon *d)
+{
+	return notify_enabled() ||
+	       (!d->chrony && d->cfg.global.chronyd_socket[0]);
 }
 
 static void on_status(evutil_socket_t fd, short what, void *arg)
@@ -197,8 +206,13 @@ static void on_status(evutil_socket_t fd, short what, void *arg)
 	char buf[512];
 
 	open_chrony_watch(d);
-	status_line(d, buf, sizeof(buf));
-	notify_status(buf);
+	if (notify_enabled()) {
+		status_line(d, buf, sizeof(buf));
+		notify_status(buf);
+	}
+	/* nothing left to do: no idle wake-ups every 5 s */
+	if (!status_wanted(d))
+		event_del(d->ev_status);
 }
 
 /* Resolve a group name; false (and a log line) if it does not exist. */

@@ -28,11 +28,10 @@ static void remember_delay(struct est_state *st, double d)
 
 double est_delay_quantile(const struct est_state *st, double q)
 {
-	double sorted[EST_HISTORY];
+	double copy[EST_HISTORY];
 
-	memcpy(sorted, st->delays, sizeof(double) * (size_t)st->count);
-	stats_sort(sorted, st->count);
-	return stats_quantile_sorted(sorted, st->count, q);
+	memcpy(copy, st->delays, sizeof(double) * (size_t)st->count);
+	return stats_quantile(copy, st->count, q);
 }
 
 static double reading_delay(const struct phc_reading *r)
@@ -85,47 +84,41 @@ static void average(const struct phc_reading *r, const bool *use, int n,
 	out->err_ns = out->delay_ns / 2.0 + 1.0;
 }
 
-/* One end of a reading's window of possible offsets, for the sweep. */
-struct edge {
-	double at; /* offset, ns */
-	int step;  /* +1 a window opens, -1 it closes */
-};
-
-static int cmp_edge(const void *a, const void *b)
-{
-	const struct edge *x = a, *y = b;
-	if (x->at != y->at)
-		return (x->at > y->at) - (x->at < y->at);
-	return y->step - x->step; /* closed windows: open before close */
-}
-
 /*
  * The PHC was latched inside each read window, so the true offset lies in
  * [phc - sys_after, phc - sys_before] for every reading. Find the offsets
- * covered by the most windows (Marzullo's sweep) and narrow @use to the
- * readings whose windows cover them. Returns that count; *@lo, *@hi bound
- * the region.
+ * covered by the most windows (Marzullo's sweep over the window ends,
+ * opening ends sorted apart from closing ones; at equal offsets a window
+ * opens before another closes, the windows being closed) and narrow @use
+ * to the readings whose windows cover them. Returns that count; *@lo,
+ * *@hi bound the region.
  */
 static int agreeing_windows(const struct phc_reading *r, bool *use, int n,
 			    double *lo, double *hi)
 {
-	struct edge e[2 * EST_MAX_READINGS];
-	int m = 0, count = 0, best = 0;
+	double opens[EST_MAX_READINGS], closes[EST_MAX_READINGS];
+	int m = 0, o = 0, c = 0, best = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (!use[i])
 			continue;
 		double off = reading_offset(&r[i]), half = reading_delay(&r[i]) / 2.0;
-		e[m++] = (struct edge){ off - half - EST_WINDOW_SLACK_NS, +1 };
-		e[m++] = (struct edge){ off + half + EST_WINDOW_SLACK_NS, -1 };
+		opens[m] = off - half - EST_WINDOW_SLACK_NS;
+		closes[m++] = off + half + EST_WINDOW_SLACK_NS;
 	}
-	qsort(e, (size_t)m, sizeof(e[0]), cmp_edge);
-	for (int j = 0; j < m; j++) {
-		count += e[j].step;
-		if (count > best) {
-			best = count;
-			*lo = e[j].at;
-			*hi = e[j + 1].at; /* the next edge closes the region */
+	stats_sort(opens, m);
+	stats_sort(closes, m);
+	/* every window closes at or after it opens: closes outlast opens */
+	while (o < m) {
+		if (opens[o] > closes[c]) {
+			c++;
+			continue;
+		}
+		if (++o - c > best) {
+			best = o - c;
+			*lo = opens[o - 1];
+			/* the next end, opening or closing, ends the region */
+			*hi = o < m && opens[o] <= closes[c] ? opens[o] : closes[c];
 		}
 	}
 	for (int i = 0; i < n; i++) {
@@ -180,8 +173,7 @@ static void cross_timestamps(const struct phc_reading *r, bool *use, int n,
 	double med = stats_median(off, k);
 	for (int j = 0; j < k; j++)
 		dev[j] = fabs(off[j] - med);
-	stats_sort(dev, k);
-	double limit = EST_CROSS_REJECT * 1.4826 * dev[k / 2];
+	double limit = EST_CROSS_REJECT * 1.4826 * stats_select(dev, k, k / 2);
 	if (limit < EST_CROSS_FLOOR_NS)
 		limit = EST_CROSS_FLOOR_NS;
 	for (int i = 0; i < n; i++)

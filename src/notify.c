@@ -1,6 +1,7 @@
 /* notify.c: tell systemd about readiness, status and liveness. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -12,6 +13,13 @@ uint64_t notify_watchdog_usec(void)
 	if (sd_watchdog_enabled(0, &usec) <= 0)
 		return 0;
 	return usec;
+}
+
+bool notify_enabled(void)
+{
+	const char *e = getenv("NOTIFY_SOCKET");
+
+	return e && e[0];
 }
 
 void notify_ready(const char *status)

@@ -2,6 +2,7 @@
 #ifndef PHCB_NOTIFY_H
 #define PHCB_NOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /**
@@ -9,6 +10,12 @@
  * (WatchdogSec=), or 0 when there is none.
  */
 uint64_t notify_watchdog_usec(void);
+
+/**
+ * notify_enabled - whether a service manager listens (NOTIFY_SOCKET is
+ * set): without one the STATUS= lines go nowhere and need not be made.
+ */
+bool notify_enabled(void);
 
 /** notify_ready - READY=1 with a STATUS= line. */
 void notify_ready(const char *status);

@@ -1,4 +1,5 @@
-/* stats.h: small statistics shared by the filters: sort, median, quantile. */
+/* stats.h: small statistics shared by the filters: sort, select, median,
+ * quantile. */
 #ifndef PHCB_STATS_H
 #define PHCB_STATS_H
 
@@ -6,8 +7,16 @@
 void stats_sort(double *v, int n);
 
 /**
- * stats_median - the median of @v[0..n-1] (sorted in place; the mean of
- * the middle two for even @n). @n must be at least 1.
+ * stats_select - the @k-th smallest of @v[0..n-1] (0-based, 0 <= k < n),
+ * in linear time on average: @v is reordered in place so that v[k] holds
+ * it, nothing before it is larger and nothing after it smaller. Calls
+ * once per poll need no full sort.
+ */
+double stats_select(double *v, int n, int k);
+
+/**
+ * stats_median - the median of @v[0..n-1] (reordered in place; the mean
+ * of the middle two for even @n). @n must be at least 1.
  */
 double stats_median(double *v, int n);
 
@@ -17,5 +26,11 @@ double stats_median(double *v, int n);
  * (0 for an empty set).
  */
 double stats_quantile_sorted(const double *v, int n, double q);
+
+/**
+ * stats_quantile - as stats_quantile_sorted, of unsorted @v[0..n-1]
+ * (reordered in place).
+ */
+double stats_quantile(double *v, int n, double q);
 
 #endif

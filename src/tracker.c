@@ -94,7 +94,7 @@ static double line_at(const struct line *l, int64_t t)
 	return l->a + l->b * (double)(t - l->t_ref);
 }
 
-/* 1.4826 * median of @r[0..n-1] (sorted in place), widened for the two
+/* 1.4826 * median of @r[0..n-1] (reordered in place), widened for the two
  * fitted parameters; at least SIGMA_FLOOR_NS. */
 static double spread_of(double *r, int n)
 {

@@ -30,18 +30,19 @@ static const char *client_dir(void)
 #define BENCH_MAX_TARGETS 24
 #define BENCH_MAX_PIDS 4
 #define BENCH_NAME_MAX 32
+#define BENCH_MAX_WINDOWS 64
 
 /* Roles of a chronyd in the comparison, in table order. */
-enum bench_role { ROLE_ANCHOR, ROLE_BROKER, ROLE_NAIVE, ROLE_COUNT };
+enum bench_role { ROLE_ANCHOR, ROLE_BROKER, ROLE_NAIVE, ROLE_ALT, ROLE_COUNT };
 static const char *const role_names[ROLE_COUNT] = { "anchor", "broker",
-						    "naive" };
+						    "naive", "alt" };
 
-/* CPU time of a set of processes: both kernel counters. */
+/* The kernel's CPU counters of a set of processes at one instant. */
 struct bench_cpu {
-	double stat_s;	/* utime + stime of /proc/PID/stat */
-	double sched_s; /* sum of /proc/PID/task/TID/schedstat run time */
-	double first_s; /* sched_s of the first process alone */
-	bool ok;	/* every process was still there */
+	double stat_s;			 /* utime + stime of /proc/PID/stat */
+	double sched_s[BENCH_MAX_PIDS];	 /* schedstat run time of every thread */
+	unsigned long runs[BENCH_MAX_PIDS]; /* schedstat: times put on a CPU */
+	bool ok;			 /* every process was still there */
 };
 
 /* One chronyd whose tracking is sampled, and the processes of its pipeline. */
@@ -50,12 +51,15 @@ struct bench_target {
 	enum bench_role role;
 	char sock[108];		      /* chronyd's command socket */
 	int pids[BENCH_MAX_PIDS];     /* processes whose CPU counts */
+	char names[BENCH_MAX_PIDS][16]; /* their command names */
 	int n_pids;
 	struct chronycmd *cmd;
 	double *err_ns;		      /* measured samples (after warm-up) */
 	int n_err, cap_err;
 	int unsync, failed;	      /* samples without a usable estimate */
-	struct bench_cpu cpu0, cpu1;
+	/* CPU at the warm-up's end and at the end of every window */
+	struct bench_cpu cpu[BENCH_MAX_WINDOWS + 1];
+	int n_cpu;
 	long peak_rss_kib[BENCH_MAX_PIDS]; /* VmHWM at the end, -1 if gone */
 };
 
@@ -63,7 +67,33 @@ struct bench_opts {
 	const char *truth_sock;
 	const char *raw_path;
 	double warmup_s, duration_s, interval_s;
+	double window_s; /* CPU window; 0: the whole measured time */
+	double quiet_s;	 /* then CPU alone, chronyd not queried */
+	bool track;	 /* query chronyd's tracking (false: CPU only) */
+	int n_track_win, n_quiet_win; /* windows of each phase */
 };
+
+/*
+ * The CPU snapshots the figures come from: those of the quiet phase when
+ * there is one (the pipelines' own CPU, without the benchmark's queries),
+ * else those of the measured time.
+ */
+struct cpu_span {
+	int lo, hi;	/* first and last snapshot */
+	double seconds; /* between them */
+};
+
+static struct cpu_span span_of(const struct bench_opts *o, bool quiet)
+{
+	struct cpu_span sp = { 0, o->n_track_win,
+			       o->n_track_win * o->window_s };
+
+	if (quiet && o->n_quiet_win > 0)
+		sp = (struct cpu_span){ o->n_track_win,
+					o->n_track_win + o->n_quiet_win,
+					o->n_quiet_win * o->window_s };
+	return sp;
+}
 
 static int64_t bench_now_ns(void)
 {
@@ -94,48 +124,68 @@ static double cpu_stat_s(int pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* Run time of every thread of one process (schedstat, ns), or -1. */
-static double cpu_sched_s(int pid)
+/*
+ * Run time (ns resolution) and run count of every thread of one process
+ * from schedstat: "run_ns wait_ns timeslices". Returns 0 or -1.
+ */
+static int cpu_sched(int pid, double *run_s, unsigned long *runs)
 {
 	char path[64];
-	double sum = 0.0;
 	struct dirent *e;
 	DIR *d;
 
+	*run_s = 0.0;
+	*runs = 0;
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	d = opendir(path);
 	if (!d)
-		return -1.0;
+		return -1;
 	while ((e = readdir(d)) != NULL) {
 		char p2[sizeof(path) + sizeof(e->d_name) + 16];
-		unsigned long long run;
+		unsigned long long run, wait, slices;
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(p2, sizeof(p2), "%s/%s/schedstat", path, e->d_name);
 		FILE *f = fopen(p2, "r");
 		if (!f)
 			continue;
-		if (fscanf(f, "%llu", &run) == 1)
-			sum += (double)run / 1e9;
+		if (fscanf(f, "%llu %llu %llu", &run, &wait, &slices) == 3) {
+			*run_s += (double)run / 1e9;
+			*runs += (unsigned long)slices;
+		}
 		fclose(f);
 	}
 	closedir(d);
-	return sum;
+	return 0;
 }
 
 static struct bench_cpu cpu_of(const struct bench_target *t)
 {
-	struct bench_cpu c = { 0.0, 0.0, 0.0, true };
+	struct bench_cpu c = { .ok = true };
 	for (int i = 0; i < t->n_pids; i++) {
-		double s = cpu_stat_s(t->pids[i]), r = cpu_sched_s(t->pids[i]);
-		if (s < 0.0 || r < 0.0)
+		double s = cpu_stat_s(t->pids[i]);
+		if (s < 0.0 || cpu_sched(t->pids[i], &c.sched_s[i],
+					 &c.runs[i]) < 0)
 			c.ok = false;
 		c.stat_s += s;
-		c.sched_s += r;
-		if (i == 0)
-			c.first_s = r;
 	}
 	return c;
+}
+
+/* The command name of @pid into @buf ("?" if gone). */
+static void comm_of(int pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	snprintf(buf, len, "?");
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
 }
 
 /* Peak resident set size (VmHWM) of one process in KiB, or -1. */
@@ -232,7 +282,10 @@ static int parse_target(char *spec, struct bench_target *t)
 	     p = strtok_r(NULL, ",", &save)) {
 		if (t->n_pids == BENCH_MAX_PIDS)
 			return -EINVAL;
-		t->pids[t->n_pids++] = atoi(p);
+		t->pids[t->n_pids] = atoi(p);
+		comm_of(t->pids[t->n_pids], t->names[t->n_pids],
+			sizeof(t->names[0]));
+		t->n_pids++;
 	}
 	return 0;
 }
@@ -251,11 +304,11 @@ struct bench_stats {
 
 static struct bench_stats stats_of(const struct bench_target *t)
 {
-	struct bench_stats s = { NAN, NAN, NAN, NAN, t->n_err };
+	struct bench_stats s = { NAN, NAN, NAN, NAN, t ? t->n_err : 0 };
 	double sum2 = 0.0, sum = 0.0;
 	double *a;
 
-	if (t->n_err == 0)
+	if (!t || t->n_err == 0)
 		return s;
 	a = malloc(sizeof(double) * (size_t)t->n_err);
 	if (!a)
@@ -286,18 +339,69 @@ static const struct bench_target *find_target(const struct bench_target *ts,
 	return NULL;
 }
 
-static double cpu_used(const struct bench_target *t)
+/* Run time of process @k of @t (all of them for -1) between snapshots. */
+static double cpu_between(const struct bench_target *t, int from, int to,
+			  int k)
 {
-	if (!t || !t->cpu0.ok || !t->cpu1.ok)
+	double s = 0.0;
+
+	if (!t || t->n_cpu < 2 || to >= t->n_cpu || !t->cpu[from].ok ||
+	    !t->cpu[to].ok)
 		return NAN;
-	return t->cpu1.sched_s - t->cpu0.sched_s;
+	for (int i = 0; i < t->n_pids; i++)
+		if (k < 0 || k == i)
+			s += t->cpu[to].sched_s[i] - t->cpu[from].sched_s[i];
+	return s;
 }
 
-static double cpu_used_stat(const struct bench_target *t)
+/* Run time of the whole pipeline over @sp, seconds. */
+static double cpu_used(const struct bench_target *t, struct cpu_span sp)
 {
-	if (!t || !t->cpu0.ok || !t->cpu1.ok)
+	return t ? cpu_between(t, sp.lo, sp.hi, -1) : NAN;
+}
+
+static double cpu_used_stat(const struct bench_target *t, struct cpu_span sp)
+{
+	if (sp.hi >= t->n_cpu || !t->cpu[sp.lo].ok || !t->cpu[sp.hi].ok)
 		return NAN;
-	return t->cpu1.stat_s - t->cpu0.stat_s;
+	return t->cpu[sp.hi].stat_s - t->cpu[sp.lo].stat_s;
+}
+
+/* The b/a CPU ratio of every window of @sp into @r; returns how many. */
+static int window_ratios(const struct bench_target *a,
+			 const struct bench_target *b, struct cpu_span sp,
+			 double *r)
+{
+	int n = 0;
+
+	if (!a || !b)
+		return 0;
+	for (int w = sp.lo + 1; w <= sp.hi && w < a->n_cpu && w < b->n_cpu;
+	     w++) {
+		double x = cpu_between(b, w - 1, w, -1) /
+			   cpu_between(a, w - 1, w, -1);
+		if (!isnan(x))
+			r[n++] = x;
+	}
+	return n;
+}
+
+/* Median, minimum and maximum of @n values (sorted in place). */
+struct spread {
+	double median, min, max;
+};
+
+static struct spread spread_of(double *v, int n)
+{
+	struct spread s = { NAN, NAN, NAN };
+
+	if (n == 0)
+		return s;
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+	s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+	s.min = v[0];
+	s.max = v[n - 1];
+	return s;
 }
 
 /* Format nanoseconds compactly: "57", "1.85k" style is avoided: ns. */
@@ -318,68 +422,196 @@ static double worse(double worst, double v)
 	return v > worst ? v : worst;
 }
 
+/* One profile's row of the table; its ratios into the worst ones. */
+static bool report_profile(const struct bench_target *ts, int n,
+			   const struct bench_target *a,
+			   const struct bench_opts *o, double *w_rms,
+			   double *w_p99, double *w_cpu)
+{
+	const struct bench_target *b = find_target(ts, n, a->profile,
+						   ROLE_BROKER);
+	const struct bench_target *v = find_target(ts, n, a->profile,
+						   ROLE_NAIVE);
+	struct bench_stats sa = stats_of(a), sb = stats_of(b), sv = stats_of(v);
+	double r_rms = sb.rms / sa.rms, r_p99 = sb.p99 / sa.p99;
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds; /* s over the span -> ms/min */
+	double win[BENCH_MAX_WINDOWS];
+	struct spread c = spread_of(win, window_ratios(a, b, sp, win));
+	char f[6][16];
+
+	fmt_ns(f[0], 16, sa.rms);
+	fmt_ns(f[1], 16, sa.p99);
+	fmt_ns(f[2], 16, sb.rms);
+	fmt_ns(f[3], 16, sb.p99);
+	fmt_ns(f[4], 16, sv.rms);
+	fmt_ns(f[5], 16, sv.p99);
+	printf("%-7s | %8s %8s | %8s %8s | %8s %8s | %5.2f %5.2f | %6.1f "
+	       "%6.1f | %5.2f %4.2f..%-4.2f\n", a->profile, f[0], f[1], f[2],
+	       f[3], f[4], f[5], r_rms, r_p99, cpu_used(a, sp) * per_min,
+	       cpu_used(b, sp) * per_min, c.median, c.min, c.max);
+	*w_rms = worse(*w_rms, r_rms);
+	*w_p99 = worse(*w_p99, r_p99);
+	*w_cpu = worse(*w_cpu, c.median);
+	return !isnan(c.median) &&
+	       (!o->track || !(isnan(r_rms) || isnan(r_p99)));
+}
+
+/* With a quiet phase: the CPU ratio while chronyd was queried too. */
+static void report_sampled_cpu(const struct bench_target *ts, int n,
+			       const struct bench_opts *o)
+{
+	struct cpu_span sp = span_of(o, false);
+
+	if (!o->track || o->n_quiet_win == 0)
+		return;
+	printf("CPU ratio while the benchmark queried every chronyd once a "
+	       "second (not counted above):");
+	for (int i = 0; i < n; i++) {
+		double win[BENCH_MAX_WINDOWS];
+		const struct bench_target *b;
+		if (ts[i].role != ROLE_ANCHOR ||
+		    !(b = find_target(ts, n, ts[i].profile, ROLE_BROKER)))
+			continue;
+		struct spread c = spread_of(win, window_ratios(&ts[i], b, sp,
+								win));
+		printf(" %s %.2f", ts[i].profile, c.median);
+	}
+	printf("\n");
+}
+
+/* One line per profile and comparison for the accuracy script's --repeat
+ * summary: "data: PROFILE KIND RMS_RATIO P99_RATIO windows CPU_RATIO...",
+ * KIND broker (broker / anchor) or alt (alt / broker). */
+static void report_data(const struct bench_target *ts, int n,
+			const struct bench_opts *o)
+{
+	for (int i = 0; i < n; i++) {
+		const struct bench_target *a = &ts[i], *b;
+		double win[BENCH_MAX_WINDOWS];
+		if (a->role != ROLE_ANCHOR && a->role != ROLE_BROKER)
+			continue;
+		b = find_target(ts, n, a->profile,
+				a->role == ROLE_ANCHOR ? ROLE_BROKER : ROLE_ALT);
+		if (!b)
+			continue;
+		struct bench_stats sa = stats_of(a), sb = stats_of(b);
+		int n_win = window_ratios(a, b, span_of(o, true), win);
+		printf("data: %s %s %.4f %.4f windows", a->profile,
+		       a->role == ROLE_ANCHOR ? "broker" : "alt",
+		       sb.rms / sa.rms, sb.p99 / sa.p99);
+		for (int w = 0; w < n_win; w++)
+			printf(" %.4f", win[w]);
+		printf("\n");
+	}
+}
+
+/* With alternative broker pipelines: each against the broker. */
+static void report_alt(const struct bench_target *ts, int n,
+		       const struct bench_opts *o)
+{
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds;
+	bool header = false;
+
+	for (int i = 0; i < n; i++) {
+		const struct bench_target *b = &ts[i], *x;
+		double win[BENCH_MAX_WINDOWS];
+		char f[2][16];
+		if (b->role != ROLE_BROKER ||
+		    !(x = find_target(ts, n, b->profile, ROLE_ALT)))
+			continue;
+		if (!header)
+			printf("\nalt against broker (same device, same time): "
+			       "ratio = alt / broker\n%-7s | %8s %8s | %5s "
+			       "%5s | %6s %6s | %5s %-10s\n", "profile",
+			       "rms ns", "p99 ns", "rms", "p99", "alt", "broker",
+			       "CPU", "min..max");
+		header = true;
+		struct bench_stats sb = stats_of(b), sx = stats_of(x);
+		struct spread c = spread_of(win, window_ratios(b, x, sp, win));
+		fmt_ns(f[0], 16, sx.rms);
+		fmt_ns(f[1], 16, sx.p99);
+		printf("%-7s | %8s %8s | %5.2f %5.2f | %6.1f %6.1f | %5.2f "
+		       "%4.2f..%-4.2f\n", b->profile, f[0], f[1],
+		       sx.rms / sb.rms, sx.p99 / sb.p99, cpu_used(x, sp) * per_min,
+		       cpu_used(b, sp) * per_min, c.median, c.min, c.max);
+	}
+}
+
+/* Per target: its errors, and each process's CPU and wake-ups. */
+static void report_details(const struct bench_target *ts, int n,
+			   const struct bench_opts *o)
+{
+	struct cpu_span sp = span_of(o, true);
+	double per_min = 60e3 / sp.seconds;
+
+	printf("\ndetails (n = samples used; unsync/failed samples are not "
+	       "counted; cpu = the pipeline's CPU over the %.0f s the CPU\n"
+	       "figures come from, schedstat, /proc/PID/stat in brackets; per "
+	       "process: ms of CPU per minute, runs/s =\ntimes put on a CPU "
+	       "per second (wake-ups, and returns from blocking reads), peak "
+	       "resident set)\n", sp.seconds);
+	for (int i = 0; i < n; i++) {
+		const struct bench_target *t = &ts[i];
+		struct bench_stats s = stats_of(t);
+		printf("  %-7s %-6s n=%d unsync=%d failed=%d mean=%+.1fns "
+		       "max=%.1fns cpu=%.3fs [%.2fs]\n", t->profile,
+		       role_names[t->role], s.n, t->unsync, t->failed, s.mean,
+		       s.max, cpu_used(t, sp), cpu_used_stat(t, sp));
+		if (sp.hi >= t->n_cpu)
+			continue;
+		for (int k = 0; k < t->n_pids; k++)
+			printf("      %-10s %6.2f ms/min %6.2f runs/s rss=%ldKiB\n",
+			       t->names[k],
+			       cpu_between(t, sp.lo, sp.hi, k) * per_min,
+			       (double)(t->cpu[sp.hi].runs[k] -
+					t->cpu[sp.lo].runs[k]) / sp.seconds,
+			       t->peak_rss_kib[k]);
+	}
+}
+
 /* Print the table and the final accuracy line. Returns 0, 1 if incomplete. */
 static int report(const struct bench_target *ts, int n,
 		  const struct bench_opts *o)
 {
 	double w_rms = 0.0, w_p99 = 0.0, w_cpu = 0.0;
 	bool complete = true;
+	struct cpu_span sp = span_of(o, true);
+	int n_win = sp.hi - sp.lo;
 
-	printf("\nerror = chronyd's estimate of PHC - system minus the true "
-	       "offset, sampled every %.0f s for %.0f s after %.0f s of "
-	       "warm-up\n", o->interval_s, o->duration_s, o->warmup_s);
-	printf("%-7s | %-17s | %-17s | %-17s | %-11s | %-21s\n", "",
+	if (o->track)
+		printf("\nerror = chronyd's estimate of PHC - system minus the "
+		       "true offset, sampled every %.0f s for %.0f s after "
+		       "%.0f s of warm-up\n", o->interval_s, o->duration_s,
+		       o->warmup_s);
+	else
+		printf("\nCPU only (chronyd not queried) for %.0f s after %.0f s"
+		       " of warm-up\n", o->duration_s, o->warmup_s);
+	printf("CPU: ms per minute (anchor: its chronyd; broker: phcbrokerd + "
+	       "its chronyd) over %.0f s %s;\nratio = broker / anchor, the "
+	       "median and range over %d window%s of %.0f s\n", sp.seconds,
+	       o->track && o->n_quiet_win ? "after that, chronyd not queried"
+					  : "of the measured time",
+	       n_win, n_win == 1 ? "" : "s", o->window_s);
+	printf("%-7s | %-17s | %-17s | %-17s | %-11s | %-13s | %-15s\n", "",
 	       "anchor (chronyd)", "broker", "naive feeder", "broker/anchor",
-	       "CPU s (ratio)");
-	printf("%-7s | %8s %8s | %8s %8s | %8s %8s | %5s %5s | %6s %6s %6s\n",
-	       "profile", "rms ns", "p99 ns", "rms ns", "p99 ns", "rms ns",
-	       "p99 ns", "rms", "p99", "anchor", "broker", "ratio");
-	for (int i = 0; i < n; i++) {
-		const struct bench_target *a, *b, *v;
-		if (ts[i].role != ROLE_ANCHOR)
-			continue;
-		a = &ts[i];
-		b = find_target(ts, n, a->profile, ROLE_BROKER);
-		v = find_target(ts, n, a->profile, ROLE_NAIVE);
-		struct bench_stats sa = stats_of(a);
-		struct bench_stats sb = b ? stats_of(b) : (struct bench_stats){ NAN, NAN, NAN, NAN, 0 };
-		struct bench_stats sv = v ? stats_of(v) : (struct bench_stats){ NAN, NAN, NAN, NAN, 0 };
-		double r_rms = sb.rms / sa.rms, r_p99 = sb.p99 / sa.p99;
-		double ca = cpu_used(a), cb = cpu_used(b);
-		double r_cpu = cb / ca;
-		char f[6][16];
-		fmt_ns(f[0], 16, sa.rms);
-		fmt_ns(f[1], 16, sa.p99);
-		fmt_ns(f[2], 16, sb.rms);
-		fmt_ns(f[3], 16, sb.p99);
-		fmt_ns(f[4], 16, sv.rms);
-		fmt_ns(f[5], 16, sv.p99);
-		printf("%-7s | %8s %8s | %8s %8s | %8s %8s | %5.2f %5.2f | "
-		       "%6.3f %6.3f %6.2f\n", a->profile, f[0], f[1], f[2],
-		       f[3], f[4], f[5], r_rms, r_p99, ca, cb, r_cpu);
-		w_rms = worse(w_rms, r_rms);
-		w_p99 = worse(w_p99, r_p99);
-		w_cpu = worse(w_cpu, r_cpu);
-		if (isnan(r_rms) || isnan(r_p99) || isnan(r_cpu))
+	       "CPU ms/min", "CPU ratio");
+	printf("%-7s | %8s %8s | %8s %8s | %8s %8s | %5s %5s | %6s %6s | "
+	       "%5s %-10s\n", "profile", "rms ns", "p99 ns", "rms ns",
+	       "p99 ns", "rms ns", "p99 ns", "rms", "p99", "anchor", "broker",
+	       "med", "min..max");
+	for (int i = 0; i < n; i++)
+		if (ts[i].role == ROLE_ANCHOR &&
+		    !report_profile(ts, n, &ts[i], o, &w_rms, &w_p99, &w_cpu))
 			complete = false;
-	}
-	printf("\ndetails (n = samples used; unsync/failed samples are not "
-	       "counted; cpu from schedstat, /proc/PID/stat in brackets;\n"
-	       "rss = chronyd's peak resident set, phcbrokerd's in parentheses)\n");
-	for (int i = 0; i < n; i++) {
-		struct bench_stats s = stats_of(&ts[i]);
-		printf("  %-7s %-6s n=%d unsync=%d failed=%d mean=%+.1fns "
-		       "max=%.1fns cpu=%.3fs [%.2fs]", ts[i].profile,
-		       role_names[ts[i].role], s.n, ts[i].unsync,
-		       ts[i].failed, s.mean, s.max, cpu_used(&ts[i]),
-		       cpu_used_stat(&ts[i]));
-		printf(" rss=%ldKiB", ts[i].peak_rss_kib[ts[i].n_pids - 1]);
-		if (ts[i].n_pids > 1)
-			printf(" (phcbrokerd %.3fs, rss=%ldKiB)",
-			       ts[i].cpu1.first_s - ts[i].cpu0.first_s,
-			       ts[i].peak_rss_kib[0]);
-		printf("\n");
-	}
+	report_sampled_cpu(ts, n, o);
+	report_alt(ts, n, o);
+	report_details(ts, n, o);
+	printf("\n");
+	report_data(ts, n, o);
+	if (!o->track)
+		w_rms = w_p99 = NAN;
 	printf("\naccuracy: worst_rms_ratio=%.2f worst_p99_ratio=%.2f "
 	       "cpu_ratio=%.2f\n", w_rms, w_p99, w_cpu);
 	return complete ? 0 : 1;
@@ -389,11 +621,16 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench_sample --truth SOCK [--warmup S] [--duration S]\n"
-		"       [--interval S] [--raw FILE] PROFILE:ROLE:CHRONYD_SOCK:"
-		"PID[,PID...] ...\n"
-		"ROLE is anchor, broker or naive; PROFILE is the fakephc device "
+		"       [--interval S] [--cpu-window S] [--cpu-quiet S] [--no-track]\n"
+		"       [--raw FILE]\n"
+		"       PROFILE:ROLE:CHRONYD_SOCK:PID[,PID...] ...\n"
+		"ROLE is anchor, broker, naive or alt; PROFILE is the fakephc device "
 		"name; the PIDs\nare the processes whose CPU time counts for that "
-		"pipeline.\n");
+		"pipeline. --cpu-window: the\nCPU ratio's median and range are "
+		"taken over windows of that length (default:\nthe whole "
+		"measured time). --cpu-quiet: the CPU figures come from that "
+		"long after\nthe measured time, without querying chronyd. "
+		"--no-track: CPU only, chronyd is\nnot queried.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bench_opts *o)
@@ -403,24 +640,36 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "cpu-window", required_argument, NULL, 'c' },
+		{ "cpu-quiet", required_argument, NULL, 'q' },
+		{ "no-track", no_argument, NULL, 'n' },
 		{ "raw", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct bench_opts){ NULL, NULL, 30.0, 60.0, 1.0 };
+	*o = (struct bench_opts){ NULL, NULL, 30.0, 60.0, 1.0, 0.0, 0.0, true,
+				  0, 0 };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->truth_sock = optarg; break;
 		case 'w': o->warmup_s = atof(optarg); break;
 		case 'd': o->duration_s = atof(optarg); break;
 		case 'i': o->interval_s = atof(optarg); break;
+		case 'c': o->window_s = atof(optarg); break;
+		case 'q': o->quiet_s = atof(optarg); break;
+		case 'n': o->track = false; break;
 		case 'r': o->raw_path = optarg; break;
 		default: return -EINVAL;
 		}
 	}
+	if (o->window_s <= 0.0 || o->window_s > o->duration_s)
+		o->window_s = o->duration_s;
+	o->n_track_win = (int)(o->duration_s / o->window_s + 0.5);
+	o->n_quiet_win = (int)(o->quiet_s / o->window_s + 0.5);
 	if (!o->truth_sock || o->interval_s <= 0.0 || o->duration_s <= 0.0 ||
-	    o->warmup_s < 0.0 || optind >= argc)
+	    o->warmup_s < 0.0 || o->quiet_s < 0.0 || optind >= argc ||
+	    o->n_track_win + o->n_quiet_win > BENCH_MAX_WINDOWS)
 		return -EINVAL;
 	return optind;
 }
@@ -434,34 +683,53 @@ static void sleep_until(int64_t t_ns)
 		;
 }
 
-/* Sample every target each interval; take CPU at warm-up end and at end. */
+static void snapshot(struct bench_target *ts, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ts[i].n_cpu <= BENCH_MAX_WINDOWS)
+			ts[i].cpu[ts[i].n_cpu++] = cpu_of(&ts[i]);
+}
+
+/*
+ * Sample every target each interval (unless CPU only) until the measured
+ * time ends, then leave chronyd alone for the quiet phase; take the CPU
+ * at the warm-up's end and at the end of every CPU window of both. The
+ * CPU is read before the chronyds are queried at the same tick, so a
+ * window holds whole intervals of queries.
+ */
 static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		int truth_fd, FILE *raw)
 {
 	int64_t start = bench_now_ns();
 	int64_t step = (int64_t)(o->interval_s * 1e9);
 	int64_t warm_end = start + (int64_t)(o->warmup_s * 1e9);
-	int64_t end = warm_end + (int64_t)(o->duration_s * 1e9);
-	bool measuring = false;
+	int64_t win = (int64_t)(o->window_s * 1e9);
+	int64_t end_track = warm_end + o->n_track_win * win;
+	int64_t end = end_track + o->n_quiet_win * win;
+	int64_t next_cpu = warm_end, next_sample = start;
 
-	for (int64_t t = start; t <= end; t += step) {
+	while (next_cpu <= end) {
+		int64_t t = next_sample < next_cpu && o->track ? next_sample
+							       : next_cpu;
 		sleep_until(t);
-		if (!measuring && t >= warm_end) {
-			for (int i = 0; i < n; i++)
-				ts[i].cpu0 = cpu_of(&ts[i]);
-			measuring = true;
+		if (t == next_cpu) {
+			snapshot(ts, n);
+			next_cpu += win;
 		}
+		if (t != next_sample || !o->track)
+			continue;
 		for (int i = 0; i < n; i++)
-			sample_one(&ts[i], truth_fd, measuring,
+			sample_one(&ts[i], truth_fd, t >= warm_end,
 				   (double)(t - start) / 1e9, raw);
 		if (raw)
 			fflush(raw);
+		next_sample += step;
+		if (next_sample > end_track)
+			next_sample = INT64_MAX;
 	}
-	for (int i = 0; i < n; i++) {
-		ts[i].cpu1 = cpu_of(&ts[i]);
+	for (int i = 0; i < n; i++)
 		for (int k = 0; k < ts[i].n_pids; k++)
 			ts[i].peak_rss_kib[k] = peak_rss_kib(ts[i].pids[k]);
-	}
 }
 
 int main(int argc, char **argv)

@@ -134,6 +134,7 @@ static void test_full_file(void **state)
 	assert_string_equal(cfg.global.chronyd_socket, "/run/chrony/chronyd.sock");
 	assert_int_equal(cfg.global.log_level, LOG_INFO);
 	assert_float_equal(cfg.global.summary_interval_s, 5.0, 1e-12);
+	assert_float_equal(cfg.global.chronyd_interval_s, 1.0, 1e-12);
 	assert_int_equal(cfg.n_sources, 2);
 	struct source_config *a = &cfg.sources[0], *b = &cfg.sources[1];
 	assert_string_equal(a->name, "PHC0");
@@ -403,6 +404,46 @@ static void test_summary_interval(void **state)
 	}
 }
 
+/* chronyd_interval: 1s to an hour, no 0 (chronyd is watched or not by
+ * chronyd_socket); a bad value names its line. */
+static void test_chronyd_interval(void **state)
+{
+	static const struct {
+		const char *val;
+		double s;
+	} good[] = {
+		{ "1s", 1.0 }, { "1000ms", 1.0 }, { "16", 16.0 },
+		{ "64s", 64.0 }, { "3600s", 3600.0 },
+	};
+	static const char *const bad[] = {
+		"0", "0s", "999ms", "0.5", "-1s", "3601s", "1e300", "nan",
+		"inf", "16 s", "1m", "",
+	};
+	char text[128];
+	int r;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[global]\nchronyd_interval %s\n[source A]\n",
+			 good[i].val);
+		assert_int_equal(parse(text), 0);
+		assert_float_equal(cfg.global.chronyd_interval_s, good[i].s,
+				   1e-9);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[global]\n\nchronyd_interval %s\n[source A]\n",
+			 bad[i]);
+		r = parse(text);
+		if (r != -EINVAL ||
+		    strncmp(err, "test.conf:3: ", 13) != 0 ||
+		    !strstr(err, "chronyd_interval") ||
+		    (bad[i][0] && !strstr(err, "from 1s to 3600s")))
+			fail_msg("chronyd_interval '%s': got %d '%s'", bad[i],
+				 r, err);
+	}
+}
+
 /* A bad yes/no of a sim key is refused, naming the key (it used to read
  * an uninitialised bool first). */
 static void test_sim_bool(void **state)
@@ -623,6 +664,7 @@ static const struct key_value global_values[] = {
 	{ "control_group", "adm" },
 	{ "control_admin_group", "wheel" },
 	{ "chronyd_socket", "none" },
+	{ "chronyd_interval", "2s" },
 	{ "run_dir", "/run/other" },
 	{ "dev_root", "/tmp/dev" },
 	{ "sysfs_root", "/tmp/sys" },
@@ -960,6 +1002,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_chronyd_interval),
 		cmocka_unit_test(test_errors_with_line),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_source_equal),

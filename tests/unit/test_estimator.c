@@ -10,6 +10,7 @@
 
 #include "clockmodel.h"
 #include "estimator.h"
+#include "stats.h"
 
 #define EPOCH 1700000000000000000LL
 
@@ -295,6 +296,99 @@ static void test_cross_timestamps_averaged(void **state)
 	assert_true(s.err_ns >= 1.0 && s.err_ns < 3.0);
 }
 
+/* A small deterministic generator, so a failure can be replayed. */
+static uint32_t lcg(uint32_t *x)
+{
+	*x = *x * 1664525u + 1013904223u;
+	return *x >> 8;
+}
+
+/* Selection, median and quantile agree with a full sort, duplicates and
+ * all. */
+static void test_select_matches_sort(void **state)
+{
+	double v[257], sorted[257], work[257];
+	uint32_t x = 1;
+
+	for (int n = 1; n <= 257; n += 8) {
+		for (int rep = 0; rep < 20; rep++) {
+			for (int i = 0; i < n; i++) /* few values: many ties */
+				v[i] = (double)(lcg(&x) % (rep % 2 ? 7 : 100000));
+			memcpy(sorted, v, sizeof(v[0]) * (size_t)n);
+			stats_sort(sorted, n);
+			for (int i = 1; i < n; i++)
+				assert_true(sorted[i - 1] <= sorted[i]);
+			for (int k = 0; k < n; k += 1 + n / 16) {
+				memcpy(work, v, sizeof(v[0]) * (size_t)n);
+				assert_true(stats_select(work, n, k) == sorted[k]);
+				for (int i = 0; i < n; i++)
+					assert_true(i < k ? work[i] <= work[k]
+							  : work[i] >= work[k]);
+			}
+			double median = n % 2 ? sorted[n / 2]
+					      : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+			memcpy(work, v, sizeof(v[0]) * (size_t)n);
+			assert_true(stats_median(work, n) == median);
+			for (double q = 0.05; q <= 1.0; q += 0.15) {
+				memcpy(work, v, sizeof(v[0]) * (size_t)n);
+				assert_true(stats_quantile(work, n, q) ==
+					    stats_quantile_sorted(sorted, n, q));
+			}
+			memcpy(work, v, sizeof(v[0]) * (size_t)n);
+			assert_true(stats_quantile(work, n, 1.0) == sorted[n - 1]);
+		}
+	}
+}
+
+/* How many of the windows [phc - after, phc - before] cover @at. */
+static int covering(const struct phc_reading *r, int n, double at)
+{
+	int c = 0;
+
+	for (int i = 0; i < n; i++)
+		c += (double)(r[i].phc - r[i].sys_after) - 0.5 <= at &&
+		     (double)(r[i].phc - r[i].sys_before) + 0.5 >= at;
+	return c;
+}
+
+/*
+ * The estimate lies where the most read windows overlap: the sweep agrees
+ * with counting the windows over every window end, on random windows with
+ * shared ends (whole-ns timestamps, a few widths).
+ */
+static void test_sweep_finds_most_overlap(void **state)
+{
+	struct phc_reading r[100];
+	uint32_t x = 7;
+
+	for (int rep = 0; rep < 300; rep++) {
+		struct est_state st;
+		struct est_sample s;
+		int n = 2 + rep % 99, best = 0;
+
+		for (int i = 0; i < n; i++) {
+			int64_t t = EPOCH + 1000 * i;
+			int64_t w = 10 * (1 + lcg(&x) % 4);
+			r[i] = (struct phc_reading){ t, t + 500 +
+						     (int64_t)(lcg(&x) % 40), t + w };
+		}
+		for (int i = 0; i < n; i++) {
+			int a = covering(r, n, (double)(r[i].phc - r[i].sys_after) - 0.5);
+			int b = covering(r, n, (double)(r[i].phc - r[i].sys_before) + 0.5);
+			best = a > best ? a : b > best ? b : best;
+		}
+		est_init(&st);
+		assert_int_equal(est_from_readings(&st, &filtered_all, r, n, &s), 0);
+		if (2 * best < n + 1) {
+			assert_true(s.degraded);
+			continue;
+		}
+		assert_false(s.degraded);
+		assert_int_equal(s.used, best);
+		assert_int_equal(covering(r, n, s.offset_ns), best);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_disagreeing_window_outvoted),
 		cmocka_unit_test(test_no_majority_is_degraded),
 		cmocka_unit_test(test_cross_timestamps_averaged),
+		cmocka_unit_test(test_select_matches_sort),
+		cmocka_unit_test(test_sweep_finds_most_overlap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
