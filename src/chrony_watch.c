@@ -217,6 +217,7 @@ static void take_missing(struct chronywatch *w)
 {
 	char name[5];
 
+	w->step = CHRONYVIEW_IDLE;
 	if (w->n_selects <= 0)
 		return;
 	candm_refid_str(w->selects[0].ref_id, name);
@@ -226,7 +227,6 @@ static void take_missing(struct chronywatch *w)
 			 "configuration needs `refclock SOCK <sock> refid %s`",
 			 w->server_path, name, name);
 	pop_select(w);
-	w->step = CHRONYVIEW_IDLE;
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
