@@ -29,7 +29,12 @@ struct gate_eval {
 	char link_why[GATE_REASON_MAX];
 	char qual_why[GATE_REASON_MAX];
 	char lock_why[GATE_REASON_MAX];
-	char lock_what[GATE_REASON_MAX]; /* what is good, for the reason */
+	/* what is good, for the reason: formatted only at a lock (every
+	 * poll it cost a quarter of the daemon's CPU in a poll) */
+	bool lock_ptp;		  /* ptp4l's figures, else the device's */
+	long long lock_offset_ns; /* |master_offset| */
+	int lock_clock_class;
+	double lock_sigma_ns;
 };
 
 static void fmt(char *dst, size_t len, const char *f, ...)
@@ -495,13 +500,21 @@ static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 		e->lock_ok = true;
 	if (!e->lock_ok)
 		return;
-	if (p->configured)
-		fmt(e->lock_what, sizeof(e->lock_what),
-		    "|master_offset| %lld ns, port SLAVE, clockClass %d",
-		    (long long)off, p->clock_class);
+	e->lock_ptp = p->configured;
+	e->lock_offset_ns = (long long)off;
+	e->lock_clock_class = p->clock_class;
+	e->lock_sigma_ns = d->sigma_ns;
+}
+
+/* What is good when the gate locks, for the transition's reason. */
+static const char *lock_what(const struct gate_eval *e, char *buf, size_t n)
+{
+	if (e->lock_ptp)
+		fmt(buf, n, "|master_offset| %lld ns, port SLAVE, clockClass %d",
+		    e->lock_offset_ns, e->lock_clock_class);
 	else
-		fmt(e->lock_what, sizeof(e->lock_what),
-		    "device healthy, sigma %.0f ns", d->sigma_ns);
+		fmt(buf, n, "device healthy, sigma %.0f ns", e->lock_sigma_ns);
+	return buf;
 }
 
 /* Leap flags are trusted only from a SLAVE port with a valid UTC offset. */
@@ -658,12 +671,13 @@ static void fall_back(struct gate *g, int64_t now, const char *reason)
 static void step_unlocked(struct gate *g, const struct gate_eval *e,
 			  int64_t now)
 {
-	char why[GATE_REASON_MAX];
+	char why[GATE_REASON_MAX], what[GATE_REASON_MAX];
 	int64_t dwell = lock_dwell(g, now);
 
 	if (e->lock_ok && now - g->lock_ok_since_ns >= dwell) {
 		fmt(why, sizeof(why), "locked for %.1f s: %s",
-		    secs(now - g->lock_ok_since_ns), e->lock_what);
+		    secs(now - g->lock_ok_since_ns),
+		    lock_what(e, what, sizeof(what)));
 		enter_ptp(g, now, why);
 	} else if (g->state == GATE_STARTUP &&
 		   now - g->start_ns >= g->cfg.startup_timeout_ns) {
@@ -743,8 +757,9 @@ static enum gate_state release_target(const struct gate *g,
 	if (g->override == GATE_OVERRIDE_NTP) {
 		if (e->lock_ok &&
 		    now - g->lock_ok_since_ns >= lock_dwell(g, now)) {
+			char what[GATE_REASON_MAX];
 			fmt(why, n, "operator override AUTO; locked: %s",
-			    e->lock_what);
+			    lock_what(e, what, sizeof(what)));
 			return GATE_PTP;
 		}
 		fmt(why, n, "operator override AUTO; %s",
@@ -843,7 +858,7 @@ static void update_condition(struct gate *g, const struct gate_eval *e,
 			fmt(w, n, "%s for %.1f s of %.1f s", e->qual_why,
 			    secs(now - g->qual_bad_since_ns),
 			    secs(g->cfg.unlock_dwell_ns));
-		else
+		else if (strcmp(w, "locked") != 0)
 			fmt(w, n, "locked");
 		break;
 	case GATE_HOLDOVER:
