@@ -8,10 +8,13 @@ struct chrony_plan chrony_plan_for(bool feeding, int selectopts,
 	struct chrony_plan p = { 0, -1 };
 
 	if (selectopts == 1) {
-		/* chronyd applies new options at its next selection, which
-		 * waits for a source's next sample: select now */
+		/* chronyd applies new options at its next selection, and
+		 * switches only to a source with a sample newer than its last
+		 * reference update: burst the NTP servers for one, select now */
 		p.select = feeding ? 1 : 0;
 		p.actions = CHRONYWATCH_RESELECT;
+		if (!feeding)
+			p.actions |= CHRONYWATCH_BURST;
 		if (ntp_offline_while_locked)
 			p.actions |= feeding ? CHRONYWATCH_OFFLINE
 					     : CHRONYWATCH_ONLINE;

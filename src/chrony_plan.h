@@ -20,7 +20,11 @@ struct chrony_plan {
  * With SELECTOPTS just that refclock is dropped or restored, every other
  * source keeping its measurements, and a RESELECT follows (chronyd 4.8
  * otherwise applies the options only at its next source update, up to a
- * poll later: measured 2.7 s). Without it (chrony 4.3 keeps a silent
+ * poll later: measured 2.7 s). Dropping it also bursts the NTP servers:
+ * chronyd switches only to a source with a sample newer than its last
+ * reference update, which the PHC's refclock made a moment ago, so without
+ * a fresh NTP sample the switch waits up to a whole NTP poll (64 s at
+ * chrony's default minpoll). Without SELECTOPTS (chrony 4.3 keeps a silent
  * refclock selected for minutes), stopping resets all sources and bursts
  * the NTP servers so that selection moves at once.
  */

@@ -24,7 +24,9 @@ sock_c=/run/chrony.phcbt-gfc-$$.sock
 # Only GFA is chronyd's: B and C exercise the gate alone (their samples go
 # to sockets nobody reads). On chronyd 4.4+ the gate owns a refclock's
 # noselect, so B and C in chronyd would compete with NTP for selection.
-start_chronyd c "server 127.0.0.1 port $ntp_port iburst minpoll -1 maxpoll 0
+# The NTP server is polled as chrony's default does (64 s after iburst):
+# how fast chronyd can leave the PHC depends on it.
+start_chronyd c "server 127.0.0.1 port $ntp_port iburst minpoll 6 maxpoll 6
 refclock SOCK $sock_a refid GFA poll 0 prefer trust"
 chronyd_pid=$(cat "$WORK/c/pid")
 
@@ -213,7 +215,13 @@ fi
 [ "$(cat "$WORK/c/chronyd.pid")" = "$chronyd_pid" ] && kill -0 "$chronyd_pid" || fail "chronyd was restarted"
 "$CTL" -s "$WORK/ctl.sock" 'GET GATE' 'GET PTP' | sed 's/^/    /' | head -60
 stop_broker
-awk -v a="$ptp_to_ntp" 'BEGIN { exit !(a <= 2.0) }' || fail "ptp_to_ntp_s=$ptp_to_ntp above the 2 s goal"
+# PTP -> NTP: on 4.4+ (SELECTOPTS and a burst for one fresh NTP sample)
+# the 2 s goal; on 4.3 the reset leaves the NTP server needing three new
+# samples before chronyd may select it, and a burst spaces them 2 s apart:
+# about 4 s, which no 4.3 command shortens (doc/BENCHMARKS.md).
+limit=2.0
+[ "$(gate_path)" = selectopts ] || limit=6.0
+awk -v a="$ptp_to_ntp" -v l=$limit 'BEGIN { exit !(a <= l) }' || fail "ptp_to_ntp_s=$ptp_to_ntp above the $limit s goal for chronyd $(chronyd_version)"
 awk -v b="$ntp_to_ptp" 'BEGIN { exit !(b <= 5.0) }' || fail "ntp_to_ptp_s=$ntp_to_ptp above the 5 s goal"
 echo "gate: kill_to_ntp_s=$kill_to_ntp responder=$have_responder"
 ptp4l_ver=$("$PTP4L" -v 2>&1 | head -1)

@@ -62,12 +62,18 @@ wait_until 10 sh -c "'$CTL' -s '$WORK/ctl.sock' 'GET GATE' | grep -qP '^\t\tstat
 
 "$CTL" -s "$WORK/ctl.sock" 'SET GATE NTP' >/dev/null || fail "SET GATE NTP"
 wait_until 5 grep -q "SELECTOPTS SOPT mask=1 options=16" "$WORK/fake.log" || fail "no noselect sent: $(cat "$WORK/fake.log")"
-wait_until 5 sh -c "grep -A1 'SELECTOPTS SOPT mask=1 options=16' '$WORK/fake.log' | grep -q RESELECT" ||
+wait_until 5 sh -c "grep -A2 'SELECTOPTS SOPT mask=1 options=16' '$WORK/fake.log' | grep -q RESELECT" ||
 	fail "no RESELECT after the noselect: $(cat "$WORK/fake.log")"
 n0=$(grep -c "SELECTOPTS SOPT mask=1 options=0" "$WORK/fake.log")
 "$CTL" -s "$WORK/ctl.sock" 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO"
 wait_until 5 sh -c "[ \$(grep -c 'SELECTOPTS SOPT mask=1 options=0' '$WORK/fake.log') -gt $n0 ]" || fail "noselect not lifted: $(cat "$WORK/fake.log")"
-grep -q "RESET_SOURCES\|BURST" "$WORK/fake.log" && fail "reset/burst used although SELECTOPTS exists"
+grep -q "RESET_SOURCES" "$WORK/fake.log" && fail "reset used although SELECTOPTS exists"
+# leaving the PHC: noselect, a burst for a fresh NTP sample, then RESELECT
+grep -A2 'SELECTOPTS SOPT mask=1 options=16' "$WORK/fake.log" | tr '\n' ' ' | grep -q "options=16 BURST RESELECT" ||
+	fail "expected SELECTOPTS noselect, BURST, RESELECT: $(cat "$WORK/fake.log")"
+# returning: no burst (the refclock's own samples update chronyd)
+grep -A2 'SELECTOPTS SOPT mask=1 options=0' "$WORK/fake.log" | grep -q BURST &&
+	fail "burst sent when returning to the PHC: $(cat "$WORK/fake.log")"
 grep -q "SOPT: gate override NTP set by uid 0" "$WORK/broker.log" || fail "override not audited"
 stop_broker
 
@@ -94,10 +100,14 @@ EOC
 	exit 0
 fi
 
+# The NTP server polled as chrony's default does (64 s, after iburst):
+# chronyd switches only to a source with a sample newer than its last
+# reference update, so the switch within 2 s below needs the broker's
+# burst; without it chronyd waits for the next poll.
 sock=/run/chrony.phcbt-sopt-$$.sock
 at_exit "rm -f '$sock'"
 start_ntp_server ntp
-start_chronyd c "server 127.0.0.1 port $NTP_PORT iburst minpoll -1 maxpoll 0
+start_chronyd c "server 127.0.0.1 port $NTP_PORT iburst minpoll 6 maxpoll 6
 refclock SOCK $sock refid SOPR poll 0 prefer trust"
 chronyd_pid=$(cat "$WORK/c/pid")
 cat >"$WORK/broker48.conf" <<EOC
@@ -123,6 +133,10 @@ wait_until 30 selected c SOPR || fail "chronyd did not select SOPR: $(chronyc_of
 ntp_samples_at_least() { [ "$(ntp_samples)" -ge "$1" ] 2>/dev/null; }
 wait_until 20 ntp_samples_at_least 4 ||
 	fail "chronyd has no NTP samples to keep: $(chronyc_of c sourcestats)"
+# the NTP server's last sample well behind the refclock's last update of
+# chronyd's reference (sources -c: field 7 is LastRx in seconds)
+ntp_last_rx_at_least() { [ "$(chronyc_of c sources | awk -F, '$3 == "127.0.0.1" { print $7; exit }')" -ge "$1" ] 2>/dev/null; }
+wait_until 30 ntp_last_rx_at_least 4 || fail "chronyd's NTP server still polled often: $(chronyc_of c sources)"
 sel0=$(chrony_field selects_done)
 res0=$(chrony_field resets_done)
 samples0=$(ntp_samples)
@@ -131,6 +145,8 @@ t0=$(now_ns)
 "$CTL" -s "$WORK/ctl.sock" 'SET GATE NTP' >/dev/null || fail "SET GATE NTP"
 wait_until 10 ntp_selected || fail "chronyd did not move to NTP: $(chronyc_of c sources)"
 to_ntp=$(elapsed_s "$t0")
+awk -v a="$to_ntp" 'BEGIN { exit !(a <= 2.0) }' ||
+	fail "chronyd took ${to_ntp}s to select its NTP server (polled every 64 s): was it burst?"
 [ "$(noselect_of SOPR)" = N ] || fail "chronyd does not show SOPR noselect: $(chronyc_of c selectdata)"
 samples1=$(ntp_samples)
 [ "$samples1" -ge "$samples0" ] || fail "chronyd's NTP samples fell $samples0 -> $samples1: were its sources reset?"

@@ -9,7 +9,9 @@
 #include "chrony_view.h"
 
 /* chronyd 4.4+: just the refclock, no reset (the others keep their
- * measurements); NTP online/offline only with ntp_while_locked offline. */
+ * measurements); leaving the PHC bursts the NTP servers (chronyd switches
+ * only to a source with a fresh sample); NTP online/offline only with
+ * ntp_while_locked offline. */
 static void test_selectopts(void **state)
 {
 	struct chrony_plan p;
@@ -17,19 +19,21 @@ static void test_selectopts(void **state)
 	/* every change is followed by a RESELECT, sent last */
 	p = chrony_plan_for(false, 1, false);
 	assert_int_equal(p.select, 0);
-	assert_int_equal(p.actions, CHRONYWATCH_RESELECT);
+	assert_int_equal(p.actions, CHRONYWATCH_BURST | CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(true, 1, false);
 	assert_int_equal(p.select, 1);
 	assert_int_equal(p.actions, CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(false, 1, true);
 	assert_int_equal(p.select, 0);
-	assert_int_equal(p.actions, CHRONYWATCH_ONLINE | CHRONYWATCH_RESELECT);
+	assert_int_equal(p.actions, CHRONYWATCH_BURST | CHRONYWATCH_ONLINE |
+					    CHRONYWATCH_RESELECT);
 	p = chrony_plan_for(true, 1, true);
 	assert_int_equal(p.select, 1);
 	assert_int_equal(p.actions, CHRONYWATCH_OFFLINE | CHRONYWATCH_RESELECT);
 	/* the watch sends the lowest bit first: RESELECT must be the highest */
 	assert_true(CHRONYWATCH_RESELECT > CHRONYWATCH_ONLINE);
 	assert_true(CHRONYWATCH_RESELECT > CHRONYWATCH_OFFLINE);
+	assert_true(CHRONYWATCH_RESELECT > CHRONYWATCH_BURST);
 }
 
 /* chronyd 4.3 (and not known yet): reset + burst to leave the PHC at
