@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "chrony_blocking.h"
+#include "cpu_plan.h"
 #include "truthclient.h"
 
 /* Where our chronyd client socket goes: a directory of ours that chronyd's
@@ -30,7 +32,7 @@ static const char *client_dir(void)
 #define BENCH_MAX_TARGETS 24
 #define BENCH_MAX_PIDS 4
 #define BENCH_NAME_MAX 32
-#define BENCH_MAX_WINDOWS 64
+#define BENCH_MAX_WINDOWS CPU_PLAN_MAX_WINDOWS
 
 /* Roles of a chronyd in the comparison, in table order. */
 enum bench_role { ROLE_ANCHOR, ROLE_BROKER, ROLE_NAIVE, ROLE_ALT, ROLE_COUNT };
@@ -48,6 +50,8 @@ struct bench_cpu {
 /* One chronyd whose tracking is sampled, and the processes of its pipeline. */
 struct bench_target {
 	char profile[BENCH_NAME_MAX]; /* fakephc device name = profile */
+	int prof;		      /* index of the profile, in target order */
+	bool stopped;		      /* SIGSTOPped by an isolated window */
 	enum bench_role role;
 	char sock[108];		      /* chronyd's command socket */
 	int pids[BENCH_MAX_PIDS];     /* processes whose CPU counts */
@@ -71,28 +75,42 @@ struct bench_opts {
 	double quiet_s;	 /* then CPU alone, chronyd not queried */
 	bool track;	 /* query chronyd's tracking (false: CPU only) */
 	int n_track_win, n_quiet_win; /* windows of each phase */
+	int isolate_rounds; /* quiet phase: rounds of one profile at a time */
+	double settle_s;    /* before each isolated window, not counted */
+	struct cpu_plan plan;
 };
 
 /*
  * The CPU snapshots the figures come from: those of the quiet phase when
  * there is one (the pipelines' own CPU, without the benchmark's queries),
- * else those of the measured time.
+ * else those of the measured time. Of the windows between them only those
+ * that count for a target's profile are summed (an isolated quiet phase
+ * measures each profile alone, in its own windows).
  */
 struct cpu_span {
-	int lo, hi;	/* first and last snapshot */
-	double seconds; /* between them */
+	int lo, hi; /* first and last snapshot */
+	const struct cpu_plan *plan;
 };
 
 static struct cpu_span span_of(const struct bench_opts *o, bool quiet)
 {
-	struct cpu_span sp = { 0, o->n_track_win,
-			       o->n_track_win * o->window_s };
+	struct cpu_span sp = { 0, o->plan.n_track, &o->plan };
 
-	if (quiet && o->n_quiet_win > 0)
-		sp = (struct cpu_span){ o->n_track_win,
-					o->n_track_win + o->n_quiet_win,
-					o->n_quiet_win * o->window_s };
+	if (quiet && o->plan.n > o->plan.n_track)
+		sp = (struct cpu_span){ o->plan.n_track, o->plan.n, &o->plan };
 	return sp;
+}
+
+/* Seconds of the windows of @sp that count for profile @prof. */
+static double span_seconds(struct cpu_span sp, int prof)
+{
+	double s = 0.0;
+
+	for (int w = sp.lo + 1; w <= sp.hi; w++)
+		if (cpu_plan_counts_for(sp.plan, w, prof))
+			s += (double)(sp.plan->end_ns[w - 1] -
+				      (w > 1 ? sp.plan->end_ns[w - 2] : 0)) / 1e9;
+	return s;
 }
 
 static int64_t bench_now_ns(void)
@@ -354,17 +372,52 @@ static double cpu_between(const struct bench_target *t, int from, int to,
 	return s;
 }
 
+/* Run time of process @k (-1: all) of @t in the windows of @sp that count
+ * for its profile, seconds. */
+static double cpu_in_span(const struct bench_target *t, struct cpu_span sp,
+			  int k)
+{
+	double s = 0.0;
+
+	if (!t)
+		return NAN;
+	for (int w = sp.lo + 1; w <= sp.hi; w++)
+		if (cpu_plan_counts_for(sp.plan, w, t->prof))
+			s += cpu_between(t, w - 1, w, k);
+	return s;
+}
+
 /* Run time of the whole pipeline over @sp, seconds. */
 static double cpu_used(const struct bench_target *t, struct cpu_span sp)
 {
-	return t ? cpu_between(t, sp.lo, sp.hi, -1) : NAN;
+	return cpu_in_span(t, sp, -1);
 }
 
+/* The same from /proc/PID/stat (clock ticks), as a cross-check. */
 static double cpu_used_stat(const struct bench_target *t, struct cpu_span sp)
 {
-	if (sp.hi >= t->n_cpu || !t->cpu[sp.lo].ok || !t->cpu[sp.hi].ok)
-		return NAN;
-	return t->cpu[sp.hi].stat_s - t->cpu[sp.lo].stat_s;
+	double s = 0.0;
+
+	for (int w = sp.lo + 1; w <= sp.hi; w++) {
+		if (!cpu_plan_counts_for(sp.plan, w, t->prof))
+			continue;
+		if (w >= t->n_cpu || !t->cpu[w - 1].ok || !t->cpu[w].ok)
+			return NAN;
+		s += t->cpu[w].stat_s - t->cpu[w - 1].stat_s;
+	}
+	return s;
+}
+
+/* Times process @k of @t was put on a CPU in the counted windows of @sp. */
+static double runs_in_span(const struct bench_target *t, struct cpu_span sp,
+			   int k)
+{
+	double n = 0.0;
+
+	for (int w = sp.lo + 1; w <= sp.hi && w < t->n_cpu; w++)
+		if (cpu_plan_counts_for(sp.plan, w, t->prof))
+			n += (double)(t->cpu[w].runs[k] - t->cpu[w - 1].runs[k]);
+	return n;
 }
 
 /* The b/a CPU ratio of every window of @sp into @r; returns how many. */
@@ -378,6 +431,8 @@ static int window_ratios(const struct bench_target *a,
 		return 0;
 	for (int w = sp.lo + 1; w <= sp.hi && w < a->n_cpu && w < b->n_cpu;
 	     w++) {
+		if (!cpu_plan_counts_for(sp.plan, w, a->prof))
+			continue;
 		double x = cpu_between(b, w - 1, w, -1) /
 			   cpu_between(a, w - 1, w, -1);
 		if (!isnan(x))
@@ -435,7 +490,7 @@ static bool report_profile(const struct bench_target *ts, int n,
 	struct bench_stats sa = stats_of(a), sb = stats_of(b), sv = stats_of(v);
 	double r_rms = sb.rms / sa.rms, r_p99 = sb.p99 / sa.p99;
 	struct cpu_span sp = span_of(o, true);
-	double per_min = 60e3 / sp.seconds; /* s over the span -> ms/min */
+	double per_min = 60e3 / span_seconds(sp, a->prof); /* s -> ms/min */
 	double win[BENCH_MAX_WINDOWS];
 	struct spread c = spread_of(win, window_ratios(a, b, sp, win));
 	char f[6][16];
@@ -463,7 +518,7 @@ static void report_sampled_cpu(const struct bench_target *ts, int n,
 {
 	struct cpu_span sp = span_of(o, false);
 
-	if (!o->track || o->n_quiet_win == 0)
+	if (!o->track || o->plan.n == o->plan.n_track)
 		return;
 	printf("CPU ratio while the benchmark queried every chronyd once a "
 	       "second (not counted above):");
@@ -511,7 +566,6 @@ static void report_alt(const struct bench_target *ts, int n,
 		       const struct bench_opts *o)
 {
 	struct cpu_span sp = span_of(o, true);
-	double per_min = 60e3 / sp.seconds;
 	bool header = false;
 
 	for (int i = 0; i < n; i++) {
@@ -530,6 +584,7 @@ static void report_alt(const struct bench_target *ts, int n,
 		header = true;
 		struct bench_stats sb = stats_of(b), sx = stats_of(x);
 		struct spread c = spread_of(win, window_ratios(b, x, sp, win));
+		double per_min = 60e3 / span_seconds(sp, b->prof);
 		fmt_ns(f[0], 16, sx.rms);
 		fmt_ns(f[1], 16, sx.p99);
 		printf("%-7s | %8s %8s | %5.2f %5.2f | %6.1f %6.1f | %5.2f "
@@ -544,17 +599,18 @@ static void report_details(const struct bench_target *ts, int n,
 			   const struct bench_opts *o)
 {
 	struct cpu_span sp = span_of(o, true);
-	double per_min = 60e3 / sp.seconds;
 
 	printf("\ndetails (n = samples used; unsync/failed samples are not "
 	       "counted; cpu = the pipeline's CPU over the %.0f s the CPU\n"
 	       "figures come from, schedstat, /proc/PID/stat in brackets; per "
 	       "process: ms of CPU per minute, runs/s =\ntimes put on a CPU "
 	       "per second (wake-ups, and returns from blocking reads), peak "
-	       "resident set)\n", sp.seconds);
+	       "resident set)\n", span_seconds(sp, ts[0].prof));
 	for (int i = 0; i < n; i++) {
 		const struct bench_target *t = &ts[i];
 		struct bench_stats s = stats_of(t);
+		double secs = span_seconds(sp, t->prof);
+		double per_min = 60e3 / secs;
 		printf("  %-7s %-6s n=%d unsync=%d failed=%d mean=%+.1fns "
 		       "max=%.1fns cpu=%.3fs [%.2fs]\n", t->profile,
 		       role_names[t->role], s.n, t->unsync, t->failed, s.mean,
@@ -564,9 +620,8 @@ static void report_details(const struct bench_target *ts, int n,
 		for (int k = 0; k < t->n_pids; k++)
 			printf("      %-10s %6.2f ms/min %6.2f runs/s rss=%ldKiB\n",
 			       t->names[k],
-			       cpu_between(t, sp.lo, sp.hi, k) * per_min,
-			       (double)(t->cpu[sp.hi].runs[k] -
-					t->cpu[sp.lo].runs[k]) / sp.seconds,
+			       cpu_in_span(t, sp, k) * per_min,
+			       runs_in_span(t, sp, k) / secs,
 			       t->peak_rss_kib[k]);
 	}
 }
@@ -578,8 +633,11 @@ static int report(const struct bench_target *ts, int n,
 	double w_rms = 0.0, w_p99 = 0.0, w_cpu = 0.0;
 	bool complete = true;
 	struct cpu_span sp = span_of(o, true);
-	int n_win = sp.hi - sp.lo;
+	bool quiet = o->plan.n > o->plan.n_track;
+	int n_win = 0;
 
+	for (int w = sp.lo + 1; w <= sp.hi; w++)
+		n_win += cpu_plan_counts_for(sp.plan, w, ts[0].prof);
 	if (o->track)
 		printf("\nerror = chronyd's estimate of PHC - system minus the "
 		       "true offset, sampled every %.0f s for %.0f s after "
@@ -588,12 +646,21 @@ static int report(const struct bench_target *ts, int n,
 	else
 		printf("\nCPU only (chronyd not queried) for %.0f s after %.0f s"
 		       " of warm-up\n", o->duration_s, o->warmup_s);
-	printf("CPU: ms per minute (anchor: its chronyd; broker: phcbrokerd + "
-	       "its chronyd) over %.0f s %s;\nratio = broker / anchor, the "
-	       "median and range over %d window%s of %.0f s\n", sp.seconds,
-	       o->track && o->n_quiet_win ? "after that, chronyd not queried"
-					  : "of the measured time",
-	       n_win, n_win == 1 ? "" : "s", o->window_s);
+	if (quiet && o->isolate_rounds > 0)
+		printf("CPU: ms per minute (anchor: its chronyd; broker: "
+		       "phcbrokerd + its chronyd) over %.0f s after that,\n"
+		       "each profile's processes alone (the others stopped), "
+		       "chronyd not queried, after %.0f s to settle;\n",
+		       span_seconds(sp, ts[0].prof), o->settle_s);
+	else
+		printf("CPU: ms per minute (anchor: its chronyd; broker: "
+		       "phcbrokerd + its chronyd) over %.0f s %s;\n",
+		       span_seconds(sp, ts[0].prof),
+		       o->track && quiet ? "after that, chronyd not queried"
+					 : "of the measured time");
+	printf("ratio = broker / anchor, the median and range over %d "
+	       "window%s of %.0f s\n", n_win, n_win == 1 ? "" : "s",
+	       o->window_s);
 	printf("%-7s | %-17s | %-17s | %-17s | %-11s | %-13s | %-15s\n", "",
 	       "anchor (chronyd)", "broker", "naive feeder", "broker/anchor",
 	       "CPU ms/min", "CPU ratio");
@@ -622,7 +689,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: bench_sample --truth SOCK [--warmup S] [--duration S]\n"
 		"       [--interval S] [--cpu-window S] [--cpu-quiet S] [--no-track]\n"
-		"       [--raw FILE]\n"
+		"       [--cpu-isolate ROUNDS] [--cpu-settle S] [--raw FILE]\n"
 		"       PROFILE:ROLE:CHRONYD_SOCK:PID[,PID...] ...\n"
 		"ROLE is anchor, broker, naive or alt; PROFILE is the fakephc device "
 		"name; the PIDs\nare the processes whose CPU time counts for that "
@@ -630,7 +697,10 @@ static void usage(void)
 		"taken over windows of that length (default:\nthe whole "
 		"measured time). --cpu-quiet: the CPU figures come from that "
 		"long after\nthe measured time, without querying chronyd. "
-		"--no-track: CPU only, chronyd is\nnot queried.\n");
+		"--cpu-isolate: instead, ROUNDS rounds in\nwhich each profile "
+		"runs alone (the other profiles' processes SIGSTOPped) for\n"
+		"--cpu-settle seconds (default 8), then one counted window. "
+		"--no-track: CPU\nonly, chronyd is not queried.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bench_opts *o)
@@ -643,13 +713,16 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "cpu-window", required_argument, NULL, 'c' },
 		{ "cpu-quiet", required_argument, NULL, 'q' },
 		{ "no-track", no_argument, NULL, 'n' },
+		{ "cpu-isolate", required_argument, NULL, 'I' },
+		{ "cpu-settle", required_argument, NULL, 'S' },
 		{ "raw", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct bench_opts){ NULL, NULL, 30.0, 60.0, 1.0, 0.0, 0.0, true,
-				  0, 0 };
+	*o = (struct bench_opts){ .warmup_s = 30.0, .duration_s = 60.0,
+				  .interval_s = 1.0, .track = true,
+				  .settle_s = 8.0 };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->truth_sock = optarg; break;
@@ -660,6 +733,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 'q': o->quiet_s = atof(optarg); break;
 		case 'n': o->track = false; break;
 		case 'r': o->raw_path = optarg; break;
+		case 'I': o->isolate_rounds = atoi(optarg); break;
+		case 'S': o->settle_s = atof(optarg); break;
 		default: return -EINVAL;
 		}
 	}
@@ -669,6 +744,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	o->n_quiet_win = (int)(o->quiet_s / o->window_s + 0.5);
 	if (!o->truth_sock || o->interval_s <= 0.0 || o->duration_s <= 0.0 ||
 	    o->warmup_s < 0.0 || o->quiet_s < 0.0 || optind >= argc ||
+	    o->isolate_rounds < 0 || o->settle_s < 0.0 ||
 	    o->n_track_win + o->n_quiet_win > BENCH_MAX_WINDOWS)
 		return -EINVAL;
 	return optind;
@@ -690,6 +766,20 @@ static void snapshot(struct bench_target *ts, int n)
 			ts[i].cpu[ts[i].n_cpu++] = cpu_of(&ts[i]);
 }
 
+/* Let the processes of profile @prof run and stop every other target's
+ * (CPU_PLAN_ALL: all run). Only changes are signalled. */
+static void let_run(struct bench_target *ts, int n, int prof)
+{
+	for (int i = 0; i < n; i++) {
+		bool stop = prof != CPU_PLAN_ALL && ts[i].prof != prof;
+		if (stop == ts[i].stopped)
+			continue;
+		for (int k = 0; k < ts[i].n_pids; k++)
+			kill(ts[i].pids[k], stop ? SIGSTOP : SIGCONT);
+		ts[i].stopped = stop;
+	}
+}
+
 /*
  * Sample every target each interval (unless CPU only) until the measured
  * time ends, then leave chronyd alone for the quiet phase; take the CPU
@@ -700,21 +790,25 @@ static void snapshot(struct bench_target *ts, int n)
 static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		int truth_fd, FILE *raw)
 {
+	const struct cpu_plan *p = &o->plan;
 	int64_t start = bench_now_ns();
 	int64_t step = (int64_t)(o->interval_s * 1e9);
 	int64_t warm_end = start + (int64_t)(o->warmup_s * 1e9);
-	int64_t win = (int64_t)(o->window_s * 1e9);
-	int64_t end_track = warm_end + o->n_track_win * win;
-	int64_t end = end_track + o->n_quiet_win * win;
+	int64_t end_track = warm_end + p->end_ns[p->n_track - 1];
 	int64_t next_cpu = warm_end, next_sample = start;
+	int w = 0; /* windows done */
 
-	while (next_cpu <= end) {
+	while (w <= p->n) {
 		int64_t t = next_sample < next_cpu && o->track ? next_sample
 							       : next_cpu;
 		sleep_until(t);
 		if (t == next_cpu) {
 			snapshot(ts, n);
-			next_cpu += win;
+			if (w < p->n) {
+				let_run(ts, n, p->runs[w]);
+				next_cpu = warm_end + p->end_ns[w];
+			}
+			w++;
 		}
 		if (t != next_sample || !o->track)
 			continue;
@@ -727,9 +821,53 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 		if (next_sample > end_track)
 			next_sample = INT64_MAX;
 	}
+	let_run(ts, n, CPU_PLAN_ALL);
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < ts[i].n_pids; k++)
 			ts[i].peak_rss_kib[k] = peak_rss_kib(ts[i].pids[k]);
+}
+
+/* Give each target its profile's index and build the CPU windows. */
+static int number_profiles(struct bench_target *ts, int n,
+			   struct bench_opts *o)
+{
+	int n_prof = 0;
+
+	for (int i = 0; i < n; i++) {
+		ts[i].prof = n_prof;
+		for (int j = 0; j < i; j++)
+			if (strcmp(ts[j].profile, ts[i].profile) == 0) {
+				ts[i].prof = ts[j].prof;
+				break;
+			}
+		if (ts[i].prof == n_prof)
+			n_prof++;
+	}
+	return cpu_plan_build(&o->plan, o->window_s, o->n_track_win,
+			      o->n_quiet_win, o->isolate_rounds, n_prof,
+			      o->settle_s);
+}
+
+/* A stopped pipeline must not outlive the sampler: on SIGTERM or SIGINT
+ * every target is continued before the sampler dies. */
+static struct bench_target *resume_ts;
+static int resume_n;
+
+static void resume_and_die(int sig)
+{
+	for (int i = 0; i < resume_n; i++)
+		for (int k = 0; k < resume_ts[i].n_pids; k++)
+			kill(resume_ts[i].pids[k], SIGCONT);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void resume_on_signal(struct bench_target *ts, int n)
+{
+	resume_ts = ts;
+	resume_n = n;
+	signal(SIGTERM, resume_and_die);
+	signal(SIGINT, resume_and_die);
 }
 
 int main(int argc, char **argv)
@@ -757,6 +895,11 @@ int main(int argc, char **argv)
 		chronycmd_set_timeout(ts[n].cmd, 500);
 		n++;
 	}
+	if (number_profiles(ts, n, &o) < 0) {
+		fprintf(stderr, "bench_sample: too many CPU windows (at most "
+			"%d)\n", CPU_PLAN_MAX_WINDOWS);
+		return 2;
+	}
 	truth_fd = truth_connect(o.truth_sock);
 	if (truth_fd < 0) {
 		fprintf(stderr, "bench_sample: truth socket %s: %s\n",
@@ -768,6 +911,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	resume_on_signal(ts, n);
 	run(ts, n, &o, truth_fd, raw);
 	int rc = report(ts, n, &o);
 	for (int i = 0; i < n; i++) {
