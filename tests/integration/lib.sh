@@ -8,13 +8,6 @@ PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
 # PHCB_WRAPPER runs the daemon under e.g. "valgrind --error-exitcode=99".
 : "${PHCB_WRAPPER:=}"
 
-# The daemons under test: Debian's by default; PHCB_CHRONYD/PHCB_CHRONYC and
-# PHCB_PTP4L/PHCB_PMC point the tests at other builds (tests/matrix).
-CHRONYD=${PHCB_CHRONYD:-chronyd}
-CHRONYC=${PHCB_CHRONYC:-chronyc}
-PTP4L=${PHCB_PTP4L:-ptp4l}
-PMC=${PHCB_PMC:-pmc}
-
 # Tests run as production does: chronyd as its own user (Debian's unit runs
 # it as _chrony), phcbrokerd with exactly the capabilities its unit keeps
 # (setpriv: there is no systemd as PID 1 here), each daemon with a private
