@@ -26,6 +26,10 @@ if dpkg-query -W -f='${Status}' phcbroker 2>/dev/null | grep -q installed; then
 	skip "a phcbroker package is installed on this machine; the test would replace and purge it"
 fi
 make_workdir
+# The package builds must not inherit the enclosing make's state: under
+# make check, MAKEFLAGS carries automake's TEST_LOGS override, and the
+# package's own check-unit would run every test of the enclosing suite.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 # ---- build ------------------------------------------------------------
 version=$(sed -n 's/^PACKAGE_VERSION = //p' "$PHCB_BUILDDIR/Makefile")

@@ -15,6 +15,10 @@ for c in rpmbuild rpm; do
 	need_cmd "$c"
 done
 make_workdir
+# The package builds must not inherit the enclosing make's state: under
+# make check, MAKEFLAGS carries automake's TEST_LOGS override, and the
+# package's own check-unit would run every test of the enclosing suite.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 version=$(sed -n 's/^PACKAGE_VERSION = //p' "$PHCB_BUILDDIR/Makefile")
 name=phcbroker-$version
