@@ -279,6 +279,11 @@ static void get_gate(struct daemon *d, struct evbuffer *out)
 		control_field(out, "state", "%s", gate_state_name(gate_state(g)));
 		control_field(out, "feeding", "%s", yes_no(gate_feeding(g)));
 		control_field(out, "override", "%s", gate_override_name(gate_override(g)));
+		control_field(out, "mode", "%s", gate_mode_name(g->cfg.mode));
+		control_field(out, "conditions", "%s",
+			      !s->cfg.ptp4l_socket[0] ? "device"
+			      : gate_gm_mode(g)	     ? "grandmaster"
+						     : "slave");
 		control_field(out, "since_s", "%.1f",
 			      (double)(mono - gate_state_since(g)) / 1e9);
 		control_field(out, "condition", "%s", gate_condition(g));

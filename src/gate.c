@@ -25,6 +25,9 @@ struct gate_eval {
 	bool lock_ok;	 /* every lock condition holds */
 	bool leap_ok;	 /* ptp4l's time properties can be trusted */
 	bool link_timed; /* link_why already says for how long */
+	bool gm;	 /* grandmaster conditions applied */
+	bool gm_holdover; /* in PTP on clockClass 7, within gm_holdover */
+	int64_t gm_holdover_ns; /* for how long clockClass 7 */
 	char hard_why[GATE_REASON_MAX];
 	char link_why[GATE_REASON_MAX];
 	char qual_why[GATE_REASON_MAX];
@@ -81,6 +84,8 @@ void gate_config_defaults(struct gate_config *c)
 	c->flap_window_ns = 300 * NS_PER_SEC;
 	c->backoff_max = 4;
 	c->initial_override = GATE_OVERRIDE_AUTO;
+	c->mode = GATE_MODE_AUTO;
+	c->gm_holdover_ns = 4 * 3600 * NS_PER_SEC;
 }
 
 enum gate_key_kind {
@@ -89,6 +94,7 @@ enum gate_key_kind {
 	KEY_INT,      /* int */
 	KEY_FRACTION, /* double, or a percentage "50%" */
 	KEY_OVERRIDE, /* enum gate_override */
+	KEY_MODE,     /* enum gate_mode */
 };
 
 /* A key's schema entry: name, kind, field and accepted range. */
@@ -128,6 +134,8 @@ static const struct gate_key gate_keys[] = {
 	{ "gate_backoff_max", KEY_INT, GK_OFF(backoff_max),
 	  0, BACKOFF_LIMIT },
 	{ "gate_override", KEY_OVERRIDE, GK_OFF(initial_override), 0, 0 },
+	{ "gate_mode", KEY_MODE, GK_OFF(mode), 0, 0 },
+	{ "gate_gm_holdover", KEY_DURATION, GK_OFF(gm_holdover_ns), 0, DAY },
 };
 /* clang-format on */
 
@@ -217,6 +225,8 @@ static int set_key(struct gate_config *c, const struct gate_key *k,
 	case KEY_OVERRIDE:
 		return gate_override_parse(v,
 					   (enum gate_override *)(void *)field);
+	case KEY_MODE:
+		return gate_mode_parse(v, (enum gate_mode *)(void *)field);
 	}
 	return -EINVAL;
 }
@@ -262,6 +272,9 @@ static bool key_equal(const struct gate_key *k, const struct gate_config *a,
 	case KEY_OVERRIDE:
 		return *(const enum gate_override *)(const void *)fa ==
 		       *(const enum gate_override *)(const void *)fb;
+	case KEY_MODE:
+		return *(const enum gate_mode *)(const void *)fa ==
+		       *(const enum gate_mode *)(const void *)fb;
 	}
 	return false;
 }
@@ -307,6 +320,9 @@ int gate_config_range(const char *key, char *buf, size_t len)
 		break;
 	case KEY_OVERRIDE:
 		fmt(buf, len, "auto, ptp or ntp");
+		break;
+	case KEY_MODE:
+		fmt(buf, len, "auto, slave or grandmaster");
 		break;
 	}
 	return 0;
@@ -355,6 +371,34 @@ const char *gate_override_name(enum gate_override ov)
 		return "NTP";
 	}
 	return "UNKNOWN";
+}
+
+const char *gate_mode_name(enum gate_mode m)
+{
+	switch (m) {
+	case GATE_MODE_AUTO:
+		return "auto";
+	case GATE_MODE_SLAVE:
+		return "slave";
+	case GATE_MODE_GRANDMASTER:
+		return "grandmaster";
+	}
+	return "unknown";
+}
+
+int gate_mode_parse(const char *s, enum gate_mode *out)
+{
+	if (!s || !out)
+		return -EINVAL;
+	if (strcasecmp(s, "auto") == 0)
+		*out = GATE_MODE_AUTO;
+	else if (strcasecmp(s, "slave") == 0)
+		*out = GATE_MODE_SLAVE;
+	else if (strcasecmp(s, "grandmaster") == 0)
+		*out = GATE_MODE_GRANDMASTER;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 int gate_override_parse(const char *s, enum gate_override *out)
@@ -425,6 +469,11 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 		fmt(w, n, "ptp4l not answering for %.1f s",
 		    secs(p->response_age_ns));
 		e->link_timed = true;
+	} else if (p->port_state != PTPMGMT_PS_SLAVE && p->local_gm) {
+		fmt(w, n, "ptp4l is its own grandmaster with clockClass %d "
+		    "(port state %s): no master to follow", p->clock_class,
+		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
+				  : "unknown");
 	} else if (p->port_state != PTPMGMT_PS_SLAVE) {
 		fmt(w, n, "ptp4l port state %s",
 		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
@@ -437,6 +486,30 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 		e->link_timed = true;
 	} else if (!p->gm_present) {
 		fmt(w, n, "no grandmaster present");
+	} else {
+		e->link_bad = false;
+	}
+}
+
+/* Grandmaster link: ptp4l answers and is its own grandmaster. */
+static void eval_link_gm(const struct gate_config *c, const struct gate_ptp *p,
+			 struct gate_eval *e)
+{
+	char *w = e->link_why;
+	size_t n = sizeof(e->link_why);
+
+	e->link_bad = true;
+	e->link_timed = false;
+	if (p->response_age_ns < 0) {
+		fmt(w, n, "ptp4l not answering");
+	} else if (p->response_age_ns > c->max_response_age_ns) {
+		fmt(w, n, "ptp4l not answering for %.1f s",
+		    secs(p->response_age_ns));
+		e->link_timed = true;
+	} else if (!p->local_gm) {
+		fmt(w, n, "ptp4l is not the grandmaster (port state %s)",
+		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
+				  : "unknown");
 	} else {
 		e->link_bad = false;
 	}
@@ -470,6 +543,31 @@ static void eval_ptp_quality(const struct gate_config *c,
 	}
 }
 
+/* Grandmaster: its own clockClass says how good the PHC is. */
+static void eval_gm_quality(const struct gate_config *c,
+			    const struct gate_ptp *p, struct gate_eval *e)
+{
+	char *w = e->qual_why;
+	size_t n = sizeof(e->qual_why);
+
+	if (p->clock_class == GATE_GM_CLASS_LOCKED)
+		return;
+	e->qual_bad = true;
+	if (p->clock_class == 0) {
+		fmt(w, n, "grandmaster clockClass unknown");
+	} else if (p->clock_class != GATE_GM_CLASS_HOLDOVER) {
+		fmt(w, n, "grandmaster clockClass %d: neither locked (6) "
+		    "nor in holdover (7)", p->clock_class);
+	} else if (e->gm_holdover_ns > c->gm_holdover_ns) {
+		fmt(w, n, "grandmaster in holdover (clockClass 7) for %.1f s, "
+		    "beyond gate_gm_holdover %.1f s",
+		    secs(e->gm_holdover_ns), secs(c->gm_holdover_ns));
+	} else {
+		e->qual_bad = false;
+		e->gm_holdover = true;
+	}
+}
+
 /* Everything needed to lock, given the other verdicts. */
 static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 		      struct gate_eval *e)
@@ -492,7 +590,10 @@ static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 	else if (d->step_age_ns >= 0 && d->step_age_ns < c->step_holdoff_ns)
 		fmt(w, n, "phase step %.1f s ago (holdoff %.1f s)",
 		    secs(d->step_age_ns), secs(c->step_holdoff_ns));
-	else if (p->configured && (double)off > c->lock_offset_ns)
+	else if (e->gm && p->clock_class != GATE_GM_CLASS_LOCKED)
+		fmt(w, n, "grandmaster clockClass %d: locking needs %d",
+		    p->clock_class, GATE_GM_CLASS_LOCKED);
+	else if (p->configured && !e->gm && (double)off > c->lock_offset_ns)
 		fmt(w, n,
 		    "|master_offset| %lld ns above lock threshold %.0f ns",
 		    (long long)off, c->lock_offset_ns);
@@ -509,7 +610,10 @@ static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 /* What is good when the gate locks, for the transition's reason. */
 static const char *lock_what(const struct gate_eval *e, char *buf, size_t n)
 {
-	if (e->lock_ptp)
+	if (e->lock_ptp && e->gm)
+		fmt(buf, n, "ptp4l is the grandmaster, clockClass %d",
+		    e->lock_clock_class);
+	else if (e->lock_ptp)
 		fmt(buf, n, "|master_offset| %lld ns, port SLAVE, clockClass %d",
 		    e->lock_offset_ns, e->lock_clock_class);
 	else
@@ -517,20 +621,29 @@ static const char *lock_what(const struct gate_eval *e, char *buf, size_t n)
 	return buf;
 }
 
-/* Leap flags are trusted only from a SLAVE port with a valid UTC offset. */
+/* Leap flags are trusted only on a good link (a SLAVE port, or ptp4l its
+ * own grandmaster in grandmaster mode) with a valid UTC offset. */
 static void eval_leap(const struct gate_ptp *p, struct gate_eval *e)
 {
 	e->leap_ok = p->configured && !e->link_bad && p->time_props_known &&
 		     p->utc_offset_valid;
 }
 
+/* @gm: apply the grandmaster conditions; @gm_holdover_ns: how long the
+ * clockClass has been 7 (0 if it is not). */
 static void gate_eval(const struct gate_config *c, const struct gate_input *in,
-		      struct gate_eval *e)
+		      bool gm, int64_t gm_holdover_ns, struct gate_eval *e)
 {
 	memset(e, 0, sizeof(*e));
+	e->gm = gm;
+	e->gm_holdover_ns = gm_holdover_ns;
 	eval_device_hard(c, &in->dev, e);
 	eval_device_quality(c, &in->dev, e);
-	if (in->ptp.configured) {
+	if (in->ptp.configured && e->gm) {
+		eval_link_gm(c, &in->ptp, e);
+		if (!e->link_bad && !e->qual_bad)
+			eval_gm_quality(c, &in->ptp, e);
+	} else if (in->ptp.configured) {
 		eval_link(c, &in->ptp, e);
 		if (!e->link_bad && !e->qual_bad)
 			eval_ptp_quality(c, &in->ptp, e);
@@ -558,6 +671,7 @@ void gate_init(struct gate *g, const struct gate_config *cfg)
 	g->ptp_entry_ns = NEVER;
 	g->ptp_exit_ns = NEVER;
 	g->holdover_budget_ns = cfg->holdover_ns;
+	g->gm_holdover_since_ns = NEVER;
 	g->leap = SOCKMSG_LEAP_NONE;
 	fmt(g->condition, sizeof(g->condition), "not polled yet");
 }
@@ -858,6 +972,10 @@ static void update_condition(struct gate *g, const struct gate_eval *e,
 			fmt(w, n, "%s for %.1f s of %.1f s", e->qual_why,
 			    secs(now - g->qual_bad_since_ns),
 			    secs(g->cfg.unlock_dwell_ns));
+		else if (e->gm_holdover)
+			fmt(w, n, "grandmaster in holdover (clockClass 7) for "
+			    "%.1f s of %.1f s", secs(e->gm_holdover_ns),
+			    secs(g->cfg.gm_holdover_ns));
 		else if (strcmp(w, "locked") != 0)
 			fmt(w, n, "locked");
 		break;
@@ -877,6 +995,40 @@ static void update_condition(struct gate *g, const struct gate_eval *e,
 	}
 }
 
+/* When the grandmaster's clockClass became 7; NEVER while it is not. */
+static void update_gm_holdover(struct gate *g, const struct gate_input *in,
+			       int64_t now)
+{
+	if (in->ptp.clock_class != GATE_GM_CLASS_HOLDOVER)
+		g->gm_holdover_since_ns = NEVER;
+	else if (g->gm_holdover_since_ns == NEVER)
+		g->gm_holdover_since_ns = now;
+}
+
+/*
+ * Whether the grandmaster conditions apply to this poll. In auto mode:
+ * while ptp4l is its own grandmaster and has been seen locked or in
+ * holdover (clockClass 6 or 7) since it last followed another clock. An
+ * ordinary clock that lost its master also becomes its own grandmaster,
+ * with clockClass 248 (255 if slaveOnly): it keeps the slave conditions
+ * and its holdover.
+ */
+static bool use_gm(struct gate *g, const struct gate_ptp *p)
+{
+	if (!p->configured || g->cfg.mode == GATE_MODE_SLAVE)
+		return false;
+	if (g->cfg.mode == GATE_MODE_GRANDMASTER)
+		return true;
+	if (!p->local_gm) {
+		g->gm_seen = false;
+		return false;
+	}
+	if (p->clock_class == GATE_GM_CLASS_LOCKED ||
+	    p->clock_class == GATE_GM_CLASS_HOLDOVER)
+		g->gm_seen = true;
+	return g->gm_seen;
+}
+
 bool gate_step(struct gate *g, const struct gate_input *in)
 {
 	struct gate_eval e;
@@ -891,7 +1043,10 @@ bool gate_step(struct gate *g, const struct gate_input *in)
 	}
 	dt = now > g->last_step_ns ? now - g->last_step_ns : 0;
 	g->last_step_ns = now;
-	gate_eval(&g->cfg, in, &e);
+	update_gm_holdover(g, in, now);
+	g->gm_mode = use_gm(g, &in->ptp);
+	gate_eval(&g->cfg, in, g->gm_mode, since(g->gm_holdover_since_ns, now),
+		  &e);
 	update_timers(g, &e, now);
 	update_budget(g, &e, dt);
 	if (!apply_override(g, &e, now)) {
@@ -936,6 +1091,11 @@ enum gate_state gate_state(const struct gate *g)
 bool gate_feeding(const struct gate *g)
 {
 	return feeding_in(g->state, g->override);
+}
+
+bool gate_gm_mode(const struct gate *g)
+{
+	return g->gm_mode;
 }
 
 enum sockmsg_leap gate_leap(const struct gate *g)

@@ -34,6 +34,19 @@
  * clockClass is at most max_clock_class and |master_offset| is at most
  * lock_offset. A VM PHC without ptp4l is gated on the device alone.
  *
+ * Grandmaster mode (gate_mode grandmaster, or auto while ptp4l reports
+ * itself as the grandmaster and has been seen with clockClass 6 or 7
+ * since it last followed another clock; an ordinary clock that lost its
+ * master is its own grandmaster too, but with class 248): the PHC is
+ * disciplined from GNSS by ts2phc and ptp4l serves it, so there is no master to
+ * follow. The link is good while ptp4l answers and is its own grandmaster; the
+ * lock conditions are the device's plus clockClass 6 (locked to its time
+ * source). In PTP, clockClass 7 (holdover within specification) is accepted for
+ * at most gm_holdover from when it appeared; any other class, or 7 for longer,
+ * is a quality fault (NTP after unlock_dwell). master_offset, Sync age,
+ * gmPresent and max_clock_class do not apply. A boundary clock (one SLAVE
+ * port) is not its own grandmaster and is gated as above.
+ *
  * The ptp4l link is impaired when ptp4l has not answered for
  * max_response_age, its port is not SLAVE, the last Sync is older than
  * max_sync_age, or no grandmaster is present. The PHC keeps being fed
@@ -63,6 +76,17 @@ enum gate_state {
 	GATE_FORCED,   /* operator override: feeding iff override is PTP */
 };
 
+/* Which conditions gate the source (gate_mode). */
+enum gate_mode {
+	GATE_MODE_AUTO,	       /* grandmaster while ptp4l is its own GM */
+	GATE_MODE_SLAVE,       /* follow a remote master: a SLAVE port */
+	GATE_MODE_GRANDMASTER, /* ptp4l is the grandmaster (T-GM) */
+};
+
+/* clockClass values of ITU-T G.8275.1 a grandmaster mode judges by. */
+#define GATE_GM_CLASS_LOCKED 6	 /* locked to its primary reference */
+#define GATE_GM_CLASS_HOLDOVER 7 /* in holdover, within specification */
+
 enum gate_override {
 	GATE_OVERRIDE_AUTO, /* the state machine decides */
 	GATE_OVERRIDE_PTP,  /* always feed */
@@ -87,6 +111,7 @@ struct gate_ptp {
 	int64_t ingress_age_ns;	  /* since the last Sync; < 0: unknown */
 	bool gm_present;	  /* TIME_STATUS_NP gmPresent */
 	int clock_class;	  /* grandmaster clockClass; 0: unknown */
+	bool local_gm;		  /* ptp4l is its own grandmaster */
 	bool time_props_known;	  /* TIME_PROPERTIES_DATA_SET received */
 	bool leap61;		  /* its flags: leap second insertion pending */
 	bool leap59;		  /* leap second deletion pending */
@@ -120,6 +145,8 @@ struct gate_config {
 	int64_t flap_window_ns;	     /* re-lock within this is a flap */
 	int backoff_max;	     /* lock dwell doubles up to 2^this */
 	enum gate_override initial_override; /* override at start */
+	enum gate_mode mode;		     /* which conditions apply */
+	int64_t gm_holdover_ns; /* grandmaster: clockClass 7 this long */
 };
 
 /* One state change. */
@@ -147,6 +174,9 @@ struct gate {
 	int64_t link_bad_since_ns;
 	int64_t link_good_since_ns;
 	int64_t holdover_budget_ns;
+	int64_t gm_holdover_since_ns; /* clockClass 7 seen since */
+	bool gm_mode;		      /* grandmaster conditions applied */
+	bool gm_seen; /* auto: ptp4l its own GM with class 6 or 7 seen */
 	/* flapping */
 	int64_t ptp_entry_ns; /* last entry into PTP from NTP/STARTUP */
 	int64_t ptp_exit_ns;  /* last fall back from PTP/HOLDOVER to NTP */
@@ -189,6 +219,10 @@ struct gate {
  *     PHCs included), max_reject 0.5, step_holdoff 5 s.
  *   flap_window 300 s, backoff_max 4 (lock dwell up to 160 s).
  *   initial_override AUTO.
+ *   mode AUTO; gm_holdover 4 h: a T-GM announces clockClass 7 only while
+ *     it judges its own holdover within specification, and a NIC
+ *     oscillator in holdover stays far better than NTP for hours; the
+ *     budget bounds a grandmaster that never leaves 7.
  */
 void gate_config_defaults(struct gate_config *c);
 
@@ -279,7 +313,8 @@ bool gate_feeding(const struct gate *g);
 
 /*
  * gate_leap - the leap second warning to send with samples.
- * Returns SOCKMSG_LEAP_INSERT or _DELETE when ptp4l's port is SLAVE and
+ * Returns SOCKMSG_LEAP_INSERT or _DELETE when ptp4l's link is good (a
+ * SLAVE port, or in grandmaster mode ptp4l its own grandmaster) and
  * its time properties are known with currentUtcOffsetValid set and exactly
  * one of leap61/leap59 set (the last such value is kept through HOLDOVER),
  * else SOCKMSG_LEAP_NONE.
@@ -322,6 +357,23 @@ const char *gate_state_name(enum gate_state st);
  * gate_override_name - "AUTO", "PTP" or "NTP" ("UNKNOWN" otherwise).
  */
 const char *gate_override_name(enum gate_override ov);
+
+/*
+ * gate_mode_name - "auto", "slave" or "grandmaster" ("unknown" otherwise).
+ */
+const char *gate_mode_name(enum gate_mode m);
+
+/*
+ * gate_mode_parse - "auto", "slave" or "grandmaster" (any case) to a value.
+ * Returns 0 or -EINVAL.
+ */
+int gate_mode_parse(const char *s, enum gate_mode *out);
+
+/*
+ * gate_gm_mode - whether the last step applied the grandmaster conditions
+ * (gate_mode grandmaster, or auto with ptp4l its own grandmaster).
+ */
+bool gate_gm_mode(const struct gate *g);
 
 /*
  * gate_override_parse - "auto", "ptp" or "ntp" (any case) to a value.

@@ -34,6 +34,15 @@ static int64_t age(int64_t now, int64_t then)
 	return then ? now - then : -1;
 }
 
+/* Whether ptp4l is its own grandmaster: PARENT_DATA_SET names its clock. */
+static bool local_grandmaster(const struct ptpwatch_view *v)
+{
+	return v->have_parent && v->n_ports > 0 &&
+	       memcmp(v->parent.grandmaster_identity.id,
+		      v->ports[0].port_identity.clock.id,
+		      sizeof(v->parent.grandmaster_identity.id)) == 0;
+}
+
 static void ptp_input(const struct ptpwatch_view *v, int64_t mono,
 		      struct gate_ptp *p)
 {
@@ -45,6 +54,7 @@ static void ptp_input(const struct ptpwatch_view *v, int64_t mono,
 	p->gm_present = v->have_time_status && v->time_status.gm_present;
 	p->clock_class = v->have_parent ?
 				 v->parent.grandmaster_clock_quality.clock_class : 0;
+	p->local_gm = local_grandmaster(v);
 	p->time_props_known = v->have_time_properties;
 	p->leap61 = v->time_properties.leap61;
 	p->leap59 = v->time_properties.leap59;

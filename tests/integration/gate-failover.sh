@@ -40,36 +40,7 @@ gate_field() {
 gate_is() { [ "$(gate_field "$1" state)" = "$2" ]; }
 
 # ---- real ptp4l: master in one netns, slave (user namespace) in another ----
-ns_m=phcbgfM$$
-ns_s=phcbgfS$$
-ptp_netns_pair "$ns_m" "$ns_s"
-userns="unshare -U -r"
-unshare -U -r true 2>/dev/null || skip "user namespaces unavailable (the ptp4l slave must not touch the host clock)"
-fast=$PTP_FAST
-printf '[global]\nuds_address %s\npriority1 100\nclockClass 6\n%s\n' "$WORK/ptp-m" "$fast" >"$WORK/m.cfg"
-printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$WORK/ptp-s" "$fast" >"$WORK/s.cfg"
-# ptp4l 4.x opens a read-only socket too (default /var/run/ptp4lro: the
-# host's), and its servo unlocks when it cannot adjust the clock (it cannot,
-# in a user namespace), so the slave never reaches SLAVE. There the slave
-# runs free_running and is told its sync is certain (SET
-# SYNCHRONIZATION_UNCERTAIN_NP), which locks it without adjusting anything.
-ptp4l_major=$(ptp4l_major)
-if [ "${ptp4l_major:-0}" -ge 4 ]; then
-	printf 'uds_ro_address %s\n' "$WORK/ptp-m-ro" >>"$WORK/m.cfg"
-	printf 'uds_ro_address %s\nfree_running 1\n' "$WORK/ptp-s-ro" >>"$WORK/s.cfg"
-fi
-start_master() {
-	ip netns exec "$ns_m" $userns "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
-	master_pid=$!
-	at_exit "kill $master_pid"
-}
-start_master
-ip netns exec "$ns_s" $userns "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
-at_exit "kill $!"
-if [ "${ptp4l_major:-0}" -ge 4 ]; then
-	wait_until 10 test -S "$WORK/ptp-s" || fail "ptp4l slave did not start: $(tail -3 "$WORK/ptp-s.log")"
-	ptp4l_sync_certain "$WORK/ptp-s"
-fi
+ptp_master_slave gf
 
 # ---- the broker: A gated on the real ptp4l slave, B on the responder,
 # C a VM-style PHC without ptp4l ----
@@ -131,7 +102,7 @@ note "GFA locked on ptp4l and selected by chronyd"
 chrony_count() { "$CTL" -s "$WORK/ctl.sock" 'GET CHRONY' | awk -v k="$1" '$1 == k { print $2; exit }'; }
 sel0=$(chrony_count selects_done)
 res0=$(chrony_count resets_done)
-kill "$master_pid"
+kill "$PTP_MASTER_PID"
 t_kill=$(now_ns)
 wait_until 20 gate_is GFA NTP || fail "gate did not leave PTP: $(gate_field GFA condition)"
 since=$(gate_field GFA since_s)
@@ -145,7 +116,7 @@ gate_path_ok "$sel0" "$res0" "$(chrony_count selects_done)" "$(chrony_count rese
 note "master killed: gate decision to chronyd on NTP ${ptp_to_ntp}s (kill to NTP ${kill_to_ntp}s); reason: $(grep 'GFA: gate' "$WORK/broker.log" | tail -1)"
 
 # restart the master: the slave locks again; the PHC comes back
-start_master
+ptp_start_master
 wait_until 60 gate_is GFA PTP || fail "GFA did not lock again: $(gate_field GFA condition)"
 since=$(gate_field GFA since_s)
 t_lock=$(awk -v n="$(now_ns)" -v s="$since" 'BEGIN { printf "%.0f", n - s * 1e9 }')

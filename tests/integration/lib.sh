@@ -208,6 +208,45 @@ logAnnounceInterval -2
 announceReceiptTimeout 3
 logMinDelayReqInterval -3'
 
+# ptp_master_slave TAG [SLAVE_SOCK]: real ptp4l, software timestamping (-S), PTP_FAST:
+# a master (priority1 100, clockClass 6) and a slaveOnly slave, in the two
+# network namespaces of ptp_netns_pair and each in a user namespace, so
+# neither can adjust the host clock. Management sockets $WORK/ptp-m and
+# SLAVE_SOCK (default $WORK/ptp-s; left in PTP_SLAVE_SOCK), logs
+# $WORK/ptp-m.log and ptp-s.log. ptp4l 4.x opens a
+# read-only socket too (default /var/run/ptp4lro: the host's): each gets
+# its own. Its servo unlocks when it cannot adjust the clock (it cannot, in
+# a user namespace), so there the slave runs free_running and is told its
+# sync is certain (ptp4l_sync_certain), which lets it reach SLAVE without
+# adjusting anything. ptp_start_master (re)starts the master, leaving its
+# PID in PTP_MASTER_PID. Skips where namespaces are unusable.
+ptp_master_slave() {
+	ptp_netns_pair "phcb$1M$$" "phcb$1S$$"
+	PTP_NS_M="phcb$1M$$"
+	PTP_SLAVE_SOCK=${2:-$WORK/ptp-s}
+	unshare -U -r true 2>/dev/null || skip "user namespaces unavailable (the ptp4l slave must not touch the host clock)"
+	printf '[global]\nuds_address %s\npriority1 100\nclockClass 6\n%s\n' "$WORK/ptp-m" "$PTP_FAST" >"$WORK/m.cfg"
+	printf '[global]\nuds_address %s\nslaveOnly 1\n%s\n' "$PTP_SLAVE_SOCK" "$PTP_FAST" >"$WORK/s.cfg"
+	local major
+	major=$(ptp4l_major)
+	if [ "${major:-0}" -ge 4 ]; then
+		printf 'uds_ro_address %s\n' "$WORK/ptp-m-ro" >>"$WORK/m.cfg"
+		printf 'uds_ro_address %s\nfree_running 1\n' "$WORK/ptp-s-ro" >>"$WORK/s.cfg"
+	fi
+	ptp_start_master
+	ip netns exec "phcb$1S$$" unshare -U -r "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
+	at_exit "kill $!"
+	if [ "${major:-0}" -ge 4 ]; then
+		wait_until 10 test -S "$PTP_SLAVE_SOCK" || fail "ptp4l slave did not start: $(tail -3 "$WORK/ptp-s.log")"
+		ptp4l_sync_certain "$PTP_SLAVE_SOCK"
+	fi
+}
+ptp_start_master() {
+	ip netns exec "$PTP_NS_M" unshare -U -r "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
+	PTP_MASTER_PID=$!
+	at_exit "kill $PTP_MASTER_PID"
+}
+
 # ptp4l_major: the major version of the ptp4l under test (3, 4, ...).
 ptp4l_major() { "$PTP4L" -v 2>&1 | sed -n '1s/^\([0-9]*\).*/\1/p'; }
 

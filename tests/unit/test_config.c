@@ -264,6 +264,8 @@ static const struct range_case range_cases[] = {
 	  { "1", "255" }, { "0", "256", "6.5" } },
 	{ "gate_backoff_max", "", "an integer from 0 to 10", { "0", "10" },
 	  { "-1", "11" } },
+	{ "gate_gm_holdover", "s", "from 0s to 86400s", { "0", "14400s" },
+	  { "-1s", "86401s" } },
 	{ "gate_max_reject", "", "a fraction from 0 to 1 (or 0% to 100%)",
 	  { "0", "1", "100%" }, { "-0.1", "1.1", "101%" } },
 	/* sim: the ranges of clockmodel.c's table */
@@ -644,7 +646,8 @@ static const struct key_value source_values[] = {
 	{ "gate_max_sample_age", "2s" }, { "gate_max_sigma", "9us" },
 	{ "gate_max_reject", "0.4" }, { "gate_step_holdoff", "4s" },
 	{ "gate_flap_window", "299s" }, { "gate_backoff_max", "3" },
-	{ "gate_override", "ntp" },
+	{ "gate_override", "ntp" }, { "gate_mode", "grandmaster" },
+	{ "gate_gm_holdover", "600s" },
 };
 
 static const struct key_value sim_values[] = {

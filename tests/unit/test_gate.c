@@ -154,6 +154,14 @@ static void test_config(void **state)
 	assert_int_equal(gate_config_set(&c, "gate_backoff_max", "0"), 0);
 	assert_int_equal(gate_config_set(&c, "gate_override", "NTP"), 0);
 	assert_int_equal(c.initial_override, GATE_OVERRIDE_NTP);
+	assert_int_equal(c.mode, GATE_MODE_AUTO);
+	assert_int_equal(c.gm_holdover_ns, 14400 * SEC);
+	assert_int_equal(gate_config_set(&c, "gate_mode", "Grandmaster"), 0);
+	assert_int_equal(c.mode, GATE_MODE_GRANDMASTER);
+	assert_int_equal(gate_config_set(&c, "gate_gm_holdover", "600s"), 0);
+	assert_int_equal(c.gm_holdover_ns, 600 * SEC);
+	assert_int_equal(gate_config_set(&c, "gate_mode", "master"), -EINVAL);
+	assert_int_equal(c.mode, GATE_MODE_GRANDMASTER);
 
 	assert_int_equal(gate_config_set(&c, "rate", "8Hz"), -ENOENT);
 	assert_int_equal(gate_config_set(&c, "gate_lock", "1us"), -ENOENT);
@@ -226,12 +234,15 @@ static void test_config_ranges(void **state)
 	assert_int_equal(gate_config_range("gate_override", buf, sizeof(buf)),
 			 0);
 	assert_string_equal(buf, "auto, ptp or ntp");
+	assert_int_equal(gate_config_range("gate_mode", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "auto, slave or grandmaster");
 	assert_int_equal(gate_config_range("rate", buf, sizeof(buf)), -ENOENT);
 }
 
 static void test_names(void **state)
 {
 	enum gate_override ov;
+	enum gate_mode m;
 
 	(void)state;
 	assert_string_equal(gate_state_name(GATE_STARTUP), "STARTUP");
@@ -246,6 +257,11 @@ static void test_names(void **state)
 	assert_int_equal(gate_override_parse("ptp", &ov), 0);
 	assert_int_equal(ov, GATE_OVERRIDE_PTP);
 	assert_int_equal(gate_override_parse("", &ov), -EINVAL);
+	assert_string_equal(gate_mode_name(GATE_MODE_SLAVE), "slave");
+	assert_string_equal(gate_mode_name((enum gate_mode)9), "unknown");
+	assert_int_equal(gate_mode_parse("SLAVE", &m), 0);
+	assert_int_equal(m, GATE_MODE_SLAVE);
+	assert_int_equal(gate_mode_parse("gm", &m), -EINVAL);
 }
 
 /* ---- transitions ------------------------------------------------------ */
@@ -565,6 +581,187 @@ static void test_stale_ingress(void **state)
 	assert_reason(&s.g, GATE_HOLDOVER, GATE_NTP,
 		      "last Sync 5.0 s ago (limit 4.0 s); holdover of 10.0 s "
 		      "spent");
+}
+
+/* ---- grandmaster mode ------------------------------------------------- */
+
+/* ptp4l as a T-GM: its own grandmaster, ports MASTER, no Syncs in. */
+static void sim_as_grandmaster(struct sim *s, int clock_class)
+{
+	s->in.ptp.port_state = PTPMGMT_PS_MASTER;
+	s->in.ptp.local_gm = true;
+	s->in.ptp.gm_present = false;
+	s->in.ptp.master_offset_ns = 0;
+	s->in.ptp.ingress_age_ns = -1;
+	s->in.ptp.clock_class = clock_class;
+}
+
+/* auto: a T-GM locks on class 6 and leaves for NTP on 248, and back. */
+static void test_gm_auto_class_6_248_6(void **state)
+{
+	struct sim s;
+	double t0, t1;
+
+	(void)state;
+	sim_init(&s, NULL, true);
+	sim_as_grandmaster(&s, 6);
+	assert_float_equal(sim_until(&s, GATE_PTP, 15.0), 10.0, 1e-9);
+	assert_reason(&s.g, GATE_STARTUP, GATE_PTP,
+		      "locked for 10.0 s: ptp4l is the grandmaster, "
+		      "clockClass 6");
+	assert_true(gate_gm_mode(&s.g));
+	sim_run(&s, 20.0);
+	s.in.ptp.clock_class = 248; /* GNSS lost, holdover over */
+	t0 = sim_secs(&s);
+	t1 = sim_until(&s, GATE_NTP, 5.0);
+	assert_float_equal(t1 - t0, 3.0, 1e-9);
+	assert_reason(&s.g, GATE_PTP, GATE_NTP,
+		      "grandmaster clockClass 248: neither locked (6) nor in "
+		      "holdover (7) for 3.0 s");
+	assert_true(gate_gm_mode(&s.g)); /* still its own GM: kept */
+	assert_false(gate_feeding(&s.g));
+	s.in.ptp.clock_class = 6;
+	t0 = sim_secs(&s);
+	t1 = sim_until(&s, GATE_PTP, 15.0);
+	assert_float_equal(t1 - t0, 10.0, 1e-9);
+	assert_int_equal(s.g.fallbacks, 1);
+	assert_int_equal(s.g.transitions, 3);
+}
+
+/* Class 7 keeps the PHC fed for gate_gm_holdover, then NTP; no lock on 7. */
+static void test_gm_holdover_budget(void **state)
+{
+	struct gate_config c;
+	struct sim s;
+	double t0, t1;
+
+	(void)state;
+	gate_config_defaults(&c);
+	c.mode = GATE_MODE_GRANDMASTER;
+	c.gm_holdover_ns = 60 * SEC;
+	sim_init(&s, &c, true);
+	sim_as_grandmaster(&s, 6);
+	sim_lock(&s);
+	s.in.ptp.clock_class = 7;
+	assert_int_equal(sim_run(&s, 30.0), 0);
+	assert_non_null(strstr(gate_condition(&s.g),
+			       "grandmaster in holdover (clockClass 7) for"));
+	assert_true(gate_feeding(&s.g));
+	/* back to 6 within the budget: nothing changes, a new 7 starts over */
+	s.in.ptp.clock_class = 6;
+	assert_int_equal(sim_run(&s, 1.0), 0);
+	assert_string_equal(gate_condition(&s.g), "locked");
+	s.in.ptp.clock_class = 7;
+	t0 = sim_secs(&s);
+	t1 = sim_until(&s, GATE_NTP, 70.0);
+	assert_float_equal(t1 - t0, 63.0, 0.13); /* budget + unlock dwell */
+	assert_reason(&s.g, GATE_PTP, GATE_NTP,
+		      "beyond gate_gm_holdover 60.0 s for 3.0 s");
+	/* no lock from NTP while in holdover */
+	sim_run(&s, 30.0);
+	assert_int_equal(gate_state(&s.g), GATE_NTP);
+	assert_true(strncmp(gate_condition(&s.g),
+			    "grandmaster in holdover (clockClass 7) for 93.", 46) == 0);
+	assert_non_null(strstr(gate_condition(&s.g),
+			       " s, beyond gate_gm_holdover 60.0 s"));
+	c.gm_holdover_ns = 3600 * SEC;
+	sim_init(&s, &c, true);
+	sim_as_grandmaster(&s, 7);
+	sim_run(&s, 30.0);
+	assert_int_equal(gate_state(&s.g), GATE_STARTUP);
+	assert_string_equal(gate_condition(&s.g),
+			    "grandmaster clockClass 7: locking needs 6");
+}
+
+/* An ordinary clock that lost its master is its own GM with class 248:
+ * auto keeps the slave conditions, and their holdover. */
+static void test_gm_auto_ordinary_clock(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	sim_init(&s, NULL, true);
+	sim_lock(&s);
+	assert_false(gate_gm_mode(&s.g));
+	sim_as_grandmaster(&s, 248);
+	sim_poll(&s);
+	assert_false(gate_gm_mode(&s.g));
+	assert_reason(&s.g, GATE_PTP, GATE_HOLDOVER,
+		      "ptp4l is its own grandmaster with clockClass 248 (port "
+		      "state MASTER): no master to follow; holding over");
+	assert_true(sim_until(&s, GATE_NTP, 11.0) >= 0);
+	/* a boundary clock: SLAVE to a remote GM, the others MASTER */
+	sim_init(&s, NULL, true);
+	s.in.ptp.local_gm = false;
+	sim_lock(&s);
+	assert_false(gate_gm_mode(&s.g));
+	/* seen as a T-GM once, then following another clock: slave again */
+	sim_init(&s, NULL, true);
+	sim_as_grandmaster(&s, 6);
+	sim_lock(&s);
+	assert_true(gate_gm_mode(&s.g));
+	s.in.ptp = (struct gate_ptp){.configured = true,
+				     .response_age_ns = SEC / 2,
+				     .port_state = PTPMGMT_PS_SLAVE,
+				     .master_offset_ns = 20,
+				     .ingress_age_ns = SEC / 2,
+				     .gm_present = true,
+				     .clock_class = 6};
+	assert_int_equal(sim_run(&s, 5.0), 0);
+	assert_false(gate_gm_mode(&s.g));
+	sim_as_grandmaster(&s, 248);
+	sim_poll(&s);
+	assert_false(gate_gm_mode(&s.g)); /* the latch was cleared */
+	assert_int_equal(gate_state(&s.g), GATE_HOLDOVER);
+}
+
+/* A mode set in the configuration is kept whatever ptp4l reports. */
+static void test_gm_mode_forced(void **state)
+{
+	struct gate_config c;
+	struct sim s;
+
+	(void)state;
+	gate_config_defaults(&c);
+	c.mode = GATE_MODE_GRANDMASTER;
+	sim_init(&s, &c, true); /* a SLAVE port: not a grandmaster */
+	sim_run(&s, 20.0);
+	assert_int_equal(gate_state(&s.g), GATE_STARTUP);
+	assert_string_equal(gate_condition(&s.g),
+			    "ptp4l is not the grandmaster (port state SLAVE)");
+	c.mode = GATE_MODE_SLAVE;
+	sim_init(&s, &c, true);
+	sim_as_grandmaster(&s, 6);
+	sim_run(&s, 20.0);
+	assert_int_equal(gate_state(&s.g), GATE_STARTUP);
+	assert_false(gate_gm_mode(&s.g));
+	assert_string_equal(gate_condition(&s.g),
+			    "ptp4l is its own grandmaster with clockClass 6 "
+			    "(port state MASTER): no master to follow");
+	/* without a ptp4l, the mode does not matter */
+	c.mode = GATE_MODE_GRANDMASTER;
+	sim_init(&s, &c, false);
+	sim_lock(&s);
+	assert_false(gate_gm_mode(&s.g));
+}
+
+/* A T-GM's own time properties carry the leap warning; ptp4l silent for
+ * longer than the holdover still falls back. */
+static void test_gm_leap_and_silence(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	sim_init(&s, NULL, true);
+	sim_as_grandmaster(&s, 6);
+	s.in.ptp.leap61 = true;
+	sim_lock(&s);
+	assert_int_equal(gate_leap(&s.g), SOCKMSG_LEAP_INSERT);
+	s.in.ptp.response_age_ns = 4 * SEC;
+	sim_poll(&s);
+	assert_reason(&s.g, GATE_PTP, GATE_HOLDOVER,
+		      "ptp4l not answering for 4.0 s; holding over");
+	assert_true(sim_until(&s, GATE_NTP, 11.0) >= 0);
 }
 
 static void test_overrides(void **state)
@@ -944,6 +1141,11 @@ int main(void)
 	    cmocka_unit_test(test_vm_without_ptp4l),
 	    cmocka_unit_test(test_clock_class_degraded),
 	    cmocka_unit_test(test_stale_ingress),
+	    cmocka_unit_test(test_gm_auto_class_6_248_6),
+	    cmocka_unit_test(test_gm_holdover_budget),
+	    cmocka_unit_test(test_gm_auto_ordinary_clock),
+	    cmocka_unit_test(test_gm_mode_forced),
+	    cmocka_unit_test(test_gm_leap_and_silence),
 	    cmocka_unit_test(test_overrides),
 	    cmocka_unit_test(test_initial_override),
 	    cmocka_unit_test(test_override_to_holdover),
