@@ -226,6 +226,20 @@ static int read_poll(struct source *s, struct phc_reading *r)
 }
 
 /*
+ * Whether the last sample was an outlier that may start a phase step: one
+ * off the model by less than step_threshold can only end in a resync (the
+ * model went stale, e.g. the frequency wandered), which can wait for the
+ * next polls instead of costing reads now.
+ */
+static bool step_suspected(const struct source *s)
+{
+	return s->last_verdict == TRK_REJECT &&
+	       trk_confirming(&s->pipe.trk) &&
+	       fabs(s->pipe.trk.last_residual_ns) >=
+		       s->cfg.filter.step_threshold_ns;
+}
+
+/*
  * An outlier may be the start of a phase step: read again at once so the
  * tracker confirms or dismisses it within this poll, not polls later.
  */
@@ -233,8 +247,7 @@ static void settle_outlier(struct source *s, struct source_event *ev)
 {
 	struct phc_reading r[EST_MAX_READINGS];
 
-	for (int i = 1; i < TRK_STEP_CONFIRM && s->last_verdict == TRK_REJECT &&
-			trk_confirming(&s->pipe.trk); i++) {
+	for (int i = 1; i < TRK_STEP_CONFIRM && step_suspected(s); i++) {
 		int n = read_poll(s, r);
 		if (n <= 0)
 			return;
