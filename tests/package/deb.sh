@@ -59,10 +59,11 @@ grep -E '^(W|I|P): ' "$WORK/lintian.log" | sed 's/^/    lintian /'
 # ---- the contents -----------------------------------------------------
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|')
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
-for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /etc/phcbroker/phcbrokerd.conf \
+for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineconfig \
+	/etc/phcbroker/phcbrokerd.conf \
 	/etc/chrony/conf.d/phcbroker.conf "$unitdir/phcbrokerd.service" \
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
-	/usr/share/man/man5/phcbrokerd.conf.5.gz \
+	/usr/share/man/man5/phcbrokerd.conf.5.gz /usr/share/man/man1/phcbroker-machineconfig.1.gz \
 	/usr/share/bash-completion/completions/phcbrokerctl \
 	/usr/share/doc/phcbroker/README.Debian /usr/share/doc/phcbroker/copyright; do
 	printf '%s\n' "$contents" | grep -qx "$f" || fail "$f is not in the package: $contents"
@@ -85,6 +86,7 @@ installed=$(dpkg -L phcbroker)
 out=$(/usr/sbin/phcbrokerd --version) || fail "phcbrokerd --version failed"
 case "$out" in *"$version"*) ;; *) fail "phcbrokerd --version says '$out', not $version" ;; esac
 /usr/bin/phcbrokerctl -h >/dev/null 2>&1 || fail "phcbrokerctl -h failed"
+/usr/bin/phcbroker-machineconfig --version | grep -qx "phcbroker-machineconfig $version" || fail "phcbroker-machineconfig --version failed"
 /usr/sbin/phcbrokerd --check-config -f /etc/phcbroker/phcbrokerd.conf >"$WORK/check.log" 2>&1 ||
 	fail "the shipped configuration is refused: $(cat "$WORK/check.log")"
 systemd-analyze verify "$unitdir/phcbrokerd.service" >"$WORK/verify.log" 2>&1 ||
