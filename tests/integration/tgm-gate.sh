@@ -26,7 +26,7 @@ refclock SOCK $sock refid TGM poll 0 prefer trust"
 chronyd_pid=$(cat "$WORK/c/pid")
 ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
 
-ctl() { "$CTL" -s "$WORK/ctl.sock" "$@"; }
+ctl() { "$CTL" -s "$WORK/ctl.sock" "$@" 2>/dev/null; }
 # gate_field KEY: a field of GET GATE for TGM
 gate_field() {
 	ctl 'GET GATE' | awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
