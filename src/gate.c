@@ -454,6 +454,31 @@ static void eval_device_quality(const struct gate_config *c,
 	}
 }
 
+static const char *port_name(const struct gate_ptp *p)
+{
+	return p->port_state ? ptpmgmt_port_state_name(p->port_state)
+			     : "unknown";
+}
+
+/* Whether ptp4l answers in time; when not, the link is bad and says why. */
+static bool ptp4l_answers(const struct gate_config *c,
+			  const struct gate_ptp *p, struct gate_eval *e)
+{
+	e->link_bad = true;
+	e->link_timed = false;
+	if (p->response_age_ns < 0) {
+		fmt(e->link_why, sizeof(e->link_why), "ptp4l not answering");
+		return false;
+	}
+	if (p->response_age_ns > c->max_response_age_ns) {
+		fmt(e->link_why, sizeof(e->link_why),
+		    "ptp4l not answering for %.1f s", secs(p->response_age_ns));
+		e->link_timed = true;
+		return false;
+	}
+	return true;
+}
+
 /* ptp4l link: reachable, SLAVE, Syncs arriving, grandmaster present. */
 static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 		      struct gate_eval *e)
@@ -461,23 +486,14 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 	char *w = e->link_why;
 	size_t n = sizeof(e->link_why);
 
-	e->link_bad = true;
-	e->link_timed = false;
-	if (p->response_age_ns < 0) {
-		fmt(w, n, "ptp4l not answering");
-	} else if (p->response_age_ns > c->max_response_age_ns) {
-		fmt(w, n, "ptp4l not answering for %.1f s",
-		    secs(p->response_age_ns));
-		e->link_timed = true;
-	} else if (p->port_state != PTPMGMT_PS_SLAVE && p->local_gm) {
+	if (!ptp4l_answers(c, p, e))
+		return;
+	if (p->port_state != PTPMGMT_PS_SLAVE && p->local_gm) {
 		fmt(w, n, "ptp4l is its own grandmaster with clockClass %d "
 		    "(port state %s): no master to follow", p->clock_class,
-		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
-				  : "unknown");
+		    port_name(p));
 	} else if (p->port_state != PTPMGMT_PS_SLAVE) {
-		fmt(w, n, "ptp4l port state %s",
-		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
-				  : "unknown");
+		fmt(w, n, "ptp4l port state %s", port_name(p));
 	} else if (p->ingress_age_ns < 0) {
 		fmt(w, n, "no Sync received yet");
 	} else if (p->ingress_age_ns > c->max_sync_age_ns) {
@@ -495,24 +511,13 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 static void eval_link_gm(const struct gate_config *c, const struct gate_ptp *p,
 			 struct gate_eval *e)
 {
-	char *w = e->link_why;
-	size_t n = sizeof(e->link_why);
-
-	e->link_bad = true;
-	e->link_timed = false;
-	if (p->response_age_ns < 0) {
-		fmt(w, n, "ptp4l not answering");
-	} else if (p->response_age_ns > c->max_response_age_ns) {
-		fmt(w, n, "ptp4l not answering for %.1f s",
-		    secs(p->response_age_ns));
-		e->link_timed = true;
-	} else if (!p->local_gm) {
-		fmt(w, n, "ptp4l is not the grandmaster (port state %s)",
-		    p->port_state ? ptpmgmt_port_state_name(p->port_state)
-				  : "unknown");
-	} else {
+	if (!ptp4l_answers(c, p, e))
+		return;
+	if (!p->local_gm)
+		fmt(e->link_why, sizeof(e->link_why),
+		    "ptp4l is not the grandmaster (port state %s)", port_name(p));
+	else
 		e->link_bad = false;
-	}
 }
 
 static int64_t abs64(int64_t v)

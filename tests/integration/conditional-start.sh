@@ -51,13 +51,9 @@ at_exit "rm -f $sock"
 start_chronyd b "$server
 refclock SOCK $sock refid CSB poll 0 prefer trust"
 b_pid=$(cat "$WORK/b/pid")
-cat >"$WORK/broker.conf" <<EOC
-[global]
-control_socket $WORK/ctl.sock
-chronyd_socket $WORK/b/chronyd.sock
-run_dir $WORK/run
-log_level info
-summary_interval 0
+{
+	broker_global b
+	cat <<EOC
 [source CSB]
 device sim
 sock $sock
@@ -67,6 +63,7 @@ ptp4l_socket $WORK/ptp-s
 gate_lock_offset 100us
 gate_unlock_offset 500us
 EOC
+} >"$WORK/broker.conf"
 start_broker "$WORK/broker.conf"
 
 # ---- the conditional side: chronyd (cs) under a scaled timer ----

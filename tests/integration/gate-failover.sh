@@ -46,13 +46,9 @@ ptp_master_slave gf
 # C a VM-style PHC without ptp4l ----
 have_responder=no
 [ -x "$RESPONDER" ] && have_responder=yes
-cat >"$WORK/broker.conf" <<EOC
-[global]
-control_socket $WORK/ctl.sock
-chronyd_socket $WORK/c/chronyd.sock
-run_dir $WORK/run
-log_level info
-summary_interval 0
+{
+	broker_global c
+	cat <<EOC
 [source GFA]
 device sim
 sock $sock_a
@@ -66,6 +62,7 @@ gate_unlock_dwell 1s
 gate_holdover 1s
 gate_max_sync_age 2s
 EOC
+} >"$WORK/broker.conf"
 if [ $have_responder = yes ]; then
 	cat >>"$WORK/broker.conf" <<EOC
 [source GFB]

@@ -136,6 +136,19 @@ selected() { chronyc_of "$1" sources | grep -q "^#,\*,$2,"; }
 # tracking_field NAME N: field N of chronyc -c tracking (5 = system time).
 tracking_field() { chronyc_of "$1" tracking | cut -d, -f"$2"; }
 
+# broker_global CHRONY_NAME: the [global] section of a test broker talking
+# to start_chronyd's CHRONY_NAME, with its sockets under $WORK.
+broker_global() {
+	cat <<EOC
+[global]
+control_socket $WORK/ctl.sock
+chronyd_socket $WORK/$1/chronyd.sock
+run_dir $WORK/run
+log_level info
+summary_interval 0
+EOC
+}
+
 # start_broker CONF: phcbrokerd in the foreground as the unit runs it, log
 # in $WORK/broker.log.
 start_broker() {

@@ -127,19 +127,21 @@ fi
 [ -s "$WORK/nic.stderr" ] && fail "NIC: standard error not empty with --instructions: $(head -3 "$WORK/nic.stderr")"
 [ "$(stat -c %a "$WORK/nic.yaml")" = "$(printf '%o' $((0666 & ~$(umask))))" ] || fail "nic.yaml mode $(stat -c %a "$WORK/nic.yaml")"
 apply_mc nic
+# RHCOS's own chrony.conf lines, which the generated file keeps
+rhcos_defaults="driftfile /var/lib/chrony/drift
+makestep 1.0 3
+rtcsync
+keyfile /etc/chrony.keys
+ntsdumpdir /var/lib/chrony
+leapsectz right/UTC
+logdir /var/log/chrony"
 check_applied nic 99-master-phcbroker master
 root="$WORK/nic-root"
 [ "$(content "$root/etc/chrony.conf")" = "$dropin_line
 server 192.0.2.10 iburst
 pool 2.rhel.pool.ntp.org iburst
 server time.cloudflare.com iburst nts
-driftfile /var/lib/chrony/drift
-makestep 1.0 3
-rtcsync
-keyfile /etc/chrony.keys
-ntsdumpdir /var/lib/chrony
-leapsectz right/UTC
-logdir /var/log/chrony
+$rhcos_defaults
 minsources 1" ] || fail "NIC chrony.conf: $(cat "$root/etc/chrony.conf")"
 [ "$(content "$root/etc/phcbroker/phcbrokerd.conf")" = "$shipped_global
 [source PHC0]
@@ -177,13 +179,7 @@ check_applied hv 50-worker-phcb worker
 root="$WORK/hv-root"
 [ "$(content "$root/etc/chrony.conf")" = "${dropin_line//PHC0/HV0}
 server ntp.example.com iburst
-driftfile /var/lib/chrony/drift
-makestep 1.0 3
-rtcsync
-keyfile /etc/chrony.keys
-ntsdumpdir /var/lib/chrony
-leapsectz right/UTC
-logdir /var/log/chrony" ] || fail "Hyper-V chrony.conf: $(cat "$root/etc/chrony.conf")"
+$rhcos_defaults" ] || fail "Hyper-V chrony.conf: $(cat "$root/etc/chrony.conf")"
 [ "$(content "$root/etc/phcbroker/phcbrokerd.conf")" = "$shipped_global
 [source HV0]
 device /dev/ptp_hyperv

@@ -74,13 +74,9 @@ gate_opts='gate_lock_offset 1ms
 gate_unlock_offset 5ms
 gate_lock_dwell 3s
 gate_max_sync_age 2s'
-cat >"$WORK/broker.conf" <<EOC
-[global]
-control_socket $WORK/ctl.sock
-chronyd_socket $WORK/c/chronyd.sock
-run_dir $WORK/run
-log_level info
-summary_interval 0
+{
+	broker_global c
+	cat <<EOC
 [source ROS]
 device sim
 sock $sock_r
@@ -94,6 +90,7 @@ offset 2us
 ptp4l_socket $WORK/ptp-s
 $gate_opts
 EOC
+} >"$WORK/broker.conf"
 start_broker "$WORK/broker.conf"
 
 # item_field ITEM SOURCE KEY: a field of GET ITEM for SOURCE

@@ -58,19 +58,16 @@ gm_settings() {
 }
 
 # ---- the broker: one source gated on the grandmaster ptp4l, mode auto ----
-cat >"$WORK/broker.conf" <<EOC
-[global]
-control_socket $WORK/ctl.sock
-chronyd_socket $WORK/c/chronyd.sock
-run_dir $WORK/run
-log_level info
-summary_interval 0
+{
+	broker_global c
+	cat <<EOC
 [source TGM]
 device sim
 sock $sock
 offset 2us
 ptp4l_socket $gm
 EOC
+} >"$WORK/broker.conf"
 start_broker "$WORK/broker.conf"
 
 # free running: ptp4l is its own grandmaster but no T-GM yet; no lock
