@@ -76,14 +76,11 @@ const char *mc_check_name(const char *v)
 const char *mc_check_refid(const char *v)
 {
 	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 4;
 
-	if (n < 1 || n > 4)
-		return "must be 1 to 4 letters or digits (a chrony refid)";
-	for (size_t i = 0; i < n; i++)
-		if (!is_alpha(v[i]) && !is_digit(v[i]))
-			return "must be 1 to 4 letters or digits (a chrony "
-			       "refid)";
-	return NULL;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = is_alpha(v[i]) || is_digit(v[i]);
+	return ok ? NULL : "must be 1 to 4 letters or digits (a chrony refid)";
 }
 
 const char *mc_check_ifname(const char *v)
