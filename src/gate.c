@@ -343,6 +343,31 @@ int gate_config_check(const struct gate_config *c, char *err, size_t errlen)
 
 /* ---- names ------------------------------------------------------------ */
 
+const char *gate_cause_name(enum gate_cause c)
+{
+	static const char *const names[GATE_CAUSE_COUNT] = {
+		[GATE_CAUSE_LOCK] = "lock",
+		[GATE_CAUSE_STARTUP_TIMEOUT] = "startup_timeout",
+		[GATE_CAUSE_DEVICE] = "device",
+		[GATE_CAUSE_QUALITY] = "quality",
+		[GATE_CAUSE_LINK] = "link",
+		[GATE_CAUSE_HOLDOVER_SPENT] = "holdover_spent",
+		[GATE_CAUSE_RECOVERED] = "recovered",
+		[GATE_CAUSE_OVERRIDE] = "override",
+	};
+	return (unsigned)c < GATE_CAUSE_COUNT ? names[c] : "unknown";
+}
+
+unsigned long gate_transitions_by(const struct gate *g, enum gate_state from,
+				  enum gate_state to, enum gate_cause cause)
+{
+	if ((unsigned)from >= GATE_STATE_COUNT ||
+	    (unsigned)to >= GATE_STATE_COUNT ||
+	    (unsigned)cause >= GATE_CAUSE_COUNT)
+		return 0;
+	return g->by_cause[from][to][cause];
+}
+
 const char *gate_state_name(enum gate_state st)
 {
 	switch (st) {
@@ -689,7 +714,8 @@ static bool feeding_in(enum gate_state st, enum gate_override ov)
 
 /* Change state (and override) and keep the transition in the history. */
 static void record_ov(struct gate *g, int64_t now, enum gate_state to,
-		      enum gate_override ov, const char *reason)
+		      enum gate_override ov, enum gate_cause cause,
+		      const char *reason)
 {
 	struct gate_transition *t = &g->hist[g->hist_head];
 
@@ -699,7 +725,9 @@ static void record_ov(struct gate *g, int64_t now, enum gate_state to,
 	t->from = g->state;
 	t->to = to;
 	t->override = ov;
+	t->cause = cause;
 	fmt(t->reason, sizeof(t->reason), "%s", reason);
+	g->by_cause[g->state][to][cause]++;
 	g->hist_head = (g->hist_head + 1) % GATE_HISTORY;
 	if (g->hist_n < GATE_HISTORY)
 		g->hist_n++;
@@ -710,9 +738,9 @@ static void record_ov(struct gate *g, int64_t now, enum gate_state to,
 }
 
 static void record(struct gate *g, int64_t now, enum gate_state to,
-		   const char *reason)
+		   enum gate_cause cause, const char *reason)
 {
-	record_ov(g, now, to, g->override, reason);
+	record_ov(g, now, to, g->override, cause, reason);
 }
 
 /* Lock dwell needed now: doubled per recent flap, while a re-lock would
@@ -777,13 +805,14 @@ static void enter_ptp(struct gate *g, int64_t now, const char *reason)
 	}
 	g->ptp_entry_ns = now;
 	g->holdover_budget_ns = g->cfg.holdover_ns;
-	record(g, now, GATE_PTP, reason);
+	record(g, now, GATE_PTP, GATE_CAUSE_LOCK, reason);
 }
 
-static void fall_back(struct gate *g, int64_t now, const char *reason)
+static void fall_back(struct gate *g, int64_t now, enum gate_cause cause,
+		      const char *reason)
 {
 	g->ptp_exit_ns = now;
-	record(g, now, GATE_NTP, reason);
+	record(g, now, GATE_NTP, cause, reason);
 }
 
 /* STARTUP and NTP: lock once the conditions held long enough. */
@@ -803,22 +832,28 @@ static void step_unlocked(struct gate *g, const struct gate_eval *e,
 		fmt(why, sizeof(why), "no lock within %.1f s of start: %s",
 		    secs(g->cfg.startup_timeout_ns),
 		    e->lock_ok ? "lock dwell not reached" : e->lock_why);
-		record(g, now, GATE_NTP, why);
+		record(g, now, GATE_NTP, GATE_CAUSE_STARTUP_TIMEOUT, why);
 	}
 }
 
-/* A fault that ends feeding now, whatever the link: says why in @why. */
+/*
+ * A fault that ends feeding now, whatever the link: says why in @why and
+ * its kind in @cause.
+ */
 static bool fatal_fault(const struct gate *g, const struct gate_eval *e,
-			int64_t now, char *why, size_t n)
+			int64_t now, char *why, size_t n,
+			enum gate_cause *cause)
 {
 	if (e->hard) {
 		fmt(why, n, "%s", e->hard_why);
+		*cause = GATE_CAUSE_DEVICE;
 		return true;
 	}
 	if (e->qual_bad &&
 	    now - g->qual_bad_since_ns >= g->cfg.unlock_dwell_ns) {
 		fmt(why, n, "%s for %.1f s", e->qual_why,
 		    secs(now - g->qual_bad_since_ns));
+		*cause = GATE_CAUSE_QUALITY;
 		return true;
 	}
 	return false;
@@ -839,25 +874,26 @@ static void link_for(const struct gate *g, const struct gate_eval *e,
 static void step_locked(struct gate *g, const struct gate_eval *e, int64_t now)
 {
 	char why[GATE_REASON_MAX], link[GATE_REASON_MAX];
+	enum gate_cause cause;
 
-	if (fatal_fault(g, e, now, why, sizeof(why))) {
-		fall_back(g, now, why);
+	if (fatal_fault(g, e, now, why, sizeof(why), &cause)) {
+		fall_back(g, now, cause, why);
 	} else if (e->link_bad && g->holdover_budget_ns <= 0) {
 		link_for(g, e, now, link, sizeof(link));
 		fmt(why, sizeof(why), "%s; holdover of %.1f s spent", link,
 		    secs(g->cfg.holdover_ns));
-		fall_back(g, now, why);
+		fall_back(g, now, GATE_CAUSE_HOLDOVER_SPENT, why);
 	} else if (e->link_bad && g->state == GATE_PTP) {
 		fmt(why, sizeof(why), "%s; holding over for up to %.1f s",
 		    e->link_why, secs(g->holdover_budget_ns));
-		record(g, now, GATE_HOLDOVER, why);
+		record(g, now, GATE_HOLDOVER, GATE_CAUSE_LINK, why);
 	} else if (!e->link_bad && !e->qual_bad && g->state == GATE_HOLDOVER &&
 		   now - g->link_good_since_ns >= g->cfg.recover_dwell_ns) {
 		fmt(why, sizeof(why),
 		    "ptp4l link good again for %.1f s after %.1f s of holdover",
 		    secs(now - g->link_good_since_ns),
 		    secs(now - g->state_since_ns));
-		record(g, now, GATE_PTP, why);
+		record(g, now, GATE_PTP, GATE_CAUSE_RECOVERED, why);
 	}
 	if ((g->state == GATE_PTP || g->state == GATE_HOLDOVER) &&
 	    now - g->ptp_entry_ns >= g->cfg.flap_window_ns)
@@ -870,6 +906,7 @@ static enum gate_state release_target(const struct gate *g,
 				      char *why, size_t n)
 {
 	char cause[GATE_REASON_MAX];
+	enum gate_cause kind;
 	int64_t left;
 
 	cause[0] = '\0';
@@ -885,7 +922,7 @@ static enum gate_state release_target(const struct gate *g,
 		    e->lock_ok ? "lock dwell not reached" : e->lock_why);
 		return GATE_NTP;
 	}
-	if (fatal_fault(g, e, now, cause, sizeof(cause))) {
+	if (fatal_fault(g, e, now, cause, sizeof(cause), &kind)) {
 		fmt(why, n, "operator override AUTO; %s", cause);
 		return GATE_NTP;
 	}
@@ -911,7 +948,7 @@ static void release_override(struct gate *g, const struct gate_eval *e,
 		g->holdover_budget_ns =
 		    to == GATE_HOLDOVER ? left : g->cfg.holdover_ns;
 	}
-	record_ov(g, now, to, GATE_OVERRIDE_AUTO, why);
+	record_ov(g, now, to, GATE_OVERRIDE_AUTO, GATE_CAUSE_OVERRIDE, why);
 }
 
 /* Apply a pending override request; returns true when it was applied. */
@@ -931,7 +968,7 @@ static bool apply_override(struct gate *g, const struct gate_eval *e,
 		return true;
 	}
 	fmt(why, sizeof(why), "operator override %s", gate_override_name(ov));
-	record_ov(g, now, GATE_FORCED, ov, why);
+	record_ov(g, now, GATE_FORCED, ov, GATE_CAUSE_OVERRIDE, why);
 	return true;
 }
 

@@ -149,13 +149,29 @@ struct gate_config {
 	int64_t gm_holdover_ns; /* grandmaster: clockClass 7 this long */
 };
 
+/* Why the state changed, in few words (a metrics label, a journal field). */
+enum gate_cause {
+	GATE_CAUSE_LOCK,	    /* conditions held for the lock dwell */
+	GATE_CAUSE_STARTUP_TIMEOUT, /* no lock within the startup timeout */
+	GATE_CAUSE_DEVICE,	    /* device or samples failed */
+	GATE_CAUSE_QUALITY,	    /* quality bad for the unlock dwell */
+	GATE_CAUSE_LINK,	    /* ptp4l link impaired: holding over */
+	GATE_CAUSE_HOLDOVER_SPENT,  /* link impaired beyond the holdover */
+	GATE_CAUSE_RECOVERED,	    /* link good again after holdover */
+	GATE_CAUSE_OVERRIDE,	    /* operator override set or released */
+	GATE_CAUSE_COUNT
+};
+
 /* One state change. */
 struct gate_transition {
 	int64_t t_ns;
 	enum gate_state from, to;
 	enum gate_override override; /* in force after the change */
+	enum gate_cause cause;
 	char reason[GATE_REASON_MAX];
 };
+
+#define GATE_STATE_COUNT (GATE_FORCED + 1)
 
 /* State of one source's gate; read it through the functions below. */
 struct gate {
@@ -190,6 +206,9 @@ struct gate {
 	unsigned long transitions; /* every state change */
 	unsigned long fallbacks;   /* feeding -> not feeding */
 	unsigned long flaps;	   /* PTP -> NTP -> PTP within flap_window */
+	/* state changes by from, to and cause */
+	unsigned long by_cause[GATE_STATE_COUNT][GATE_STATE_COUNT]
+			      [GATE_CAUSE_COUNT];
 };
 
 /*
@@ -352,6 +371,19 @@ const struct gate_transition *gate_history(const struct gate *g, int i);
  * ("UNKNOWN" for other values).
  */
 const char *gate_state_name(enum gate_state st);
+
+/*
+ * gate_cause_name - "lock", "startup_timeout", "device", "quality", "link",
+ * "holdover_spent", "recovered" or "override" ("unknown" otherwise).
+ */
+const char *gate_cause_name(enum gate_cause c);
+
+/*
+ * gate_transitions_by - how many times the state went from @from to @to
+ * for @cause (0 for values out of range).
+ */
+unsigned long gate_transitions_by(const struct gate *g, enum gate_state from,
+				  enum gate_state to, enum gate_cause cause);
 
 /*
  * gate_override_name - "AUTO", "PTP" or "NTP" ("UNKNOWN" otherwise).

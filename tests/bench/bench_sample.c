@@ -44,6 +44,8 @@ struct bench_cpu {
 	double stat_s;			 /* utime + stime of /proc/PID/stat */
 	double sched_s[BENCH_MAX_PIDS];	 /* schedstat run time of every thread */
 	unsigned long runs[BENCH_MAX_PIDS]; /* schedstat: times put on a CPU */
+	unsigned long majflt[BENCH_MAX_PIDS]; /* /proc/PID/stat page faults */
+	unsigned long minflt[BENCH_MAX_PIDS]; /* that needed I/O, and not */
 	bool ok;			 /* every process was still there */
 };
 
@@ -120,8 +122,11 @@ static int64_t bench_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* utime + stime of one process in seconds, or -1. */
-static double cpu_stat_s(int pid)
+/*
+ * utime + stime of one process in seconds, or -1; its minor and major
+ * page faults into @minflt and @majflt.
+ */
+static double cpu_stat_s(int pid, unsigned long *minflt, unsigned long *majflt)
 {
 	char path[64], buf[1024];
 	unsigned long ut, st;
@@ -136,8 +141,8 @@ static double cpu_stat_s(int pid)
 	buf[n] = '\0';
 	/* fields after the command name, which may contain spaces */
 	char *p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-			 "%lu %lu", &ut, &st) != 2)
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu %*u "
+			 "%lu %lu", minflt, majflt, &ut, &st) != 4)
 		return -1.0;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -181,7 +186,7 @@ static struct bench_cpu cpu_of(const struct bench_target *t)
 {
 	struct bench_cpu c = { .ok = true };
 	for (int i = 0; i < t->n_pids; i++) {
-		double s = cpu_stat_s(t->pids[i]);
+		double s = cpu_stat_s(t->pids[i], &c.minflt[i], &c.majflt[i]);
 		if (s < 0.0 || cpu_sched(t->pids[i], &c.sched_s[i],
 					 &c.runs[i]) < 0)
 			c.ok = false;
@@ -626,6 +631,38 @@ static void report_details(const struct bench_target *ts, int n,
 	}
 }
 
+/*
+ * Per target and counted window: each process's CPU (ms), times put on a
+ * CPU and page faults (major/minor), to tell an odd window's cause.
+ */
+static void report_windows(const struct bench_target *ts, int n,
+			   const struct bench_opts *o)
+{
+	struct cpu_span sp = span_of(o, true);
+
+	printf("\nwindows (per process: ms of CPU, runs, major/minor page "
+	       "faults)\n");
+	for (int i = 0; i < n; i++) {
+		const struct bench_target *t = &ts[i];
+		for (int w = sp.lo + 1; w <= sp.hi && w < t->n_cpu; w++) {
+			const struct bench_cpu *c0 = &t->cpu[w - 1], *c1 = &t->cpu[w];
+			if (!cpu_plan_counts_for(sp.plan, w, t->prof) ||
+			    !c0->ok || !c1->ok)
+				continue;
+			printf("  %-7s %-6s w%-3d", t->profile,
+			       role_names[t->role], w);
+			for (int k = 0; k < t->n_pids; k++)
+				printf(" | %s %.2fms %lu runs %lu/%lu flt",
+				       t->names[k],
+				       (c1->sched_s[k] - c0->sched_s[k]) * 1e3,
+				       c1->runs[k] - c0->runs[k],
+				       c1->majflt[k] - c0->majflt[k],
+				       c1->minflt[k] - c0->minflt[k]);
+			printf("\n");
+		}
+	}
+}
+
 /* Print the table and the final accuracy line. Returns 0, 1 if incomplete. */
 static int report(const struct bench_target *ts, int n,
 		  const struct bench_opts *o)
@@ -675,6 +712,7 @@ static int report(const struct bench_target *ts, int n,
 	report_sampled_cpu(ts, n, o);
 	report_alt(ts, n, o);
 	report_details(ts, n, o);
+	report_windows(ts, n, o);
 	printf("\n");
 	report_data(ts, n, o);
 	if (!o->track)
