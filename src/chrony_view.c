@@ -1,5 +1,6 @@
 /* chrony_view.c: chronyd's view taken from decoded replies (pure). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "chrony_view.h"
@@ -104,4 +105,17 @@ void chronyview_publish(struct chronywatch_view *v,
 	memcpy(v->sources, c->scratch, sizeof(c->scratch[0]) * n);
 	v->n_sources = (int)n;
 	v->sources_at_ns = now_ns;
+}
+
+void chronyview_reference_name(const struct chronywatch_view *v, char *buf,
+			       size_t len)
+{
+	char refid[5];
+
+	if (!v->have_tracking || v->tracking.ref_id == 0)
+		snprintf(buf, len, "none");
+	else if (v->tracking.ip.family == CANDM_AF_UNSPEC)
+		snprintf(buf, len, "%s", candm_refid_str(v->tracking.ref_id, refid));
+	else
+		snprintf(buf, len, "%08X", (unsigned)v->tracking.ref_id);
 }

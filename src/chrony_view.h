@@ -3,6 +3,7 @@
 #define PHCB_CHRONYVIEW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "chrony_codec.h"
@@ -107,5 +108,12 @@ int chronyview_next_source(const struct chronyview_cycle *c);
  */
 void chronyview_publish(struct chronywatch_view *v,
 			const struct chronyview_cycle *c, int64_t now_ns);
+
+/**
+ * chronyview_reference_name - chronyd's reference as text into @buf: its
+ * refid for a refclock, the refid in hex for a server, "none" without one.
+ */
+void chronyview_reference_name(const struct chronywatch_view *v, char *buf,
+			       size_t len);
 
 #endif

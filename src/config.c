@@ -12,6 +12,7 @@
 
 #include "timeutil.h"
 #include "config.h"
+#include "listen_addr.h"
 #include "loglevel.h"
 #include "units.h"
 
@@ -52,6 +53,7 @@ enum key_type {
 	KT_OPT_PATH,  /* an absolute path, or none (stored as "") */
 	KT_DEVICE,    /* auto, sim or an absolute path */
 	KT_GROUP,     /* a group name */
+	KT_LISTEN,    /* address:port to listen on, or none (stored as "") */
 	KT_IFNAME,    /* a network interface name */
 	KT_LOG_LEVEL, /* a level name of log.h: stored as its priority */
 	KT_CHOICE,    /* one of .choices: stored as its index */
@@ -148,6 +150,10 @@ static const struct config_key global_keys[] = {
 	  .min = NS_PER_SEC, .max = 86400 * NS_PER_SEC,
 	  .flags = KF_ZERO_NEVER | KF_SECONDS, .def = "60s",
 	  GLOBAL(summary_interval_s, APPLY) },
+	{ .name = "metrics_listen", .type = KT_LISTEN,
+	  GLOBAL(metrics_listen, RESTART) },
+	{ .name = "metrics_textfile", .type = KT_OPT_PATH,
+	  GLOBAL(metrics_textfile, APPLY) },
 };
 
 static const struct config_key source_keys[] = {
@@ -263,6 +269,26 @@ static int set_name(struct parser *p, const char *key, const char *val,
 	return 0;
 }
 
+/* "none", or an address and port to listen on (listen_addr.h). */
+static int set_listen(struct parser *p, const char *key, const char *val,
+		      char *dst, size_t len)
+{
+	struct listen_addr a;
+	char why[128];
+
+	if (strcmp(val, "none") == 0) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (strlen(val) >= len)
+		return fail(p, "%s: value longer than %zu characters", key,
+			    len - 1);
+	if (listen_addr_parse(val, &a, why, sizeof(why)) < 0)
+		return fail(p, "%s: '%s': %s", key, val, why);
+	memcpy(dst, val, strlen(val) + 1);
+	return 0;
+}
+
 /* A string key of @k into its field @dst. */
 static int set_string(struct parser *p, const struct config_key *k,
 		      const char *val, char *dst)
@@ -281,6 +307,8 @@ static int set_string(struct parser *p, const struct config_key *k,
 		return 0;
 	case KT_GROUP:
 		return set_name(p, k->name, val, dst, k->size);
+	case KT_LISTEN:
+		return set_listen(p, k->name, val, dst, k->size);
 	case KT_IFNAME:
 		if (strlen(val) >= k->size || strchr(val, '/'))
 			return fail(p, "%s: '%s' is not an interface name",

@@ -74,6 +74,8 @@ struct global_config {
 	char sysfs_root[CONFIG_PATH_MAX];
 	int log_level;		  /* syslog priority */
 	double summary_interval_s; /* periodic summary in the log, 0 = never */
+	char metrics_listen[64];   /* "address:port" of /metrics, "" = off */
+	char metrics_textfile[CONFIG_PATH_MAX]; /* written each summary, "" = off */
 };
 
 struct config {

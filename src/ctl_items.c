@@ -40,34 +40,6 @@ static struct source *primary(struct daemon *d)
 	return daemon_n_sources(d) && daemon_source(d, 0) ? daemon_source(d, 0) : NULL;
 }
 
-/* chronyd's selected reference as text: a refid or an address. */
-static void chrony_selected_name(const struct chronywatch_view *v, char *buf,
-				 size_t len)
-{
-	char refid[5];
-	if (!v->have_tracking || v->tracking.ref_id == 0) {
-		snprintf(buf, len, "none");
-		return;
-	}
-	if (v->tracking.ip.family == CANDM_AF_UNSPEC) {
-		snprintf(buf, len, "%s", candm_refid_str(v->tracking.ref_id, refid));
-		return;
-	}
-	snprintf(buf, len, "%08X", (unsigned)v->tracking.ref_id);
-}
-
-/* chronyd is synchronised to one of our sources. */
-static bool synced_to_us(struct daemon *d)
-{
-	if (!daemon_chrony(d))
-		return false;
-	for (int i = 0; i < daemon_n_sources(d); i++)
-		if (daemon_source(d, i) &&
-		    chronywatch_selected(daemon_chrony(d), daemon_source(d, i)->cfg.name))
-			return true;
-	return false;
-}
-
 /*
  * What keeps the daemon from acting on chronyd and will not pass by itself
  * (a missing privilege, a socket it could not create): the reason and the
@@ -129,12 +101,12 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	}
 	if (daemon_chrony(d)) {
 		const struct chronywatch_view *v = chronywatch_view(daemon_chrony(d));
-		chrony_selected_name(v, sel, sizeof(sel));
+		chronyview_reference_name(v, sel, sizeof(sel));
 		control_field(out, "chronyd_reachable", "%s",
 			      yes_no(v->last_error == 0 && v->have_tracking));
 		control_field(out, "chronyd_selected", "%s", sel);
 		control_field(out, "chronyd_synced_to_broker", "%s",
-			      yes_no(synced_to_us(d)));
+			      yes_no(daemon_chrony_synced_to_us(d)));
 		if (v->have_tracking)
 			control_field(out, "chronyd_offset_ns", "%.1f",
 				      v->tracking.current_correction * 1e9);
@@ -431,9 +403,9 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	control_field(out, "missing_refclocks", "%s", missing_list(v, miss, sizeof(miss)));
 	if (v->have_tracking) {
 		const struct candm_tracking *t = &v->tracking;
-		chrony_selected_name(v, sel, sizeof(sel));
+		chronyview_reference_name(v, sel, sizeof(sel));
 		control_field(out, "selected", "%s", sel);
-		control_field(out, "synced_to_broker", "%s", yes_no(synced_to_us(d)));
+		control_field(out, "synced_to_broker", "%s", yes_no(daemon_chrony_synced_to_us(d)));
 		control_field(out, "stratum", "%u", t->stratum);
 		control_field(out, "leap_status", "%u", t->leap_status);
 		control_field(out, "system_time_offset_ns", "%.1f", t->current_correction * 1e9);

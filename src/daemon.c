@@ -15,6 +15,8 @@
 #include "control.h"
 #include "ctl_items.h"
 #include "log.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "notify.h"
 #include "rundir.h"
 #include "source.h"
@@ -22,6 +24,14 @@
 #include "timeutil.h"
 
 #define STATUS_INTERVAL_S 5
+#define TEXTFILE_INTERVAL_S 60 /* metrics_textfile without summaries */
+/* Event priorities: polls first; sockets (control, metrics, chronyd,
+ * ptp4l) after, at most LOW_BATCH callbacks or LOW_BATCH_US between two
+ * looks at the timers, so that no burst of clients delays a poll. */
+#define PRIO_POLL 0
+#define PRIO_COUNT 2
+#define LOW_BATCH 8
+#define LOW_BATCH_US 1000
 #define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
 
 /* A running source, its poll timer and its gate's surroundings. */
@@ -41,10 +51,14 @@ struct daemon {
 	struct slot slots[CONFIG_MAX_SOURCES];
 	int n_slots;
 	struct event *ev_term, *ev_int, *ev_hup;
-	struct event *ev_watchdog, *ev_status, *ev_summary;
+	struct event *ev_watchdog, *ev_status, *ev_summary, *ev_textfile;
 	struct control *control;	 /* NULL if the socket failed */
 	struct chronywatch *chrony;	 /* NULL if chronyd is not watched */
 	int chrony_open_error;		 /* last failure to start watching */
+	struct metrics_http *metrics;	 /* NULL: off, or it could not bind */
+	int metrics_open_error;		 /* last failure to listen */
+	struct metrics_self mself;	 /* counters about ourselves */
+	int textfile_error;		 /* last failure to write it */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
 	int lock_fd;			 /* the instance lock in run_dir */
 	int64_t started_mono_ns;
@@ -90,6 +104,8 @@ static int slot_start(struct daemon *d, struct slot *slot,
 		return r;
 	}
 	slot->timer = event_new(d->base, -1, EV_PERSIST, on_poll, slot);
+	if (slot->timer)
+		event_priority_set(slot->timer, PRIO_POLL);
 	if (!slot->timer || event_add(slot->timer, &tv) < 0) {
 		log_err(sc->name, "cannot schedule its polls in the event "
 			"loop; not started");
@@ -192,12 +208,43 @@ static void open_chrony_watch(struct daemon *d)
 	d->chrony_open_error = r;
 }
 
+/* A scrape of /metrics. */
+static void render_scrape(void *ctx, struct evbuffer *out)
+{
+	struct daemon *d = ctx;
+
+	/* this one included */
+	d->mself.scrapes = metrics_http_requests(d->metrics) + 1;
+	metrics_render(d, &d->mself, out);
+}
+
+/* Serve /metrics if configured and not served yet; failures are logged
+ * once each and tried again by the status timer. */
+static void open_metrics(struct daemon *d)
+{
+	const char *listen = d->cfg.global.metrics_listen;
+	int r;
+
+	if (d->metrics || !listen[0])
+		return;
+	r = metrics_http_open(d->base, listen, render_scrape, d, &d->metrics);
+	if (r < 0 && r != d->metrics_open_error)
+		log_err(NULL, "cannot serve metrics on %s: %s; trying again "
+			"every %d s", listen, strerror(-r), STATUS_INTERVAL_S);
+	else if (r == 0)
+		log_info(NULL, "metrics on http://%s/metrics", listen);
+	if (r == 0 && d->metrics_open_error)
+		log_notice(NULL, "serving metrics on %s now", listen);
+	d->metrics_open_error = r;
+}
+
 /* Whether the status timer has work: STATUS= for a service manager, or
- * chronyd's socket to try again. */
+ * chronyd's socket or the metrics listener to try again. */
 static bool status_wanted(const struct daemon *d)
 {
 	return notify_enabled() ||
-	       (!d->chrony && d->cfg.global.chronyd_socket[0]);
+	       (!d->chrony && d->cfg.global.chronyd_socket[0]) ||
+	       (!d->metrics && d->cfg.global.metrics_listen[0]);
 }
 
 static void on_status(evutil_socket_t fd, short what, void *arg)
@@ -206,6 +253,7 @@ static void on_status(evutil_socket_t fd, short what, void *arg)
 	char buf[512];
 
 	open_chrony_watch(d);
+	open_metrics(d);
 	if (notify_enabled()) {
 		status_line(d, buf, sizeof(buf));
 		notify_status(buf);
@@ -263,6 +311,25 @@ static void on_summary(evutil_socket_t fd, short what, void *arg)
 	log_summaries(arg, LOG_INFO);
 }
 
+/* metrics_textfile: the metrics, replaced atomically. */
+static void on_textfile(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	const char *path = d->cfg.global.metrics_textfile;
+	struct evbuffer *text;
+	int r;
+
+	if (!path[0] || !(text = evbuffer_new()))
+		return;
+	metrics_render(d, &d->mself, text);
+	r = metrics_write_textfile(path, text);
+	evbuffer_free(text);
+	if (r < 0 && r != d->textfile_error)
+		log_err(NULL, "cannot write metrics_textfile %s: %s", path,
+			strerror(-r));
+	d->textfile_error = r;
+}
+
 static void on_watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	notify_watchdog();
@@ -301,6 +368,7 @@ static void apply_config(struct daemon *d, const struct config *nc)
 			event_del(d->slots[i].timer);
 			event_assign(d->slots[i].timer, d->base, -1,
 				     EV_PERSIST, on_poll, &d->slots[i]);
+			event_priority_set(d->slots[i].timer, PRIO_POLL);
 			struct timeval tv = tv_from_s(1.0 / sc->rate_hz);
 			event_add(d->slots[i].timer, &tv);
 			continue;
@@ -348,6 +416,29 @@ static void rearm_summary(struct daemon *d, double old_s)
 	log_notice(NULL, "summary_interval now %gs", s);
 }
 
+/*
+ * (Re)start the metrics_textfile timer: every summary_interval, or every
+ * TEXTFILE_INTERVAL_S without summaries; none without a textfile.
+ */
+static void arm_textfile(struct daemon *d)
+{
+	double s = d->cfg.global.summary_interval_s;
+	struct timeval tv = tv_from_s(s > 0 ? s : TEXTFILE_INTERVAL_S);
+
+	if (d->ev_textfile)
+		event_free(d->ev_textfile);
+	d->ev_textfile = NULL;
+	if (!d->cfg.global.metrics_textfile[0])
+		return;
+	d->ev_textfile = event_new(d->base, -1, EV_PERSIST, on_textfile, d);
+	if (!d->ev_textfile || event_add(d->ev_textfile, &tv) < 0) {
+		log_err(NULL, "cannot schedule metrics_textfile writes");
+		if (d->ev_textfile)
+			event_free(d->ev_textfile);
+		d->ev_textfile = NULL;
+	}
+}
+
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -364,6 +455,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	if (config_load(d->cfg_path, nc, err, sizeof(err)) < 0) {
 		log_err(NULL, "reload refused: %s; keeping the running "
 			"configuration", err);
+		d->mself.reloads_bad++;
 		free(nc);
 		return;
 	}
@@ -372,6 +464,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	if (key) {
 		log_err(NULL, "reload refused: %s: changing it needs a restart; "
 			"keeping the running configuration", key);
+		d->mself.reloads_bad++;
 		free(nc);
 		return;
 	}
@@ -379,6 +472,8 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	log_set_level(nc->global.log_level);
 	apply_config(d, nc);
 	rearm_summary(d, old_summary_s);
+	arm_textfile(d);
+	d->mself.reloads_ok++;
 	free(nc);
 	log_notice(NULL, "configuration reloaded from %s: %d sources",
 		   d->cfg_path, d->n_slots);
@@ -428,11 +523,13 @@ static int setup_events(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	struct event *evs[] = { d->ev_term,	d->ev_int,  d->ev_hup,
-				d->ev_watchdog, d->ev_status, d->ev_summary };
+	struct event *evs[] = { d->ev_term,	 d->ev_int,	d->ev_hup,
+				d->ev_watchdog,	 d->ev_status,	d->ev_summary,
+				d->ev_textfile };
 
 	for (int i = 0; i < d->n_slots; i++)
 		slot_stop(&d->slots[i]);
+	metrics_http_close(d->metrics);
 	control_close(d->control);
 	chronywatch_close(d->chrony);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
@@ -466,6 +563,26 @@ static int take_run_dir(struct daemon *d)
 	return r;
 }
 
+/* The event loop, with the priorities above; NULL on failure. */
+static struct event_base *new_event_base(void)
+{
+	struct event_config *ec = event_config_new();
+	struct timeval batch = { 0, LOW_BATCH_US };
+	struct event_base *b;
+
+	if (!ec)
+		return NULL;
+	event_config_set_max_dispatch_interval(ec, &batch, LOW_BATCH,
+					       PRIO_POLL + 1);
+	b = event_base_new_with_config(ec);
+	event_config_free(ec);
+	if (b && event_base_priority_init(b, PRIO_COUNT) < 0) {
+		event_base_free(b);
+		b = NULL;
+	}
+	return b;
+}
+
 int daemon_run(const char *cfg_path, const struct config *cfg)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -483,7 +600,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	d->cfg_path = cfg_path;
 	d->started_mono_ns = clock_now_ns(CLOCK_MONOTONIC);
-	d->base = event_base_new();
+	d->base = new_event_base();
 	if (!d->base || setup_events(d) < 0) {
 		log_err(NULL, "cannot set up the event loop");
 		teardown(d);
@@ -499,6 +616,9 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 			cfg->n_sources);
 	open_control(d);
 	open_chrony_watch(d);
+	open_metrics(d);
+	arm_textfile(d);
+	on_textfile(-1, 0, d);
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);
@@ -558,4 +678,15 @@ struct chronywatch *daemon_chrony(const struct daemon *d)
 int daemon_chrony_open_error(const struct daemon *d)
 {
 	return d->chrony_open_error;
+}
+
+bool daemon_chrony_synced_to_us(const struct daemon *d)
+{
+	if (!d->chrony)
+		return false;
+	for (int i = 0; i < d->n_slots; i++)
+		if (d->slots[i].src &&
+		    chronywatch_selected(d->chrony, d->slots[i].src->cfg.name))
+			return true;
+	return false;
 }

@@ -2,6 +2,7 @@
 #ifndef PHCB_DAEMON_H
 #define PHCB_DAEMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -52,5 +53,8 @@ struct chronywatch *daemon_chrony(const struct daemon *d);
 /** daemon_chrony_open_error - why the watcher of chronyd could not start
  * (negative errno), 0 if it did. */
 int daemon_chrony_open_error(const struct daemon *d);
+
+/** daemon_chrony_synced_to_us - chronyd's reference is one of our sources. */
+bool daemon_chrony_synced_to_us(const struct daemon *d);
 
 #endif

@@ -27,6 +27,9 @@ const char *source_state_name(enum source_state st)
 int source_init(struct source *s, const struct source_config *cfg,
 		const struct global_config *g, int64_t now_rt_ns)
 {
+	const double *bounds;
+	int n_bounds;
+
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
 	snprintf(s->dev_root, sizeof(s->dev_root), "%s", g->dev_root);
@@ -37,6 +40,8 @@ int source_init(struct source *s, const struct source_config *cfg,
 	s->tai_utc_fed_s = cfg->utc_offset_s;
 	s->sim_epoch_ns = cfg->sim_epoch_ns ? cfg->sim_epoch_ns : now_rt_ns;
 	s->state = SOURCE_OPENING; /* opened at the first poll */
+	bounds = hist_delay_bounds(&n_bounds);
+	hist_init(&s->read_delay, bounds, n_bounds);
 	gate_init(&s->gate, &cfg->gate);
 	s->feeding = gate_feeding(&s->gate);
 	return chronyfeed_open(&s->feed, cfg->sock);
@@ -172,12 +177,25 @@ static bool feed(struct source *s)
 	return false;
 }
 
+/* Readings taken, and the read delay of each valid one (seconds). */
+static void count_readings(struct source *s, const struct phc_reading *r,
+			   int n)
+{
+	s->readings_taken += (unsigned long)n;
+	for (int i = 0; i < n; i++)
+		if (r[i].sys_after >= r[i].sys_before)
+			hist_add(&s->read_delay,
+				 (double)(r[i].sys_after - r[i].sys_before) /
+					 1e9);
+}
+
 /* One read's readings through the pipeline; the outcome into @ev. */
 static void process(struct source *s, const struct phc_reading *r, int n,
 		    struct source_event *ev)
 {
 	struct pipeline_result res;
 
+	count_readings(s, r, n);
 	if (pipeline_poll(&s->pipe, &s->pipe_cfg,
 			  s->cfg.timescale == TIMESCALE_TAI ? &s->tai : NULL,
 			  r, n, &res) < 0) {
@@ -187,6 +205,10 @@ static void process(struct source *s, const struct phc_reading *r, int n,
 	note_tai_utc(s, res.tai_utc_s);
 	s->last = res.estimate;
 	s->last_verdict = res.verdict;
+	s->readings_valid += (unsigned long)res.estimate.total;
+	s->readings_used += (unsigned long)res.estimate.used;
+	if ((unsigned)res.verdict <= TRK_RESYNC)
+		s->verdicts[res.verdict]++;
 	ev->have_sample = true;
 	ev->last = res;
 	if (res.verdict == TRK_REJECT) {

@@ -8,6 +8,7 @@
 
 #include "sock_feed.h"
 #include "config.h"
+#include "histogram.h"
 #include "discover.h"
 #include "driver.h"
 #include "gate.h"
@@ -49,6 +50,9 @@ struct source {
 	double last_fed_offset_ns; /* as sent to chronyd (after corrections) */
 	/* counters */
 	unsigned long polls, read_errors, reads, fed, opens;
+	unsigned long readings_taken, readings_valid, readings_used;
+	unsigned long verdicts[TRK_RESYNC + 1]; /* polls by tracker verdict */
+	struct histogram read_delay;		/* of every valid reading, s */
 	/* regularity of polling, on the monotonic clock */
 	int64_t prev_poll_mono_ns;
 	int64_t poll_gap_max_ns;

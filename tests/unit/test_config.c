@@ -406,6 +406,53 @@ static void test_summary_interval(void **state)
 	}
 }
 
+/* metrics_listen: none or a numeric address:port; a bad one names its
+ * line and why. metrics_textfile: an absolute path or none. */
+static void test_metrics_keys(void **state)
+{
+	static const struct {
+		const char *val, *why;
+	} bad[] = {
+		{ "localhost:9817", "host names are not resolved" },
+		{ "9817", "expected address:port" },
+		{ "127.0.0.1:0", "1..65535" },
+		{ "::1:9817", "brackets" },
+	};
+	char text[160];
+
+	assert_int_equal(parse("[global]\n[source A]\n"), 0);
+	assert_string_equal(cfg.global.metrics_listen, "");
+	assert_string_equal(cfg.global.metrics_textfile, "");
+	assert_int_equal(parse("[global]\nmetrics_listen 127.0.0.1:9817\n"
+			       "metrics_textfile /tmp/m.prom\n[source A]\n"),
+			 0);
+	assert_string_equal(cfg.global.metrics_listen, "127.0.0.1:9817");
+	assert_string_equal(cfg.global.metrics_textfile, "/tmp/m.prom");
+	assert_int_equal(parse("[global]\nmetrics_listen none\n[source A]\n"),
+			 0);
+	assert_string_equal(cfg.global.metrics_listen, "");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[global]\n\nmetrics_listen %s\n[source A]\n",
+			 bad[i].val);
+		if (parse(text) != -EINVAL ||
+		    strncmp(err, "test.conf:3: metrics_listen: ", 29) != 0 ||
+		    !strstr(err, bad[i].why))
+			fail_msg("metrics_listen %s: '%s'", bad[i].val, err);
+	}
+	assert_int_equal(parse("[global]\nmetrics_textfile m.prom\n"
+			       "[source A]\n"),
+			 -EINVAL);
+	assert_non_null(strstr(err, "test.conf:2: metrics_textfile: 'm.prom' "
+				    "is not an absolute path"));
+	assert_int_equal(config_key_reload(CONFIG_SECTION_GLOBAL,
+					   "metrics_listen"),
+			 CONFIG_RELOAD_RESTART);
+	assert_int_equal(config_key_reload(CONFIG_SECTION_GLOBAL,
+					   "metrics_textfile"),
+			 CONFIG_RELOAD_APPLY);
+}
+
 /* chronyd_interval: 1s to an hour, no 0 (chronyd is watched or not by
  * chronyd_socket); a bad value names its line. */
 static void test_chronyd_interval(void **state)
@@ -673,6 +720,8 @@ static const struct key_value global_values[] = {
 	{ "sysfs_root", "/tmp/sys" },
 	{ "log_level", "debug" },
 	{ "summary_interval", "1s" },
+	{ "metrics_listen", "[::1]:9000" },
+	{ "metrics_textfile", "/var/lib/x/phcbroker.prom" },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -798,12 +847,12 @@ static void test_source_equal_every_key(void **state)
 }
 
 /* The reload check: a [global] key that needs a restart refuses the
- * reload, named; log_level and summary_interval and any source change
+ * reload, named; log_level, summary_interval, metrics_textfile and any source change
  * are applied. */
 static void test_reload_check(void **state)
 {
 	static const char *const applied[] = { "log_level",
-					       "summary_interval" };
+					       "summary_interval", "metrics_textfile" };
 	static const char *const base_text =
 		"[global]\nlog_level info\n[source A]\ndevice sim\n";
 	struct config old, nc;
@@ -1013,6 +1062,7 @@ int main(void)
 		cmocka_unit_test(test_format_duration),
 		cmocka_unit_test(test_ranges_every_key),
 		cmocka_unit_test(test_summary_interval),
+		cmocka_unit_test(test_metrics_keys),
 		cmocka_unit_test(test_sim_bool),
 		cmocka_unit_test(test_sim_drift_keys),
 		cmocka_unit_test(test_section_headers),
