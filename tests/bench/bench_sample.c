@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -79,6 +80,7 @@ struct bench_opts {
 	int n_track_win, n_quiet_win; /* windows of each phase */
 	int isolate_rounds; /* quiet phase: rounds of one profile at a time */
 	double settle_s;    /* before each isolated window, not counted */
+	int pin_cpu;	    /* isolated windows on this CPU; -1: anywhere */
 	struct cpu_plan plan;
 };
 
@@ -727,7 +729,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: bench_sample --truth SOCK [--warmup S] [--duration S]\n"
 		"       [--interval S] [--cpu-window S] [--cpu-quiet S] [--no-track]\n"
-		"       [--cpu-isolate ROUNDS] [--cpu-settle S] [--raw FILE]\n"
+		"       [--cpu-isolate ROUNDS] [--cpu-settle S] [--cpu-pin CPU]\n"
+		"       [--raw FILE]\n"
 		"       PROFILE:ROLE:CHRONYD_SOCK:PID[,PID...] ...\n"
 		"ROLE is anchor, broker, naive or alt; PROFILE is the fakephc device "
 		"name; the PIDs\nare the processes whose CPU time counts for that "
@@ -753,6 +756,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "no-track", no_argument, NULL, 'n' },
 		{ "cpu-isolate", required_argument, NULL, 'I' },
 		{ "cpu-settle", required_argument, NULL, 'S' },
+		{ "cpu-pin", required_argument, NULL, 'P' },
 		{ "raw", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -760,7 +764,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 
 	*o = (struct bench_opts){ .warmup_s = 30.0, .duration_s = 60.0,
 				  .interval_s = 1.0, .track = true,
-				  .settle_s = 8.0 };
+				  .settle_s = 8.0, .pin_cpu = -1 };
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->truth_sock = optarg; break;
@@ -773,6 +777,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 'r': o->raw_path = optarg; break;
 		case 'I': o->isolate_rounds = atoi(optarg); break;
 		case 'S': o->settle_s = atof(optarg); break;
+		case 'P': o->pin_cpu = atoi(optarg); break;
 		default: return -EINVAL;
 		}
 	}
@@ -806,6 +811,43 @@ static void snapshot(struct bench_target *ts, int n)
 
 /* Let the processes of profile @prof run and stop every other target's
  * (CPU_PLAN_ALL: all run). Only changes are signalled. */
+/* Every thread of @pid on CPU @cpu, or on every CPU for -1. */
+static void pin_process(int pid, int cpu)
+{
+	char path[64];
+	struct dirent *e;
+	cpu_set_t set;
+	DIR *d;
+
+	CPU_ZERO(&set);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (cpu < 0 ? c < sysconf(_SC_NPROCESSORS_ONLN) : c == cpu)
+			CPU_SET(c, &set);
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			sched_setaffinity(atoi(e->d_name), sizeof(set), &set);
+	closedir(d);
+}
+
+/*
+ * With --cpu-pin: the processes of profile @prof (every target's: the
+ * anchor's and the pipeline's) on one CPU, so that whatever makes one CPU
+ * slower for a while (another guest on the host) weighs on both sides of
+ * the ratio; CPU_PLAN_ALL: everyone anywhere again.
+ */
+static void pin_profile(struct bench_target *ts, int n, int prof, int cpu)
+{
+	for (int i = 0; i < n; i++)
+		if (prof == CPU_PLAN_ALL || ts[i].prof == prof)
+			for (int k = 0; k < ts[i].n_pids; k++)
+				pin_process(ts[i].pids[k],
+					    prof == CPU_PLAN_ALL ? -1 : cpu);
+}
+
 static void let_run(struct bench_target *ts, int n, int prof)
 {
 	for (int i = 0; i < n; i++) {
@@ -844,6 +886,9 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 			snapshot(ts, n);
 			if (w < p->n) {
 				let_run(ts, n, p->runs[w]);
+				if (o->pin_cpu >= 0)
+					pin_profile(ts, n, p->runs[w],
+						    o->pin_cpu);
 				next_cpu = warm_end + p->end_ns[w];
 			}
 			w++;
