@@ -237,8 +237,13 @@ int metrics_write_textfile(const char *path, struct evbuffer *text)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
 	    (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	/* a new file, never one already there (a link someone planted) */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+				       O_NOFOLLOW,
+			  0644);
 	if (fd < 0)
 		return -errno;
 	fchmod(fd, 0644); /* whatever the umask */
