@@ -65,6 +65,10 @@ for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineco
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
 	/usr/share/man/man5/phcbrokerd.conf.5.gz /usr/share/man/man1/phcbroker-machineconfig.1.gz \
 	/usr/share/bash-completion/completions/phcbrokerctl \
+	/usr/share/phcbroker/prometheus/phcbroker-rules.yml \
+	/usr/share/phcbroker/openshift/phcbroker-prometheusrule.yaml \
+	/usr/share/phcbroker/grafana/phcbroker-dashboard.json \
+	/usr/share/phcbroker/grafana/provisioning-dashboards.yaml \
 	/usr/share/doc/phcbroker/README.Debian /usr/share/doc/phcbroker/copyright; do
 	printf '%s\n' "$contents" | grep -qx "$f" || fail "$f is not in the package: $contents"
 done
