@@ -439,22 +439,45 @@ static void arm_textfile(struct daemon *d)
 	}
 }
 
+/*
+ * A reload refused, the running configuration kept: LOG_EVENT_RELOAD_REFUSED
+ * with @reason, the line @fmt formats.
+ */
+static void log_refused(const struct daemon *d, const char *reason,
+			const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void log_refused(const struct daemon *d, const char *reason,
+			const char *fmt, ...)
+{
+	struct log_fields f;
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_CONFIG", "%s", d->cfg_path);
+	log_fields_add(&f, "PHCB_REASON", "%s", reason);
+	log_event(LOG_ERR, LOG_EVENT_RELOAD_REFUSED, NULL, &f, "%s", line);
+}
+
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
 	struct config *nc = malloc(sizeof(*nc));
 	const char *key;
 	double old_summary_s = d->cfg.global.summary_interval_s;
+	struct log_fields f;
 	char err[512];
 
 	if (!nc) {
-		log_err(NULL, "reload: out of memory; keeping the running "
-			"configuration");
+		log_refused(d, "out of memory", "reload: out of memory; keeping "
+			    "the running configuration");
 		return;
 	}
 	if (config_load(d->cfg_path, nc, err, sizeof(err)) < 0) {
-		log_err(NULL, "reload refused: %s; keeping the running "
-			"configuration", err);
+		log_refused(d, err, "reload refused: %s; keeping the running "
+			    "configuration", err);
 		d->mself.reloads_bad++;
 		free(nc);
 		return;
@@ -462,8 +485,10 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	/* all or nothing: a key that a reload cannot apply refuses it all */
 	key = config_reload_check(&d->cfg, nc);
 	if (key) {
-		log_err(NULL, "reload refused: %s: changing it needs a restart; "
-			"keeping the running configuration", key);
+		snprintf(err, sizeof(err), "%s: changing it needs a restart",
+			 key);
+		log_refused(d, err, "reload refused: %s; keeping the running "
+			    "configuration", err);
 		d->mself.reloads_bad++;
 		free(nc);
 		return;
@@ -475,8 +500,12 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	arm_textfile(d);
 	d->mself.reloads_ok++;
 	free(nc);
-	log_notice(NULL, "configuration reloaded from %s: %d sources",
-		   d->cfg_path, d->n_slots);
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_CONFIG", "%s", d->cfg_path);
+	log_fields_add(&f, "PHCB_SOURCES", "%d", d->n_slots);
+	log_event(LOG_NOTICE, LOG_EVENT_RELOAD_APPLIED, NULL, &f,
+		  "configuration reloaded from %s: %d sources", d->cfg_path,
+		  d->n_slots);
 	notify_ready("reloaded");
 }
 

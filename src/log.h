@@ -2,6 +2,7 @@
 #ifndef PHCB_LOG_H
 #define PHCB_LOG_H
 
+#include "log_events.h"
 #include "loglevel.h"
 #include <stdbool.h>
 #include <syslog.h>
@@ -40,6 +41,22 @@ bool log_stderr_is_journal(void);
  */
 void log_msg(int prio, const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/**
+ * log_event - log one event of a known kind (see log_events.h).
+ * @prio:   syslog priority; the event is dropped like a line above the
+ *          level kept (log_set_level())
+ * @kind:   what happened: its MESSAGE_ID and PHCB_EVENT go to the journal
+ * @source: name of the clock source it concerns, or NULL (PHCB_SOURCE)
+ * @fields: the event's own PHCB_* fields (log_fields_add()), or NULL
+ * @fmt:    the human text, as log_msg() writes it
+ * To stderr the line is exactly what log_msg() writes; to the journal the
+ * entry carries MESSAGE, PRIORITY, SYSLOG_IDENTIFIER, MESSAGE_ID,
+ * PHCB_EVENT, PHCB_SOURCE and @fields (log_event_compose()).
+ */
+void log_event(int prio, enum log_event_kind kind, const char *source,
+	       const struct log_fields *fields, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #define log_err(src, ...) log_msg(LOG_ERR, src, __VA_ARGS__)
 #define log_warn(src, ...) log_msg(LOG_WARNING, src, __VA_ARGS__)

@@ -214,6 +214,30 @@ static void note_subscription(struct ptpwatch *w, enum ptpwatch_sub was)
 			 w->interval_ms);
 }
 
+/* ptp4l answers after sends to it failed (a ptp4l restart, typically). */
+static void log_back(const struct ptpwatch *w)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_PTP4L_SOCKET", "%s", w->server_path);
+	log_event(LOG_NOTICE, LOG_EVENT_PTP4L_BACK, w->name, &f,
+		  "ptp4l at %s answers again", w->server_path);
+}
+
+/* Sends to ptp4l fail: it is not running, or restarting. */
+static void log_lost(const struct ptpwatch *w, int err)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_PTP4L_SOCKET", "%s", w->server_path);
+	log_fields_add(&f, "PHCB_ERRNO", "%d", err);
+	log_event(LOG_WARNING, LOG_EVENT_PTP4L_LOST, w->name, &f,
+		  "cannot reach ptp4l at %s: %s", w->server_path,
+		  strerror(err));
+}
+
 static void on_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct ptpwatch *w = arg;
@@ -222,6 +246,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 
 	for (int k = 0; k < 64; k++) {
 		enum ptpwatch_sub was = w->view.sub;
+		int failed = w->view.last_error;
 		int rc = ptpmgmt_client_recv(w->client, &r);
 
 		if (rc == -EAGAIN)
@@ -233,13 +258,15 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 		if (ptpwatch_take(&w->view, &r, now) ==
 		    PTPWATCH_TOOK_SUBSCRIPTION)
 			note_subscription(w, was);
+		if (failed && !w->view.last_error)
+			log_back(w);
 	}
 }
 
 static void note_send_error(struct ptpwatch *w, int err)
 {
 	if (w->view.last_error != -err)
-		log_info(w->name, "ptp4l management: %s", strerror(-err));
+		log_lost(w, -err);
 	w->view.last_error = -err;
 	w->view.errors++;
 	w->view.sub_sent_ns = 0; /* a restarted ptp4l forgot us */

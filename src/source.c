@@ -73,17 +73,61 @@ static int resolve_device(struct source *s)
 	return r;
 }
 
+/* Why a device is not being read. */
+enum device_loss {
+	LOSS_OPEN,     /* it could not be opened */
+	LOSS_VANISHED, /* reads said it is gone (ENODEV, ENXIO) */
+	LOSS_READS,    /* too many reads in a row failed */
+};
+
+/* The loss in words: the log line's (as tests grep it) and PHCB_REASON's. */
+static const struct {
+	const char *line, *reason;
+} loss_words[] = {
+	[LOSS_OPEN] = { "cannot open", "cannot open" },
+	[LOSS_VANISHED] = { "device vanished:", "device vanished" },
+	[LOSS_READS] = { "giving up on reads of", "giving up on reads" },
+};
+
+/* The device is closed or never opened: say so once, retry every second. */
 static void device_failed(struct source *s, int err, int64_t mono_ns,
-			  const char *what)
+			  enum device_loss loss)
 {
 	int prio = (s->state != SOURCE_MISSING || err != s->last_error)
 			   ? LOG_WARNING
 			   : LOG_DEBUG;
-	log_msg(prio, s->cfg.name, "%s %s: %s; retrying every second", what,
-		s->path[0] ? s->path : s->cfg.device, strerror(err));
+	const char *dev = s->path[0] ? s->path : s->cfg.device;
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_DEVICE", "%s", dev);
+	log_fields_add(&f, "PHCB_ERRNO", "%d", err);
+	log_fields_add(&f, "PHCB_REASON", "%s: %s", loss_words[loss].reason,
+		       strerror(err));
+	log_event(prio, LOG_EVENT_DEVICE_LOST, s->cfg.name, &f,
+		  "%s %s: %s; retrying every second", loss_words[loss].line,
+		  dev, strerror(err));
 	s->state = SOURCE_MISSING;
 	s->last_error = err;
 	s->next_open_mono_ns = mono_ns + REOPEN_INTERVAL_NS;
+}
+
+/* The device is open: LOG_EVENT_DEVICE_OPENED. */
+static void log_opened(const struct source *s, const struct phc_info *info)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_DEVICE", "%s", s->path);
+	log_fields_add(&f, "PHCB_METHOD", "%s", phc_method_name(info->method));
+	if (s->clock_name[0])
+		log_fields_add(&f, "PHCB_CLOCK_NAME", "%s", s->clock_name);
+	log_event(LOG_NOTICE, LOG_EVENT_DEVICE_OPENED, s->cfg.name, &f,
+		  "opened %s%s%s%s, method %s, %d reads of %d readings per "
+		  "poll at %.4gHz, feeding %s",
+		  s->path, s->clock_name[0] ? " (" : "", s->clock_name,
+		  s->clock_name[0] ? ")" : "", phc_method_name(info->method),
+		  s->cfg.reads, s->cfg.readings, s->cfg.rate_hz, s->cfg.sock);
 }
 
 static void try_open(struct source *s, int64_t mono_ns)
@@ -104,7 +148,7 @@ static void try_open(struct source *s, int64_t mono_ns)
 		r = s->drv->open(&args, &s->dev);
 	if (r < 0) {
 		s->dev = NULL;
-		device_failed(s, -r, mono_ns, "cannot open");
+		device_failed(s, -r, mono_ns, LOSS_OPEN);
 		return;
 	}
 	s->drv->info(s->dev, &info);
@@ -112,11 +156,7 @@ static void try_open(struct source *s, int64_t mono_ns)
 	s->state = SOURCE_RUNNING;
 	s->last_error = 0;
 	s->consecutive_errors = 0;
-	log_notice(s->cfg.name, "opened %s%s%s%s, method %s, %d reads of %d "
-		   "readings per poll at %.4gHz, feeding %s",
-		   s->path, s->clock_name[0] ? " (" : "", s->clock_name,
-		   s->clock_name[0] ? ")" : "", phc_method_name(info.method),
-		   s->cfg.reads, s->cfg.readings, s->cfg.rate_hz, s->cfg.sock);
+	log_opened(s, &info);
 }
 
 static void close_device(struct source *s)
@@ -153,6 +193,32 @@ static void note_tai_utc(struct source *s, int now_s)
 	s->tai_utc_fed_s = now_s;
 }
 
+/* chronyd's SOCK socket takes samples again (a chronyd restart seen). */
+static void log_chronyd_back(const struct source *s)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_SOCK", "%s", s->cfg.sock);
+	log_fields_add(&f, "PHCB_RECONNECTS", "%lu", s->feed.reconnects);
+	log_event(LOG_NOTICE, LOG_EVENT_CHRONYD_BACK, s->cfg.name, &f,
+		  "chronyd is receiving samples on %s again", s->cfg.sock);
+}
+
+/* chronyd's SOCK socket stopped taking samples, or never took one. */
+static void log_chronyd_lost(const struct source *s, int err)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_SOCK", "%s", s->cfg.sock);
+	log_fields_add(&f, "PHCB_ERRNO", "%d", err);
+	log_event(LOG_WARNING, LOG_EVENT_CHRONYD_LOST, s->cfg.name, &f,
+		  "cannot send to chronyd at %s: %s (chronyd not running or "
+		  "no matching refclock SOCK line); will keep trying",
+		  s->cfg.sock, strerror(err));
+}
+
 static bool feed(struct source *s)
 {
 	struct sockmsg m;
@@ -166,14 +232,11 @@ static bool feed(struct source *s)
 	if (r == 0) {
 		s->fed++;
 		if (s->feed.reconnects && !was_up)
-			log_notice(s->cfg.name, "chronyd is receiving samples "
-				   "on %s again", s->cfg.sock);
+			log_chronyd_back(s);
 		return true;
 	}
 	if (was_up || first)
-		log_warn(s->cfg.name, "cannot send to chronyd at %s: %s "
-			 "(chronyd not running or no matching refclock SOCK "
-			 "line); will keep trying", s->cfg.sock, strerror(-r));
+		log_chronyd_lost(s, -r);
 	return false;
 }
 
@@ -187,6 +250,18 @@ static void count_readings(struct source *s, const struct phc_reading *r,
 			hist_add(&s->read_delay,
 				 (double)(r[i].sys_after - r[i].sys_before) /
 					 1e9);
+}
+
+/* The tracker confirmed a phase step: LOG_EVENT_PHASE_STEP. */
+static void log_step(const struct source *s)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_OFFSET_NS", "%.0f", s->pipe.trk.last_step_ns);
+	log_event(LOG_NOTICE, LOG_EVENT_PHASE_STEP, s->cfg.name, &f,
+		  "phase step of %+.3fus detected",
+		  s->pipe.trk.last_step_ns / 1e3);
 }
 
 /* One read's readings through the pipeline; the outcome into @ev. */
@@ -218,8 +293,7 @@ static void process(struct source *s, const struct phc_reading *r, int n,
 	ev->accepted++;
 	if (res.verdict == TRK_STEP) {
 		ev->step = true;
-		log_notice(s->cfg.name, "phase step of %+.3fus detected",
-			   s->pipe.trk.last_step_ns / 1e3);
+		log_step(s);
 	}
 	s->smoothed_offset_ns = res.offset_ns;
 	if (s->feeding && feed(s))
@@ -327,8 +401,8 @@ void source_poll(struct source *s, int64_t mono_ns, struct source_event *ev)
 		close_device(s);
 		ev->lost = true;
 		device_failed(s, -n, mono_ns, n == -ENODEV || n == -ENXIO
-						 ? "device vanished:"
-						 : "giving up on reads of");
+						 ? LOSS_VANISHED
+						 : LOSS_READS);
 	}
 }
 

@@ -112,6 +112,24 @@ static void note_time_properties(struct source *s, const struct ptpwatch *ptp)
 			      (int64_t)s->tai_utc_fed_s * NS_PER_SEC);
 }
 
+/* A gate transition as a journal event (LOG_EVENT_GATE_TRANSITION). */
+static void log_transition(const struct source *s,
+			   const struct gate_transition *t)
+{
+	struct log_fields f;
+
+	log_fields_init(&f);
+	log_fields_add(&f, "PHCB_GATE_FROM", "%s", gate_state_name(t->from));
+	log_fields_add(&f, "PHCB_GATE_TO", "%s", gate_state_name(t->to));
+	log_fields_add(&f, "PHCB_GATE_CAUSE", "%s", gate_cause_name(t->cause));
+	log_fields_add(&f, "PHCB_GATE_OVERRIDE", "%s",
+		       gate_override_name(t->override));
+	log_fields_add(&f, "PHCB_REASON", "%s", t->reason);
+	log_event(LOG_NOTICE, LOG_EVENT_GATE_TRANSITION, s->cfg.name, &f,
+		  "gate %s -> %s: %s", gate_state_name(t->from),
+		  gate_state_name(t->to), t->reason);
+}
+
 void source_gate_poll(struct source_gate *slot, struct source *s,
 		      struct chronywatch *chrony, int64_t mono,
 		      const struct source_event *ev)
@@ -123,12 +141,8 @@ void source_gate_poll(struct source_gate *slot, struct source *s,
 		note_time_properties(s, slot->ptp);
 	note_samples(slot, mono, ev);
 	build_input(slot, s, mono, &in);
-	if (gate_step(&s->gate, &in)) {
-		const struct gate_transition *t = gate_last_transition(&s->gate);
-		log_msg(LOG_NOTICE, s->cfg.name, "gate %s -> %s: %s",
-			gate_state_name(t->from), gate_state_name(t->to),
-			t->reason);
-	}
+	if (gate_step(&s->gate, &in))
+		log_transition(s, gate_last_transition(&s->gate));
 	s->feeding = gate_feeding(&s->gate);
 	s->leap = (int)gate_leap(&s->gate);
 	if (s->feeding != was_feeding) {

@@ -59,9 +59,11 @@ grep -E '^(W|I|P): ' "$WORK/lintian.log" | sed 's/^/    lintian /'
 # ---- the contents -----------------------------------------------------
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|')
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
+catalogdir=$(pkg-config --variable=catalogdir systemd)
 for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineconfig \
 	/etc/phcbroker/phcbrokerd.conf \
 	/etc/chrony/conf.d/phcbroker.conf "$unitdir/phcbrokerd.service" \
+	"${catalogdir:-/usr/lib/systemd/catalog}/phcbroker.catalog" \
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
 	/usr/share/man/man5/phcbrokerd.conf.5.gz /usr/share/man/man1/phcbroker-machineconfig.1.gz \
 	/usr/share/bash-completion/completions/phcbrokerctl \
