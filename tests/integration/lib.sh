@@ -186,6 +186,16 @@ allow 127.0.0.1
 local stratum 3"
 }
 
+# free_tcp_port: a TCP port nothing listens on (for metrics_listen).
+free_tcp_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		grep -qi ":$(printf '%04X' $p) " /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo $p; return; }
+	done
+	fail "no free TCP port"
+}
+
 # free_udp_port: a UDP port nothing listens on (for a loopback NTP server).
 free_udp_port() {
 	local p

@@ -12,12 +12,7 @@ need_cmd prlimit
 make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
-port=
-for _ in $(seq 50); do
-	p=$((20000 + RANDOM % 20000))
-	grep -qi ":$(printf '%04X' $p) " /proc/net/tcp /proc/net/tcp6 2>/dev/null || { port=$p; break; }
-done
-[ -n "$port" ] || fail "no free TCP port"
+port=$(free_tcp_port)
 
 sock=/run/chrony.phcbt-mabuse-$$.sock
 start_chronyd c "refclock SOCK $sock refid MAB poll 0 prefer trust"
