@@ -223,6 +223,7 @@ int mc_render_broker_conf(const struct mc_options *o, struct strbuf *out)
 	    "chronyd_socket /run/chrony/chronyd.sock\n"
 	    "log_level notice\n"
 	    "summary_interval 60s\n"
+	    "metrics_listen 127.0.0.1:9817\n"
 	    "\n"
 	    "[source %s]\n",
 	    o->version, mc_name(o, name, sizeof(name)), refid);
