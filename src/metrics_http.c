@@ -57,6 +57,22 @@ static void fill_body(struct metrics_http *m, struct evbuffer *body)
 	evbuffer_add(body, evbuffer_pullup(m->cache, (ev_ssize_t)n), n);
 }
 
+/* 405 with the Allow header (evhttp_send_error() would drop it). */
+static void reply_bad_method(struct evhttp_request *req)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *body = evbuffer_new();
+
+	evhttp_add_header(h, "Allow", "GET, HEAD");
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "Connection", "close");
+	if (body)
+		evbuffer_add_printf(body, "only GET and HEAD of /metrics\n");
+	evhttp_send_reply(req, HTTP_BADMETHOD, "Method Not Allowed", body);
+	if (body)
+		evbuffer_free(body);
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	struct metrics_http *m = arg;
@@ -66,9 +82,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	struct evbuffer *body;
 
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-				  "Allow", "GET, HEAD");
-		evhttp_send_error(req, HTTP_BADMETHOD, NULL);
+		reply_bad_method(req);
 		return;
 	}
 	if (!path || strcmp(path, "/metrics") != 0) {

@@ -50,7 +50,7 @@ try:
         sys.stdout.write(r.read().decode())
         sys.stderr.write("status=%d type=%s\n" % (r.status, r.headers.get("Content-Type")))
 except urllib.error.HTTPError as e:
-    sys.stderr.write("status=%d type=-\n" % e.code)
+    sys.stderr.write("status=%d allow=%s\n" % (e.code, e.headers.get("Allow")))
 EOP
 scrape() { python3 "$WORK/scrape.py" "$@"; }
 
@@ -178,7 +178,7 @@ fi
 scrape "http://127.0.0.1:$port/" >/dev/null 2>"$WORK/h1"
 grep -q "status=404" "$WORK/h1" || fail "/ answered $(cat "$WORK/h1")"
 scrape "$URL" POST >/dev/null 2>"$WORK/h2"
-grep -q "status=405" "$WORK/h2" || fail "POST answered $(cat "$WORK/h2")"
+grep -q "status=405 allow=GET, HEAD" "$WORK/h2" || fail "POST answered $(cat "$WORK/h2")"
 [ -z "$(scrape "$URL" HEAD 2>"$WORK/h3")" ] && grep -q "status=200" "$WORK/h3" || fail "HEAD: $(cat "$WORK/h3")"
 
 # 5. the textfile: there, 0644, valid, and replaced on the summary tick
