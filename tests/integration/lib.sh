@@ -186,25 +186,18 @@ allow 127.0.0.1
 local stratum 3"
 }
 
-# free_tcp_port: a TCP port nothing listens on (for metrics_listen).
-free_tcp_port() {
+# free_port tcp|udp: a port of that protocol nothing listens on.
+free_port() {
 	local p
 	for _ in $(seq 50); do
 		p=$((20000 + RANDOM % 20000))
-		grep -qi ":$(printf '%04X' $p) " /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo $p; return; }
+		grep -qi ":$(printf '%04X' $p) " "/proc/net/$1" "/proc/net/${1}6" 2>/dev/null || { echo $p; return; }
 	done
-	fail "no free TCP port"
+	fail "no free $1 port"
 }
-
-# free_udp_port: a UDP port nothing listens on (for a loopback NTP server).
-free_udp_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 20000))
-		grep -qi ":$(printf '%04X' $p) " /proc/net/udp /proc/net/udp6 2>/dev/null || { echo $p; return; }
-	done
-	fail "no free UDP port"
-}
+# free_tcp_port: for metrics_listen; free_udp_port: for a loopback NTP server.
+free_tcp_port() { free_port tcp; }
+free_udp_port() { free_port udp; }
 
 # ptp_netns_pair NS_M NS_S: two network namespaces joined by a veth pair,
 # vm in NS_M (192.0.2.1) and vs in NS_S (192.0.2.2): TEST-NET-1, only inside
