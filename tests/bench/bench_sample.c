@@ -81,6 +81,7 @@ struct bench_opts {
 	int isolate_rounds; /* quiet phase: rounds of one profile at a time */
 	double settle_s;    /* before each isolated window, not counted */
 	int pin_cpu;	    /* isolated windows on this CPU; -1: anywhere */
+	int device_pid;	    /* the device emulator, pinned with them; 0: none */
 	struct cpu_plan plan;
 };
 
@@ -730,7 +731,7 @@ static void usage(void)
 		"usage: bench_sample --truth SOCK [--warmup S] [--duration S]\n"
 		"       [--interval S] [--cpu-window S] [--cpu-quiet S] [--no-track]\n"
 		"       [--cpu-isolate ROUNDS] [--cpu-settle S] [--cpu-pin CPU]\n"
-		"       [--raw FILE]\n"
+		"       [--device-pid PID] [--raw FILE]\n"
 		"       PROFILE:ROLE:CHRONYD_SOCK:PID[,PID...] ...\n"
 		"ROLE is anchor, broker, naive or alt; PROFILE is the fakephc device "
 		"name; the PIDs\nare the processes whose CPU time counts for that "
@@ -741,7 +742,9 @@ static void usage(void)
 		"--cpu-isolate: instead, ROUNDS rounds in\nwhich each profile "
 		"runs alone (the other profiles' processes SIGSTOPped) for\n"
 		"--cpu-settle seconds (default 8), then one counted window. "
-		"--no-track: CPU\nonly, chronyd is not queried.\n");
+		"--no-track: CPU\nonly, chronyd is not queried. --device-pid: "
+		"the device emulator (fakephc),\nnot measured, on the --cpu-pin "
+		"CPU with each isolated profile.\n");
 }
 
 static int parse_args(int argc, char **argv, struct bench_opts *o)
@@ -757,6 +760,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "cpu-isolate", required_argument, NULL, 'I' },
 		{ "cpu-settle", required_argument, NULL, 'S' },
 		{ "cpu-pin", required_argument, NULL, 'P' },
+		{ "device-pid", required_argument, NULL, 'D' },
 		{ "raw", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -778,6 +782,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 'I': o->isolate_rounds = atoi(optarg); break;
 		case 'S': o->settle_s = atof(optarg); break;
 		case 'P': o->pin_cpu = atoi(optarg); break;
+		case 'D': o->device_pid = atoi(optarg); break;
 		default: return -EINVAL;
 		}
 	}
@@ -787,7 +792,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	o->n_quiet_win = (int)(o->quiet_s / o->window_s + 0.5);
 	if (!o->truth_sock || o->interval_s <= 0.0 || o->duration_s <= 0.0 ||
 	    o->warmup_s < 0.0 || o->quiet_s < 0.0 || optind >= argc ||
-	    o->isolate_rounds < 0 || o->settle_s < 0.0 ||
+	    o->isolate_rounds < 0 || o->settle_s < 0.0 || o->device_pid < 0 ||
 	    o->n_track_win + o->n_quiet_win > BENCH_MAX_WINDOWS)
 		return -EINVAL;
 	return optind;
@@ -837,10 +842,16 @@ static void pin_process(int pid, int cpu)
  * With --cpu-pin: the processes of profile @prof (every target's: the
  * anchor's and the pipeline's) on one CPU, so that whatever makes one CPU
  * slower for a while (another guest on the host) weighs on both sides of
- * the ratio; CPU_PLAN_ALL: everyone anywhere again.
+ * the ratio; CPU_PLAN_ALL: everyone anywhere again. The device emulator
+ * (@device_pid, 0: none) goes with them: a real PHC's ioctl runs on the
+ * caller's CPU, while an emulated one's answer woken on another CPU costs
+ * the caller a cross-CPU wake-up per read (BENCHMARKS.md, issue 11).
  */
-static void pin_profile(struct bench_target *ts, int n, int prof, int cpu)
+static void pin_profile(struct bench_target *ts, int n, int prof, int cpu,
+			int device_pid)
 {
+	if (device_pid > 0)
+		pin_process(device_pid, prof == CPU_PLAN_ALL ? -1 : cpu);
 	for (int i = 0; i < n; i++)
 		if (prof == CPU_PLAN_ALL || ts[i].prof == prof)
 			for (int k = 0; k < ts[i].n_pids; k++)
@@ -888,7 +899,7 @@ static void run(struct bench_target *ts, int n, const struct bench_opts *o,
 				let_run(ts, n, p->runs[w]);
 				if (o->pin_cpu >= 0)
 					pin_profile(ts, n, p->runs[w],
-						    o->pin_cpu);
+						    o->pin_cpu, o->device_pid);
 				next_cpu = warm_end + p->end_ns[w];
 			}
 			w++;
