@@ -55,27 +55,37 @@ static int name_of_index(const struct discover_roots *roots, int idx,
 	return read_attr(path, name, len);
 }
 
-int discover_clock_name(const struct discover_roots *roots,
-			const char *devpath, char *name, size_t len)
+static int index_of_basename(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	return ptp_index(base ? base + 1 : path);
+}
+
+int discover_index(const char *devpath)
 {
 	char target[PATH_MAX];
-	const char *base;
 	ssize_t n;
-	int idx;
+	int idx = -1;
 
-	name[0] = '\0';
+	/* /dev/ptp_hyperv -> ptp3; else the path's own name */
 	n = readlink(devpath, target, sizeof(target) - 1);
 	if (n > 0) {
 		target[n] = '\0';
-		base = strrchr(target, '/');
-		base = base ? base + 1 : target;
-	} else {
-		base = strrchr(devpath, '/');
-		base = base ? base + 1 : devpath;
+		idx = index_of_basename(target);
 	}
-	idx = ptp_index(base);
 	if (idx < 0)
-		return -ENOENT;
+		idx = index_of_basename(devpath);
+	return idx < 0 ? -ENOENT : idx;
+}
+
+int discover_clock_name(const struct discover_roots *roots,
+			const char *devpath, char *name, size_t len)
+{
+	int idx = discover_index(devpath);
+
+	name[0] = '\0';
+	if (idx < 0)
+		return idx;
 	return name_of_index(roots, idx, name, len);
 }
 
@@ -144,5 +154,16 @@ int discover_auto(const struct discover_roots *roots, char *out, size_t len)
 	if (best_idx < 0)
 		return -ENOENT;
 	snprintf(out, len, "%s/ptp%d", roots->dev, best_idx);
+	return 0;
+}
+
+int discover_resolve(const struct discover_roots *roots, const char *device,
+		     const char *interface, char *out, size_t len)
+{
+	if (interface[0])
+		return discover_by_interface(roots, interface, out, len);
+	if (strcmp(device, "auto") == 0)
+		return discover_auto(roots, out, len);
+	snprintf(out, len, "%s", device);
 	return 0;
 }

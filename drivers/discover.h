@@ -20,6 +20,13 @@ int discover_clock_name(const struct discover_roots *roots,
 			const char *devpath, char *name, size_t len);
 
 /**
+ * discover_index - N of the PHC at @devpath: its name, or the name a
+ * symlink such as /dev/ptp_hyperv points to, is "ptpN".
+ * Returns N, or -ENOENT when the name is not of that form.
+ */
+int discover_index(const char *devpath);
+
+/**
  * discover_by_interface - the PHC of network interface @ifname, from
  * <sysfs>/class/net/IFNAME/device/ptp/ptpN.
  * @out: "<dev>/ptpN"
@@ -36,5 +43,13 @@ int discover_by_interface(const struct discover_roots *roots,
  * Returns 0 or -ENOENT when the host has no PHC.
  */
 int discover_auto(const struct discover_roots *roots, char *out, size_t len);
+
+/**
+ * discover_resolve - the path of a configured PHC: the PHC of @interface
+ * when it is not "", else the best one for @device "auto", else @device.
+ * Returns 0 or a negative errno (see discover_by_interface, _auto).
+ */
+int discover_resolve(const struct discover_roots *roots, const char *device,
+		     const char *interface, char *out, size_t len);
 
 #endif

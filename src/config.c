@@ -122,6 +122,13 @@ _Static_assert(TIMESCALE_UTC == 0 && TIMESCALE_TAI == 1,
 
 static const char *const timescales[] = { "utc", "tai", NULL };
 static const char *const ntp_modes[] = { "keep", "offline", NULL };
+/* systemd's names of hypervisors (systemd-detect-virt --list-vm) */
+const char *const config_hypervisors[] = {
+	"auto",	  "none",      "kvm",	"microsoft", "vmware", "xen",
+	"amazon", "google",    "qemu",	"oracle",    "bochs",  "parallels",
+	"bhyve",  "qnx",       "acrn",	"powervm",   "zvm",    "apple",
+	"sre",	  "vm-other",  NULL,
+};
 
 /* clang-format off */
 static const struct config_key global_keys[] = {
@@ -144,6 +151,9 @@ static const struct config_key global_keys[] = {
 	  GLOBAL(dev_root, RESTART) },
 	{ .name = "sysfs_root", .type = KT_PATH, .def = "/sys",
 	  GLOBAL(sysfs_root, RESTART) },
+	{ .name = "hypervisor", .type = KT_CHOICE,
+	  .choices = config_hypervisors, .def = "auto",
+	  GLOBAL(hypervisor, APPLY) },
 	{ .name = "log_level", .type = KT_LOG_LEVEL, .def = "notice",
 	  GLOBAL(log_level, APPLY) },
 	{ .name = "summary_interval", .type = KT_DURATION,

@@ -72,11 +72,16 @@ struct global_config {
 	char run_dir[CONFIG_PATH_MAX];	      /* private sockets (ptp4l client) */
 	char dev_root[CONFIG_PATH_MAX];
 	char sysfs_root[CONFIG_PATH_MAX];
+	int hypervisor;		  /* config_hypervisors[]: 0 = auto */
 	int log_level;		  /* syslog priority */
 	double summary_interval_s; /* periodic summary in the log, 0 = never */
 	char metrics_listen[64];   /* "address:port" of /metrics, "" = off */
 	char metrics_textfile[CONFIG_PATH_MAX]; /* written each summary, "" = off */
 };
+
+/* The words of the hypervisor key, NULL-ended: "auto", then systemd's
+ * names of hypervisors ("none", "kvm", "microsoft", ...). */
+extern const char *const config_hypervisors[];
 
 struct config {
 	char path[CONFIG_PATH_MAX]; /* file it came from */

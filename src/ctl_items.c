@@ -9,6 +9,8 @@
 #include "chrony_watch.h"
 #include "ctl_items.h"
 #include "daemon.h"
+#include "discover.h"
+#include "hostenv.h"
 #include "ptp4l_watch.h"
 #include "source.h"
 #include "source_gate.h"
@@ -430,6 +432,77 @@ static void get_chrony(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+static const char *or_dash(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+/* The sources reading PHC @index, comma-separated, "-" for none. */
+static void users_of_phc(struct daemon *d, int index, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		struct source *s = daemon_source(d, i);
+		if (!s || !s->path[0] || discover_index(s->path) != index)
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 used ? "," : "", s->cfg.name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	if (!used)
+		snprintf(buf, len, "-");
+}
+
+/* GET ENVIRONMENT: the host, then one record per PHC. */
+static void get_environment(struct daemon *d, struct evbuffer *out)
+{
+	const struct hostenv *e = daemon_hostenv(d);
+	char name[16], users[128];
+
+	control_begin(out, "ENVIRONMENT", NULL);
+	control_field(out, "hypervisor", "%s", e->hypervisor);
+	control_field(out, "detected_by", "%s", e->detected_by);
+	control_field(out, "cloud", "%s", or_dash(e->cloud));
+	control_field(out, "sys_vendor", "%s", or_dash(e->sys_vendor));
+	control_field(out, "product_name", "%s", or_dash(e->product_name));
+	control_field(out, "phcs", "%d", e->n_phcs);
+	control_field(out, "hypervisor_phc", "%s", or_dash(e->expected_clock));
+	if (e->expected_clock) {
+		control_field(out, "hypervisor_phc_present", "%s",
+			      yes_no(e->expected_present));
+		control_field(out, "hypervisor_phc_module", "%s",
+			      e->expected_module);
+		control_field(out, "hypervisor_phc_module_loaded", "%s",
+			      yes_no(e->module_loaded));
+		if (!e->expected_present)
+			control_field(out, "hint", "%s", e->hint);
+	}
+	for (int i = 0; i < e->n_phcs; i++) {
+		const struct hostenv_phc *p = &e->phcs[i];
+		snprintf(name, sizeof(name), "ptp%d", p->index);
+		users_of_phc(d, p->index, users, sizeof(users));
+		control_begin(out, "ENVIRONMENT", name);
+		control_field(out, "clock_name", "%s", or_dash(p->clock_name));
+		control_field(out, "kind", "%s", hostenv_phc_kind_name(p->kind));
+		control_field(out, "of_hypervisor", "%s",
+			      p->kind == HOSTENV_PHC_HYPERVISOR
+				      ? or_dash(p->of_hypervisor ? p->of_hypervisor : "any")
+				      : "-");
+		control_field(out, "driver", "%s", or_dash(p->driver));
+		control_field(out, "interfaces", "%s", or_dash(p->interfaces));
+		control_field(out, "method", "%s", or_dash(p->method));
+		control_field(out, "cross_timestamping", "%s",
+			      p->method ? yes_no(p->cross_timestamping) : "-");
+		control_field(out, "open_error", "%s",
+			      p->open_error ? strerror(p->open_error) : "-");
+		control_field(out, "used_by", "%s", users);
+	}
+}
+
 /* SET GATE AUTO|PTP|NTP [SOURCE]: an audited maintenance override. */
 static void set_gate(struct daemon *d, const struct control_peer *peer,
 		     const char *arg, struct evbuffer *out)
@@ -483,7 +556,7 @@ static const struct {
 	{ "STATUS", get_status },   { "DEVICES", get_devices },
 	{ "SOURCES", get_sources }, { "FILTER", get_filter },
 	{ "CHRONY", get_chrony },   { "GATE", get_gate },
-	{ "PTP", get_ptp },
+	{ "PTP", get_ptp },	    { "ENVIRONMENT", get_environment },
 };
 
 void ctl_items_handle(void *ctx, const struct control_peer *peer,
@@ -513,5 +586,5 @@ void ctl_items_handle(void *ctx, const struct control_peer *peer,
 		}
 	}
 	control_error(out, item, "unknown item; expected STATUS, DEVICES, "
-		      "SOURCES, FILTER, GATE, PTP or CHRONY");
+		      "SOURCES, FILTER, GATE, PTP, CHRONY or ENVIRONMENT");
 }

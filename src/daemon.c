@@ -14,6 +14,7 @@
 #include "chrony_watch.h"
 #include "control.h"
 #include "ctl_items.h"
+#include "hostenv_probe.h"
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
@@ -58,6 +59,7 @@ struct daemon {
 	struct metrics_http *metrics;	 /* NULL: off, or it could not bind */
 	int metrics_open_error;		 /* last failure to listen */
 	struct metrics_self mself;	 /* counters about ourselves */
+	struct hostenv env;		 /* the host, as of start or reload */
 	int textfile_error;		 /* last failure to write it */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
 	int lock_fd;			 /* the instance lock in run_dir */
@@ -461,6 +463,19 @@ static void log_refused(const struct daemon *d, const char *reason,
 	log_event(LOG_ERR, LOG_EVENT_RELOAD_REFUSED, NULL, &f, "%s", line);
 }
 
+/* Describe the host again (a reload may follow a module load); log it
+ * only if it changed. */
+static void redetect_host(struct daemon *d)
+{
+	struct hostenv *before = malloc(sizeof(*before));
+
+	if (before)
+		*before = d->env;
+	hostenv_probe(&d->cfg.global, &d->env);
+	hostenv_log(&d->env, before);
+	free(before);
+}
+
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -496,6 +511,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	notify_reloading();
 	log_set_level(nc->global.log_level);
 	apply_config(d, nc);
+	redetect_host(d);
 	rearm_summary(d, old_summary_s);
 	arm_textfile(d);
 	d->mself.reloads_ok++;
@@ -637,6 +653,8 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 		free(d);
 		return 2;
 	}
+	hostenv_probe(&d->cfg.global, &d->env);
+	hostenv_log(&d->env, NULL);
 	d->n_slots = cfg->n_sources;
 	for (int i = 0; i < cfg->n_sources; i++)
 		started += slot_start(d, &d->slots[i], &cfg->sources[i]) == 0;
@@ -663,6 +681,11 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 }
 
 /* ---- what the control items read (daemon.h) ---- */
+
+const struct hostenv *daemon_hostenv(const struct daemon *d)
+{
+	return &d->env;
+}
 
 int daemon_n_sources(const struct daemon *d)
 {

@@ -20,6 +20,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg);
  * daemon itself stays private to daemon.c.
  */
 struct daemon;
+struct hostenv;
 struct chronywatch;
 struct control;
 struct ptpwatch;
@@ -36,6 +37,9 @@ const struct ptpwatch *daemon_source_ptp(const struct daemon *d, int i);
 
 /** daemon_config - the configuration in force. */
 const struct config *daemon_config(const struct daemon *d);
+
+/** daemon_hostenv - the host as detected at start or the last reload. */
+const struct hostenv *daemon_hostenv(const struct daemon *d);
 
 /** daemon_config_path - the file it came from (read again on SIGHUP). */
 const char *daemon_config_path(const struct daemon *d);

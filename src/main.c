@@ -12,6 +12,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "print_chrony_conf.h"
 
 static void usage(FILE *out)
 {
@@ -24,6 +25,13 @@ static void usage(FILE *out)
 		"  -n, --foreground    do not detach; log to stderr\n"
 		"  -d, --debug         foreground with debug logging\n"
 		"      --check-config  parse the configuration, report, exit\n"
+		"      --print-chrony-conf\n"
+		"                      print the chrony.conf lines for the\n"
+		"                      configured sources on this host, exit\n"
+		"      --chrony-conf FILE\n"
+		"                      the chrony.conf to check them against\n"
+		"                      (default /etc/chrony/chrony.conf, else\n"
+		"                      /etc/chrony.conf)\n"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
 		"\n"
@@ -59,7 +67,7 @@ static int detach(void)
 	return 0;
 }
 
-enum { OPT_CHECK_CONFIG = 256 };
+enum { OPT_CHECK_CONFIG = 256, OPT_PRINT_CHRONY_CONF, OPT_CHRONY_CONF };
 
 int main(int argc, char **argv)
 {
@@ -68,12 +76,16 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'n' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "print-chrony-conf", no_argument, NULL,
+		  OPT_PRINT_CHRONY_CONF },
+		{ "chrony-conf", required_argument, NULL, OPT_CHRONY_CONF },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = CONFIG_DEFAULT_PATH;
+	const char *path = CONFIG_DEFAULT_PATH, *chrony_conf = NULL;
 	bool foreground = false, debug = false, check = false;
+	bool print_chrony = false;
 	struct config *cfg;
 	char err[512], abs_path[PATH_MAX];
 	int c, code;
@@ -91,6 +103,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CHECK_CONFIG:
 			check = true;
+			break;
+		case OPT_PRINT_CHRONY_CONF:
+			print_chrony = true;
+			break;
+		case OPT_CHRONY_CONF:
+			chrony_conf = optarg;
 			break;
 		case 'V':
 			printf("phcbrokerd %s\n", PACKAGE_VERSION);
@@ -122,6 +140,14 @@ int main(int argc, char **argv)
 	/* absolute, so that SIGHUP finds it after detach() changed to / */
 	if (realpath(path, abs_path))
 		path = abs_path;
+	if (print_chrony) {
+		int r = print_chrony_conf(cfg, chrony_conf, stdout);
+		if (r < 0)
+			fprintf(stderr, "phcbrokerd: %s: %s\n", chrony_conf,
+				strerror(-r));
+		free(cfg);
+		return r < 0 ? 1 : 0;
+	}
 	if (check) {
 		printf("%s: configuration OK, %d source%s\n", path,
 		       cfg->n_sources, cfg->n_sources == 1 ? "" : "s");

@@ -60,13 +60,8 @@ static int resolve_device(struct source *s)
 		return 0;
 	}
 	s->drv = &phc_driver_ptp;
-	if (s->cfg.interface[0])
-		r = discover_by_interface(&roots, s->cfg.interface, s->path,
-					  sizeof(s->path));
-	else if (strcmp(s->cfg.device, "auto") == 0)
-		r = discover_auto(&roots, s->path, sizeof(s->path));
-	else
-		snprintf(s->path, sizeof(s->path), "%s", s->cfg.device);
+	r = discover_resolve(&roots, s->cfg.device, s->cfg.interface, s->path,
+			     sizeof(s->path));
 	if (r == 0 && discover_clock_name(&roots, s->path, s->clock_name,
 					  sizeof(s->clock_name)) < 0)
 		s->clock_name[0] = '\0';

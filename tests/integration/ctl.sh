@@ -30,7 +30,7 @@ wait_until 10 test -S "$WORK/ctl.sock" || fail "no control socket"
 # waitsync: 0 once chronyd selected the broker's source
 "$CTL" -s "$WORK/ctl.sock" waitsync -t 30 || fail "waitsync did not see sync"
 
-items="STATUS DEVICES SOURCES FILTER CHRONY"
+items="STATUS DEVICES SOURCES FILTER CHRONY ENVIRONMENT"
 for it in $items; do
 	out=$("$CTL" -s "$WORK/ctl.sock" "GET $it") || fail "GET $it exit $?: $out"
 	echo "$out" | head -1 | grep -qx "sending: GET $it" || fail "GET $it: no sending line"
@@ -84,7 +84,7 @@ args=(); for it in $items; do args+=("GET $it"); done
 python3 - "$WORK/all.json" <<'EOP' || fail "JSON check failed: $(head -c 600 "$WORK/all.json")"
 import json, sys
 docs = json.load(open(sys.argv[1]))
-assert len(docs) == 5, len(docs)
+assert len(docs) == 6, len(docs)
 by = {d["request"]: d for d in docs}
 st = by["GET STATUS"]["responses"][0]["fields"]
 assert st["healthy"] is True and st["chronyd_synced_to_broker"] is True, st
@@ -92,6 +92,8 @@ assert abs(st["offset_ns"] - 100000) < 2000, st["offset_ns"]
 dev = by["GET DEVICES"]["responses"][0]
 assert dev["source"] == "CTL" and dev["fields"]["readings_per_poll"] == 25, dev
 assert by["GET CHRONY"]["responses"][0]["fields"]["selected"] == "CTL"
+env = by["GET ENVIRONMENT"]["responses"][0]
+assert env["source"] is None and env["fields"]["detected_by"] in ("config", "systemd", "cpuid", "dmi", "none"), env
 for d in docs:
     assert d["errors"] == [], d
 EOP

@@ -63,6 +63,7 @@ catalogdir=$(pkg-config --variable=catalogdir systemd)
 for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineconfig \
 	/etc/phcbroker/phcbrokerd.conf \
 	/etc/chrony/conf.d/phcbroker.conf "$unitdir/phcbrokerd.service" \
+	"$unitdir/phcbroker-ptp-kvm.service" \
 	"${catalogdir:-/usr/lib/systemd/catalog}/phcbroker.catalog" \
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
 	/usr/share/man/man5/phcbrokerd.conf.5.gz /usr/share/man/man1/phcbroker-machineconfig.1.gz \
@@ -95,9 +96,9 @@ case "$out" in *"$version"*) ;; *) fail "phcbrokerd --version says '$out', not $
 /usr/bin/phcbroker-machineconfig --version | grep -qx "phcbroker-machineconfig $version" || fail "phcbroker-machineconfig --version failed"
 /usr/sbin/phcbrokerd --check-config -f /etc/phcbroker/phcbrokerd.conf >"$WORK/check.log" 2>&1 ||
 	fail "the shipped configuration is refused: $(cat "$WORK/check.log")"
-systemd-analyze verify "$unitdir/phcbrokerd.service" >"$WORK/verify.log" 2>&1 ||
+systemd-analyze verify "$unitdir/phcbrokerd.service" "$unitdir/phcbroker-ptp-kvm.service" >"$WORK/verify.log" 2>&1 ||
 	fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
-grep -q phcbrokerd "$WORK/verify.log" && fail "systemd-analyze verify complains: $(cat "$WORK/verify.log")"
+grep -q phcbroker "$WORK/verify.log" && fail "systemd-analyze verify complains: $(cat "$WORK/verify.log")"
 note "installed: $(printf '%s\n' "$installed" | wc -l) paths, unit enabled, --version '$out', unit verified"
 
 # ---- an edited conffile survives a reinstall and a remove ------------

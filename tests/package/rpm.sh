@@ -76,5 +76,7 @@ printf '%s\n' "$scripts" | grep -q 'preset phcbrokerd\.service\|install-system-u
 printf '%s\n' "$scripts" | grep -q 'systemctl.*enable' && fail "a scriptlet enables the unit itself: $scripts"
 unitpath=$(rpm -qlp "$rpmfile" | grep '/phcbrokerd.service$')
 case "$unitpath" in /usr/lib/systemd/system/*) ;; *) fail "the unit is at $unitpath, not in /usr/lib/systemd/system" ;; esac
+rpm -qlp "$rpmfile" | grep -qx "${unitpath%/*}/phcbroker-ptp-kvm.service" ||
+	fail "phcbroker-ptp-kvm.service is not beside phcbrokerd.service"
 note "configs noreplace: $configs; preset $preset; unit $unitpath"
 echo "rpm: package=$(basename "$rpmfile") files=$(wc -l <"$WORK/rpm.list") configs=2 preset=yes"

@@ -718,6 +718,7 @@ static const struct key_value global_values[] = {
 	{ "run_dir", "/run/other" },
 	{ "dev_root", "/tmp/dev" },
 	{ "sysfs_root", "/tmp/sys" },
+	{ "hypervisor", "kvm" },
 	{ "log_level", "debug" },
 	{ "summary_interval", "1s" },
 	{ "metrics_listen", "[::1]:9000" },
@@ -852,7 +853,8 @@ static void test_source_equal_every_key(void **state)
 static void test_reload_check(void **state)
 {
 	static const char *const applied[] = { "log_level",
-					       "summary_interval", "metrics_textfile" };
+					       "summary_interval", "metrics_textfile",
+					       "hypervisor" };
 	static const char *const base_text =
 		"[global]\nlog_level info\n[source A]\ndevice sim\n";
 	struct config old, nc;
