@@ -4,6 +4,7 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "hostenv.h"
 #include "metrics.h"
 #include "metrics_text.h"
 #include "source.h"
@@ -318,6 +319,24 @@ static void render_gate(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+/* The host as GET ENVIRONMENT shows it (hostenv.c). */
+static void render_host(struct daemon *d, struct evbuffer *out)
+{
+	const struct hostenv *e = daemon_hostenv(d);
+
+	mtx_family(out, "phcbroker_host_info", "gauge",
+		   "1; the hypervisor (systemd's name), how it was found, the "
+		   "cloud");
+	mtx_gauge(out, "phcbroker_host_info",
+		  LABELS("hypervisor", e->hypervisor, "detected_by",
+			 e->detected_by, "cloud", e->cloud),
+		  1);
+	mtx_family(out, "phcbroker_host_hypervisor_phc_missing", "gauge",
+		   "1 when the hypervisor offers a PHC this host lacks");
+	mtx_gauge(out, "phcbroker_host_hypervisor_phc_missing", NULL,
+		  e->expected_clock && !e->expected_present);
+}
+
 static void render_daemon(struct daemon *d, const struct metrics_self *self,
 			  struct evbuffer *out)
 {
@@ -328,6 +347,7 @@ static void render_daemon(struct daemon *d, const struct metrics_self *self,
 	mtx_family(out, "phcbroker_build_info", "gauge", "1; the version");
 	mtx_gauge(out, "phcbroker_build_info",
 		  LABELS("version", PACKAGE_VERSION), 1);
+	render_host(d, out);
 	mtx_family(out, "phcbroker_start_time_seconds", "gauge",
 		   "Start of the daemon, Unix time");
 	mtx_gauge(out, "phcbroker_start_time_seconds", NULL,

@@ -45,9 +45,11 @@ ln -s "$mnt/kvm" "$dev/ptp0" # ptp1 has no node: opening it fails
 sock=/run/chrony.phcbt-hostenv-$$.sock
 start_chronyd c "refclock SOCK $sock refid HV poll 0 prefer trust"
 conf=$WORK/broker.conf
+mport=$(free_tcp_port)
 write_conf() {
 	cat >"$conf" <<EOC
 $(broker_global c)
+metrics_listen 127.0.0.1:$mport
 dev_root $dev
 sysfs_root $sys
 hypervisor $1
@@ -107,6 +109,11 @@ for want in ('"hypervisor": "kvm"', '"ptp0"', '"ptp1"', '"used_by": "HV"'):
     assert want in text, want
 EOP
 
+scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://127.0.0.1:$mport/metrics"; }
+m=$(scrape) || fail "no /metrics"
+grep -qx 'phcbroker_host_info{hypervisor="kvm",detected_by="config",cloud=""} 1' <<<"$m" || fail "host_info: $(grep host_ <<<"$m")"
+grep -qx 'phcbroker_host_hypervisor_phc_missing 0' <<<"$m" || fail "phc_missing: $(grep host_ <<<"$m")"
+
 grep -q "host: hypervisor kvm (config), 2 PHCs: ptp0 'KVM virtual PTP' hypervisor; ptp1 'ice-0000:51:00.0-clk' nic" "$WORK/broker.log" ||
 	fail "the start did not log the host: $(grep host: "$WORK/broker.log")"
 [ "$(grep -c 'host: hypervisor' "$WORK/broker.log")" = 1 ] || fail "the host logged more than once"
@@ -120,6 +127,8 @@ out=$(record "$("$CTL" -s "$WORK/ctl.sock" 'GET ENVIRONMENT')")
 expect "$out" hypervisor_phc_present no
 expect "$out" hypervisor_phc_module_loaded no
 field "$out" hint | grep -q "phcbroker-ptp-kvm.service" || fail "no hint: $out"
+sleep 0.2 # past the 100 ms during which scrapes share one rendering
+scrape | grep -qx 'phcbroker_host_hypervisor_phc_missing 1' || fail "/metrics does not say the clock is missing"
 # a reload that changes nothing logs nothing
 n=$(grep -c "host: " "$WORK/broker.log")
 kill -HUP "$BROKER_PID"
