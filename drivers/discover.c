@@ -16,8 +16,7 @@ static const char *const preferred_names[] = {
 	"ptp_vmw",
 };
 
-/* Parse "ptpN" into N; -1 if @name is not of that form. */
-static int ptp_index(const char *name)
+int discover_ptp_index(const char *name)
 {
 	char *end;
 	long n;
@@ -30,10 +29,11 @@ static int ptp_index(const char *name)
 	return (int)n;
 }
 
-/* Read a one-line sysfs attribute without its newline. */
-static int read_attr(const char *path, char *buf, size_t len)
+int discover_read_attr(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
 	if (!f)
 		return -errno;
 	if (!fgets(buf, (int)len, f)) {
@@ -52,13 +52,13 @@ static int name_of_index(const struct discover_roots *roots, int idx,
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/class/ptp/ptp%d/clock_name",
 		 roots->sysfs, idx);
-	return read_attr(path, name, len);
+	return discover_read_attr(path, name, len);
 }
 
 static int index_of_basename(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	return ptp_index(base ? base + 1 : path);
+	return discover_ptp_index(base ? base + 1 : path);
 }
 
 int discover_index(const char *devpath)
@@ -106,7 +106,7 @@ int discover_by_interface(const struct discover_roots *roots,
 	if (!dir)
 		return -ENOENT;
 	while ((e = readdir(dir)) != NULL) {
-		int i = ptp_index(e->d_name);
+		int i = discover_ptp_index(e->d_name);
 		if (i >= 0 && (idx < 0 || i < idx))
 			idx = i;
 	}
@@ -139,7 +139,7 @@ int discover_auto(const struct discover_roots *roots, char *out, size_t len)
 	if (!dir)
 		return -ENOENT;
 	while ((e = readdir(dir)) != NULL) {
-		int idx = ptp_index(e->d_name);
+		int idx = discover_ptp_index(e->d_name);
 		if (idx < 0)
 			continue;
 		if (name_of_index(roots, idx, name, sizeof(name)) < 0)

@@ -11,6 +11,19 @@ struct discover_roots {
 };
 
 /**
+ * discover_ptp_index - N of a name "ptpN", or -1 if @name is not of that
+ * form (N at most 65535).
+ */
+int discover_ptp_index(const char *name);
+
+/**
+ * discover_read_attr - a one-line sysfs attribute at @path without its
+ * newline; @buf is "" when it cannot be read.
+ * Returns 0 or a negative errno.
+ */
+int discover_read_attr(const char *path, char *buf, size_t len);
+
+/**
  * discover_clock_name - the clock_name sysfs attribute of the PHC at
  * @devpath (which may be a symlink such as /dev/ptp_hyperv).
  * @name: filled with the name, "" if unknown

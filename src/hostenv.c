@@ -104,20 +104,6 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Read a one-line attribute without its newline; "" when unreadable. */
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static bool is_vm_id(const char *name)
 {
 	for (size_t i = 0; i < N_OF(vm_ids); i++)
@@ -273,7 +259,7 @@ static void describe_phc(const char *sysfs, int idx, struct hostenv_phc *p)
 	p->index = idx;
 	snprintf(dir, sizeof(dir), "%s/class/ptp/ptp%d", sysfs, idx);
 	snprintf(path, sizeof(path), "%s/clock_name", dir);
-	read_line(path, p->clock_name, sizeof(p->clock_name));
+	discover_read_attr(path, p->clock_name, sizeof(p->clock_name));
 	snprintf(path, sizeof(path), "%s/device/driver", dir);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n > 0) {
@@ -309,15 +295,9 @@ static void list_phcs(const char *sysfs, struct hostenv *out)
 	if (!d)
 		return;
 	while ((e = readdir(d)) != NULL && out->n_phcs < HOSTENV_MAX_PHCS) {
-		char *end;
-		long idx;
-		if (strncmp(e->d_name, "ptp", 3) != 0 || e->d_name[3] < '0' ||
-		    e->d_name[3] > '9')
-			continue;
-		idx = strtol(e->d_name + 3, &end, 10);
-		if (*end || idx > 65535)
-			continue;
-		describe_phc(sysfs, (int)idx, &out->phcs[out->n_phcs++]);
+		int idx = discover_ptp_index(e->d_name);
+		if (idx >= 0)
+			describe_phc(sysfs, idx, &out->phcs[out->n_phcs++]);
 	}
 	closedir(d);
 	qsort(out->phcs, (size_t)out->n_phcs, sizeof(out->phcs[0]), cmp_phc);
@@ -355,7 +335,7 @@ void hostenv_detect(const struct discover_roots *roots,
 	for (int f = 0; f < DMI_N; f++) {
 		snprintf(path, sizeof(path), "%s/class/dmi/id/%s",
 			 roots->sysfs, dmi_files[f]);
-		read_line(path, dmi[f], sizeof(dmi[f]));
+		discover_read_attr(path, dmi[f], sizeof(dmi[f]));
 	}
 	snprintf(out->sys_vendor, sizeof(out->sys_vendor), "%s",
 		 dmi[DMI_SYS_VENDOR]);
