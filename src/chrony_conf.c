@@ -11,14 +11,16 @@
 
 #define WS " \t\r"
 
-static void add_entry(struct chronyconf_scan *scan, enum chronyconf_kind kind,
-		      const char *file, int line, const char *arg, size_t n)
+static struct chronyconf_entry *add_entry(struct chronyconf_scan *scan,
+					  enum chronyconf_kind kind,
+					  const char *file, int line,
+					  const char *arg, size_t n)
 {
 	struct chronyconf_entry *e;
 
 	if (scan->n == CHRONYCONF_MAX_ENTRIES) {
 		scan->dropped++;
-		return;
+		return NULL;
 	}
 	e = &scan->e[scan->n++];
 	e->kind = kind;
@@ -28,6 +30,8 @@ static void add_entry(struct chronyconf_scan *scan, enum chronyconf_kind kind,
 		n = sizeof(e->arg) - 1;
 	memcpy(e->arg, arg, n);
 	e->arg[n] = '\0';
+	e->refid[0] = '\0';
+	return e;
 }
 
 /* The next word of @*p (advanced past it) and its length; 0 at the end. */
@@ -47,6 +51,47 @@ static bool word_is(const char *w, size_t n, const char *s)
 	return n == strlen(s) && strncasecmp(w, s, n) == 0;
 }
 
+/* A refclock's refid: its refid option among the words of @l, else the
+ * default from the driver @drv (@dn long) and the refclock's @number. */
+static void refclock_refid(const char *l, const char *drv, size_t dn,
+			   int number, char refid[5])
+{
+	const char *w;
+	size_t n;
+
+	while ((n = next_word(&l, &w)) > 0) {
+		if (!word_is(w, n, "refid"))
+			continue;
+		n = next_word(&l, &w);
+		snprintf(refid, 5, "%.*s", (int)(n > 4 ? 4 : n), w);
+		return;
+	}
+	snprintf(refid, 5, "%.*s%d", (int)(dn > 3 ? 3 : dn), drv,
+		 number % 10);
+}
+
+static void scan_refclock(const char *l, const char *file, int line,
+			  struct chronyconf_scan *scan)
+{
+	struct chronyconf_entry *e = NULL;
+	const char *drv, *a;
+	size_t dn = next_word(&l, &drv), an = next_word(&l, &a);
+
+	if (dn == 0)
+		return;
+	if (word_is(drv, dn, "PHC"))
+		e = add_entry(scan, CHRONYCONF_REFCLOCK_PHC, file, line, a,
+			      strcspn(a, ": \t\r"));
+	else if (word_is(drv, dn, "SOCK"))
+		e = add_entry(scan, CHRONYCONF_REFCLOCK_SOCK, file, line, a, an);
+	else
+		e = add_entry(scan, CHRONYCONF_REFCLOCK_OTHER, file, line, drv,
+			      dn);
+	if (e)
+		refclock_refid(l, drv, dn, scan->refclocks, e->refid);
+	scan->refclocks++;
+}
+
 static void scan_line(const char *l, const char *file, int line,
 		      struct chronyconf_scan *scan)
 {
@@ -57,17 +102,7 @@ static void scan_line(const char *l, const char *file, int line,
 	if (n == 0 || strchr("!;#%", w[0]))
 		return;
 	if (word_is(w, n, "refclock")) {
-		size_t dn = next_word(&l, &w);
-		an = next_word(&l, &a);
-		if (word_is(w, dn, "PHC"))
-			add_entry(scan, CHRONYCONF_REFCLOCK_PHC, file, line, a,
-				  strcspn(a, ": \t\r"));
-		else if (word_is(w, dn, "SOCK"))
-			add_entry(scan, CHRONYCONF_REFCLOCK_SOCK, file, line, a,
-				  an);
-		else if (dn)
-			add_entry(scan, CHRONYCONF_REFCLOCK_OTHER, file, line,
-				  w, dn);
+		scan_refclock(l, file, line, scan);
 	} else if (word_is(w, n, "makestep")) {
 		l += strspn(l, WS);
 		add_entry(scan, CHRONYCONF_MAKESTEP, file, line, l,

@@ -28,6 +28,9 @@ struct chronyconf_entry {
 	int line;
 	char arg[CHRONYCONF_ARG_MAX]; /* the device, path, pattern or dir;
 					 makestep: its two numbers */
+	char refid[5]; /* refclocks: the refid option, else chronyd's default:
+			  the driver's first three letters and the refclock's
+			  number in the configuration ("PHC0") */
 };
 
 /* The lines found in one or more files. */
@@ -35,6 +38,7 @@ struct chronyconf_scan {
 	struct chronyconf_entry e[CHRONYCONF_MAX_ENTRIES];
 	int n;
 	int dropped; /* lines past CHRONYCONF_MAX_ENTRIES */
+	int refclocks; /* refclock lines seen, for the default refids */
 };
 
 /**

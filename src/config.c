@@ -164,6 +164,12 @@ static const struct config_key global_keys[] = {
 	  GLOBAL(metrics_listen, RESTART) },
 	{ .name = "metrics_textfile", .type = KT_OPT_PATH,
 	  GLOBAL(metrics_textfile, APPLY) },
+	{ .name = "chrony_conf", .type = KT_OPT_PATH,
+	  .def = CONFIG_DEFAULT_CHRONY_CONF, GLOBAL(chrony_conf, APPLY) },
+	{ .name = "audit_interval", .type = KT_DURATION,
+	  .min = NS_PER_SEC, .max = 86400 * NS_PER_SEC,
+	  .flags = KF_ZERO_NEVER | KF_SECONDS, .def = "60s",
+	  GLOBAL(audit_interval_s, APPLY) },
 };
 
 static const struct config_key source_keys[] = {

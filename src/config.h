@@ -77,7 +77,13 @@ struct global_config {
 	double summary_interval_s; /* periodic summary in the log, 0 = never */
 	char metrics_listen[64];   /* "address:port" of /metrics, "" = off */
 	char metrics_textfile[CONFIG_PATH_MAX]; /* written each summary, "" = off */
+	char chrony_conf[CONFIG_PATH_MAX]; /* chronyd's, audited; "" = none */
+	double audit_interval_s;	   /* audit this often, 0 = on demand */
 };
+
+/* chrony_conf's default; when it is the default and missing, Red Hat's
+ * /etc/chrony.conf is read instead. */
+#define CONFIG_DEFAULT_CHRONY_CONF "/etc/chrony/chrony.conf"
 
 /* The words of the hypervisor key, NULL-ended: "auto", then systemd's
  * names of hypervisors ("none", "kvm", "microsoft", ...). */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "chrony_codec.h"
 #include "ptp4l_codec.h"
 #include "chrony_watch.h"
@@ -69,7 +70,8 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	bool has_problem = chrony_problem(d, problem, sizeof(problem));
 	int64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	struct source *p = primary(d);
-	int running = 0, receiving = 0;
+	const struct audit_report *audit;
+	int running = 0, receiving = 0, warnings;
 	char sel[32];
 
 	for (int i = 0; i < daemon_n_sources(d); i++) {
@@ -117,9 +119,13 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	}
 	if (has_problem)
 		control_field(out, "chronyd_problem", "%s", problem);
+	audit = daemon_audit_last(d);
+	warnings = audit ? audit_warnings(audit) : 0;
+	control_field(out, "audit_warnings", "%d", warnings);
 	control_field(out, "healthy", "%s",
 		      yes_no(daemon_n_sources(d) > 0 && running == daemon_n_sources(d) &&
-			     receiving == daemon_n_sources(d) && !has_problem));
+			     receiving == daemon_n_sources(d) && !has_problem &&
+			     warnings == 0));
 }
 
 static void get_devices(struct daemon *d, struct evbuffer *out)
@@ -503,6 +509,33 @@ static void get_environment(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+/* GET AUDIT: audit now; a summary, then one record per finding. */
+static void get_audit(struct daemon *d, struct evbuffer *out)
+{
+	const struct audit_report *r = daemon_audit(d);
+	char name[16];
+
+	if (!r) {
+		control_error(out, "AUDIT", "out of memory");
+		return;
+	}
+	control_begin(out, "AUDIT", NULL);
+	control_field(out, "findings", "%d", r->n);
+	control_field(out, "warnings", "%d", audit_warnings(r));
+	if (r->dropped)
+		control_field(out, "dropped", "%d", r->dropped);
+	for (int i = 0; i < r->n; i++) {
+		const struct audit_finding *f = &r->f[i];
+		snprintf(name, sizeof(name), "finding%d", (i + 1) % 100);
+		control_begin(out, "AUDIT", name);
+		control_field(out, "kind", "%s", f->kind);
+		control_field(out, "subject", "%s", f->subject);
+		control_field(out, "severity", "%s",
+			      audit_severity_name(f->severity));
+		control_field(out, "detail", "%s", f->detail);
+	}
+}
+
 /* SET GATE AUTO|PTP|NTP [SOURCE]: an audited maintenance override. */
 static void set_gate(struct daemon *d, const struct control_peer *peer,
 		     const char *arg, struct evbuffer *out)
@@ -557,6 +590,7 @@ static const struct {
 	{ "SOURCES", get_sources }, { "FILTER", get_filter },
 	{ "CHRONY", get_chrony },   { "GATE", get_gate },
 	{ "PTP", get_ptp },	    { "ENVIRONMENT", get_environment },
+	{ "AUDIT", get_audit },
 };
 
 void ctl_items_handle(void *ctx, const struct control_peer *peer,
@@ -586,5 +620,6 @@ void ctl_items_handle(void *ctx, const struct control_peer *peer,
 		}
 	}
 	control_error(out, item, "unknown item; expected STATUS, DEVICES, "
-		      "SOURCES, FILTER, GATE, PTP, CHRONY or ENVIRONMENT");
+		      "SOURCES, FILTER, GATE, PTP, CHRONY, ENVIRONMENT or "
+		      "AUDIT");
 }

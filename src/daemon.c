@@ -11,8 +11,10 @@
 #include <event2/event.h>
 
 #include "daemon.h"
+#include "audit_scan.h"
 #include "chrony_watch.h"
 #include "control.h"
+#include "discover.h"
 #include "ctl_items.h"
 #include "hostenv_probe.h"
 #include "log.h"
@@ -60,6 +62,8 @@ struct daemon {
 	int metrics_open_error;		 /* last failure to listen */
 	struct metrics_self mself;	 /* counters about ourselves */
 	struct hostenv env;		 /* the host, as of start or reload */
+	struct audit_report *audit;	 /* the last audit, NULL before one */
+	struct event *ev_audit;		 /* every audit_interval, or NULL */
 	int textfile_error;		 /* last failure to write it */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
 	int lock_fd;			 /* the instance lock in run_dir */
@@ -308,6 +312,9 @@ static void open_control(struct daemon *d)
 			strerror(-r));
 }
 
+static struct event *add_timer(struct daemon *d, double interval_s,
+			       event_callback_fn cb);
+
 static void on_summary(evutil_socket_t fd, short what, void *arg)
 {
 	log_summaries(arg, LOG_INFO);
@@ -441,6 +448,82 @@ static void arm_textfile(struct daemon *d)
 	}
 }
 
+/* ---- the audit of competing clock disciplines ---- */
+
+/* What the broker reads, for the audit's chrony checks. */
+static void audit_broker_of(const struct daemon *d, struct audit_broker *b)
+{
+	b->n = 0;
+	for (int i = 0; i < d->n_slots; i++) {
+		const struct source *s = d->slots[i].src;
+		if (!s)
+			continue;
+		b->name[b->n] = s->cfg.name;
+		b->sock[b->n] = s->cfg.sock;
+		b->phc_index[b->n] = s->path[0] ? discover_index(s->path) : -1;
+		b->n++;
+	}
+}
+
+/* One finding appeared or cleared: logged once, as an event. */
+static void log_finding(const struct audit_finding *f, bool appeared,
+			void *ctx)
+{
+	struct log_fields lf;
+	int prio = f->severity == AUDIT_WARNING ? LOG_WARNING : LOG_NOTICE;
+
+	log_fields_init(&lf);
+	log_fields_add(&lf, "PHCB_AUDIT_KIND", "%s", f->kind);
+	log_fields_add(&lf, "PHCB_AUDIT_SUBJECT", "%s", f->subject);
+	log_fields_add(&lf, "PHCB_AUDIT_SEVERITY", "%s",
+		       audit_severity_name(f->severity));
+	if (appeared)
+		log_event(prio, LOG_EVENT_AUDIT_FOUND, NULL, &lf,
+			  "audit: %s %s: %s", f->kind, f->subject, f->detail);
+	else
+		log_event(LOG_NOTICE, LOG_EVENT_AUDIT_CLEARED, NULL, &lf,
+			  "audit: %s %s cleared", f->kind, f->subject);
+}
+
+/* Audit now; log what appeared and what cleared since the last one. */
+static void run_audit(struct daemon *d)
+{
+	struct audit_report *r = malloc(sizeof(*r));
+	struct audit_broker b;
+	struct audit_scan_input in = {
+		.g = &d->cfg.global,
+		.proc_root = "/proc",
+		.broker = &b,
+		.chrony = d->chrony ? chronywatch_view(d->chrony) : NULL,
+	};
+	static const struct audit_report none = { 0 };
+
+	if (!r)
+		return;
+	audit_broker_of(d, &b);
+	audit_scan(&in, r);
+	audit_diff(d->audit ? d->audit : &none, r, log_finding, NULL);
+	free(d->audit);
+	d->audit = r;
+}
+
+static void on_audit(evutil_socket_t fd, short what, void *arg)
+{
+	run_audit(arg);
+}
+
+/* (Re)start the audit timer for audit_interval; none for 0. */
+static void arm_audit(struct daemon *d)
+{
+	double s = d->cfg.global.audit_interval_s;
+
+	if (d->ev_audit)
+		event_free(d->ev_audit);
+	d->ev_audit = NULL;
+	if (s > 0 && !(d->ev_audit = add_timer(d, s, on_audit)))
+		log_err(NULL, "no periodic audit until a restart");
+}
+
 /*
  * A reload refused, the running configuration kept: LOG_EVENT_RELOAD_REFUSED
  * with @reason, the line @fmt formats.
@@ -514,6 +597,8 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	redetect_host(d);
 	rearm_summary(d, old_summary_s);
 	arm_textfile(d);
+	arm_audit(d);
+	run_audit(d);
 	d->mself.reloads_ok++;
 	free(nc);
 	log_fields_init(&f);
@@ -570,7 +655,7 @@ static void teardown(struct daemon *d)
 {
 	struct event *evs[] = { d->ev_term,	 d->ev_int,	d->ev_hup,
 				d->ev_watchdog,	 d->ev_status,	d->ev_summary,
-				d->ev_textfile };
+				d->ev_textfile,	 d->ev_audit };
 
 	for (int i = 0; i < d->n_slots; i++)
 		slot_stop(&d->slots[i]);
@@ -582,6 +667,7 @@ static void teardown(struct daemon *d)
 			event_free(evs[i]);
 	if (d->base)
 		event_base_free(d->base);
+	free(d->audit);
 }
 
 /* The runtime directory, ours alone, and the lock that makes us the only
@@ -666,6 +752,8 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	open_metrics(d);
 	arm_textfile(d);
 	on_textfile(-1, 0, d);
+	arm_audit(d);
+	run_audit(d);
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);
@@ -681,6 +769,17 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 }
 
 /* ---- what the control items read (daemon.h) ---- */
+
+const struct audit_report *daemon_audit(struct daemon *d)
+{
+	run_audit(d);
+	return d->audit;
+}
+
+const struct audit_report *daemon_audit_last(const struct daemon *d)
+{
+	return d->audit;
+}
 
 const struct hostenv *daemon_hostenv(const struct daemon *d)
 {

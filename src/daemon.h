@@ -21,6 +21,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg);
  */
 struct daemon;
 struct hostenv;
+struct audit_report;
 struct chronywatch;
 struct control;
 struct ptpwatch;
@@ -40,6 +41,14 @@ const struct config *daemon_config(const struct daemon *d);
 
 /** daemon_hostenv - the host as detected at start or the last reload. */
 const struct hostenv *daemon_hostenv(const struct daemon *d);
+
+/** daemon_audit - audit now (logging what changed) and return the
+ * findings; NULL when there is no memory for them. */
+const struct audit_report *daemon_audit(struct daemon *d);
+
+/** daemon_audit_last - the last audit's findings without a new one, NULL
+ * before the first. */
+const struct audit_report *daemon_audit_last(const struct daemon *d);
 
 /** daemon_config_path - the file it came from (read again on SIGHUP). */
 const char *daemon_config_path(const struct daemon *d);

@@ -28,6 +28,9 @@ static const struct {
 				       LOG_EVENT_ID_RELOAD_APPLIED },
 	[LOG_EVENT_RELOAD_REFUSED] = { "reload_refused",
 				       LOG_EVENT_ID_RELOAD_REFUSED },
+	[LOG_EVENT_AUDIT_FOUND] = { "audit_found", LOG_EVENT_ID_AUDIT_FOUND },
+	[LOG_EVENT_AUDIT_CLEARED] = { "audit_cleared",
+				      LOG_EVENT_ID_AUDIT_CLEARED },
 };
 
 static bool kind_valid(enum log_event_kind kind)

@@ -34,6 +34,8 @@ static void usage(FILE *out)
 		"  'GET CHRONY'   chronyd's tracking and selected source\n"
 		"  'GET GATE'     each source's PTP/NTP gate: state, reasons\n"
 		"  'GET PTP'      each source's ptp4l: port state, offset, GM\n"
+		"  'GET ENVIRONMENT'  the hypervisor, the cloud, every PHC\n"
+		"  'GET AUDIT'    competing clock disciplines (audits now)\n"
 		"  'SET LOG_LEVEL err|warning|notice|info|debug'  (admin)\n"
 		"  'SET GATE AUTO|PTP|NTP [SOURCE]'  override the gate (admin)\n"
 		"Default request: 'GET STATUS'.\n"

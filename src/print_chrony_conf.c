@@ -88,9 +88,7 @@ static int scan_file(const char *path, struct chronyconf_scan *scan,
 	return 0;
 }
 
-/* The PHC index each source reads, -1 where there is none. */
-static void source_indexes(const struct config *cfg,
-			   struct chronyconf_host *host)
+void chronyconf_source_indexes(const struct config *cfg, int *phc_index)
 {
 	struct discover_roots roots = { cfg->global.dev_root,
 					cfg->global.sysfs_root };
@@ -98,12 +96,35 @@ static void source_indexes(const struct config *cfg,
 
 	for (int i = 0; i < cfg->n_sources; i++) {
 		const struct source_config *s = &cfg->sources[i];
-		host->phc_index[i] = -1;
+		phc_index[i] = -1;
 		if (strcmp(s->device, "sim") != 0 &&
 		    discover_resolve(&roots, s->device, s->interface, path,
 				     sizeof(path)) == 0)
-			host->phc_index[i] = discover_index(path);
+			phc_index[i] = discover_index(path);
 	}
+}
+
+int chronyconf_read(const char *chrony_conf, struct chronyconf_scan *scan,
+		   const char **read_path)
+{
+	int r = -ENOENT;
+
+	*read_path = chrony_conf;
+	if (chrony_conf)
+		return scan_file(chrony_conf, scan, 0);
+	for (size_t i = 0; i < 2 && r < 0; i++) {
+		*read_path = default_paths[i];
+		r = scan_file(default_paths[i], scan, 0);
+	}
+	return r;
+}
+
+void chronyconf_indexes(const struct chronyconf_scan *scan, int *entry_index)
+{
+	for (int k = 0; k < scan->n; k++)
+		entry_index[k] = scan->e[k].kind == CHRONYCONF_REFCLOCK_PHC
+					 ? discover_index(scan->e[k].arg)
+					 : -1;
 }
 
 int print_chrony_conf(const struct config *cfg, const char *chrony_conf,
@@ -112,10 +133,10 @@ int print_chrony_conf(const struct config *cfg, const char *chrony_conf,
 	struct chronyconf_scan *scan = calloc(1, sizeof(*scan));
 	struct chronyconf_host host = { 0 };
 	struct hostenv *env = malloc(sizeof(*env));
-	const char *read_path = chrony_conf;
+	const char *read_path;
 	size_t len = 1 << 16;
 	char *buf = malloc(len);
-	int r = -ENOENT;
+	int r;
 
 	if (!scan || !env || !buf) {
 		free(scan);
@@ -123,24 +144,13 @@ int print_chrony_conf(const struct config *cfg, const char *chrony_conf,
 		free(buf);
 		return -ENOMEM;
 	}
-	if (chrony_conf) {
-		r = scan_file(chrony_conf, scan, 0);
-	} else {
-		for (size_t i = 0; i < 2 && r < 0; i++) {
-			read_path = default_paths[i];
-			r = scan_file(read_path, scan, 0);
-		}
-	}
+	r = chronyconf_read(chrony_conf, scan, &read_path);
 	hostenv_probe(&cfg->global, env);
 	host.hypervisor = env->hypervisor;
 	host.detected_by = env->detected_by;
 	host.cloud = env->cloud;
-	source_indexes(cfg, &host);
-	for (int k = 0; k < scan->n; k++)
-		host.entry_index[k] =
-			scan->e[k].kind == CHRONYCONF_REFCLOCK_PHC
-				? discover_index(scan->e[k].arg)
-				: -1;
+	chronyconf_source_indexes(cfg, host.phc_index);
+	chronyconf_indexes(scan, host.entry_index);
 	chronyconf_render(cfg, &host, scan, buf, len);
 	fputs(buf, out);
 	if (r < 0 && chrony_conf)

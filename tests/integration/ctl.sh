@@ -30,7 +30,7 @@ wait_until 10 test -S "$WORK/ctl.sock" || fail "no control socket"
 # waitsync: 0 once chronyd selected the broker's source
 "$CTL" -s "$WORK/ctl.sock" waitsync -t 30 || fail "waitsync did not see sync"
 
-items="STATUS DEVICES SOURCES FILTER CHRONY ENVIRONMENT"
+items="STATUS DEVICES SOURCES FILTER CHRONY ENVIRONMENT AUDIT"
 for it in $items; do
 	out=$("$CTL" -s "$WORK/ctl.sock" "GET $it") || fail "GET $it exit $?: $out"
 	echo "$out" | head -1 | grep -qx "sending: GET $it" || fail "GET $it: no sending line"
@@ -84,7 +84,7 @@ args=(); for it in $items; do args+=("GET $it"); done
 python3 - "$WORK/all.json" <<'EOP' || fail "JSON check failed: $(head -c 600 "$WORK/all.json")"
 import json, sys
 docs = json.load(open(sys.argv[1]))
-assert len(docs) == 6, len(docs)
+assert len(docs) == 7, len(docs)
 by = {d["request"]: d for d in docs}
 st = by["GET STATUS"]["responses"][0]["fields"]
 assert st["healthy"] is True and st["chronyd_synced_to_broker"] is True, st
@@ -94,6 +94,9 @@ assert dev["source"] == "CTL" and dev["fields"]["readings_per_poll"] == 25, dev
 assert by["GET CHRONY"]["responses"][0]["fields"]["selected"] == "CTL"
 env = by["GET ENVIRONMENT"]["responses"][0]
 assert env["source"] is None and env["fields"]["detected_by"] in ("config", "systemd", "cpuid", "dmi", "none"), env
+aud = by["GET AUDIT"]["responses"][0]["fields"]
+assert aud["findings"] == 0 and aud["warnings"] == 0, aud
+assert st["audit_warnings"] == 0, st
 for d in docs:
     assert d["errors"] == [], d
 EOP

@@ -51,6 +51,8 @@ chronyd_socket $WORK/nochronyd/chronyd.sock
 run_dir $WORK/run
 log_level info
 summary_interval 0
+audit_interval 1s
+chrony_conf none
 [source JEV]
 device sim
 sock $WORK/JEV.sock
@@ -102,6 +104,15 @@ want 5 GATE_TRANSITION PHCB_SOURCE=JEV PHCB_GATE_FROM=PTP PHCB_GATE_TO=NTP PHCB_
 opened2() { [ "$($CAP show "$WORK/journal.jsonl" "$(msgid DEVICE_OPENED)" | grep -c '"PHCB_SOURCE": "JEV"')" -ge 2 ]; }
 wait_until 5 opened2 || fail "JEV not reopened: $($CAP show "$WORK/journal.jsonl" "$(msgid DEVICE_OPENED)")"
 note "DEVICE_OPENED again after the device came back"
+
+# ---- the audit: a process named phc2sys comes and goes ----
+cp "$(command -v sleep)" "$WORK/phc2sys"
+"$WORK/phc2sys" 60 &
+p2s=$!
+at_exit "kill $p2s"
+want 5 AUDIT_FOUND PHCB_AUDIT_KIND=process PHCB_AUDIT_SUBJECT=phc2sys PHCB_AUDIT_SEVERITY=warning PRIORITY=4
+kill "$p2s"
+want 5 AUDIT_CLEARED PHCB_AUDIT_KIND=process PHCB_AUDIT_SUBJECT=phc2sys PHCB_AUDIT_SEVERITY=warning PRIORITY=5
 
 # ---- reloads: the same file (applied), a broken one (refused) ----
 kill -HUP "$BROKER_PID"

@@ -54,6 +54,29 @@ static void test_scan(void **state)
 	assert_string_equal(scan.e[4].arg, "/etc/chrony/conf.d/*.conf");
 	assert_int_equal(scan.e[5].kind, CHRONYCONF_CONFDIR);
 	assert_string_equal(scan.e[5].arg, "/etc/chrony/conf.d");
+	/* refids: the option, else chronyd's default by refclock number */
+	assert_string_equal(scan.e[0].refid, "PHC0");
+	assert_string_equal(scan.e[1].refid, "PHC0");
+	assert_string_equal(scan.e[2].refid, "GPS");
+	assert_string_equal(scan.e[3].refid, "");
+	assert_int_equal(scan.refclocks, 3);
+}
+
+/* A refclock's default refid counts every refclock before it, in every
+ * file scanned so far. */
+static void test_scan_default_refids(void **state)
+{
+	memset(&scan, 0, sizeof(scan));
+	chronyconf_scan_text("refclock SOCK /run/a.sock refid PTP0\n"
+			     "refclock SHM 0\n", "a.conf", &scan);
+	chronyconf_scan_text("refclock PHC /dev/ptp1 poll 2\n"
+			     "refclock PHC /dev/ptp2 refid LONGER\n",
+			     "b.conf", &scan);
+	assert_int_equal(scan.n, 4);
+	assert_string_equal(scan.e[0].refid, "PTP0");
+	assert_string_equal(scan.e[1].refid, "SHM1");
+	assert_string_equal(scan.e[2].refid, "PHC2");
+	assert_string_equal(scan.e[3].refid, "LONG");
 }
 
 static void test_scan_bounded(void **state)
@@ -179,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_scan_default_refids),
 		cmocka_unit_test(test_scan_bounded),
 		cmocka_unit_test(test_poll_of_rate),
 		cmocka_unit_test(test_render_vm),

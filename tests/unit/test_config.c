@@ -723,6 +723,8 @@ static const struct key_value global_values[] = {
 	{ "summary_interval", "1s" },
 	{ "metrics_listen", "[::1]:9000" },
 	{ "metrics_textfile", "/var/lib/x/phcbroker.prom" },
+	{ "chrony_conf", "/etc/chrony.conf" },
+	{ "audit_interval", "10s" },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -854,7 +856,8 @@ static void test_reload_check(void **state)
 {
 	static const char *const applied[] = { "log_level",
 					       "summary_interval", "metrics_textfile",
-					       "hypervisor" };
+					       "hypervisor", "chrony_conf",
+					       "audit_interval" };
 	static const char *const base_text =
 		"[global]\nlog_level info\n[source A]\ndevice sim\n";
 	struct config old, nc;
