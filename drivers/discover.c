@@ -9,8 +9,11 @@
 
 #include "discover.h"
 
-/* Hypervisor clocks, best first, by their sysfs clock_name. */
+/* Hypervisor clocks, best first, by their sysfs clock_name. VMClock
+ * ("vmclockN", any N) comes first: it alone says when a live migration
+ * disrupted the clock. */
 static const char *const preferred_names[] = {
+	"vmclock",
 	"hyperv",
 	"KVM virtual PTP",
 	"ptp_vmw",
@@ -124,7 +127,21 @@ static int rank_of(const char *name)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(name, preferred_names[i]) == 0)
 			return (int)i;
+	if (discover_vmclock_index(name) >= 0)
+		return 0;
 	return (int)n;
+}
+
+int discover_vmclock_index(const char *clock_name)
+{
+	char *end;
+	long n;
+
+	if (strncmp(clock_name, "vmclock", 7) != 0 || clock_name[7] < '0' ||
+	    clock_name[7] > '9')
+		return -1;
+	n = strtol(clock_name + 7, &end, 10);
+	return *end == '\0' && n <= 65535 ? (int)n : -1;
 }
 
 int discover_auto(const struct discover_roots *roots, char *out, size_t len)

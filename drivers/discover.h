@@ -24,6 +24,12 @@ int discover_ptp_index(const char *name);
 int discover_read_attr(const char *path, char *buf, size_t len);
 
 /**
+ * discover_vmclock_index - N of a VMClock PHC's clock_name "vmclockN" (its
+ * page is /dev/vmclockN), or -1 for any other name.
+ */
+int discover_vmclock_index(const char *clock_name);
+
+/**
  * discover_clock_name - the clock_name sysfs attribute of the PHC at
  * @devpath (which may be a symlink such as /dev/ptp_hyperv).
  * @name: filled with the name, "" if unknown

@@ -100,13 +100,26 @@ int fakedev_check(struct fakedev *d, const struct fakedev_ticket *tk)
 	return ret;
 }
 
-/* Under lock: sum of commanded steps in force at @t. */
+/* Under lock: sum of commanded steps in force at @t, with the phase their
+ * frequency changes have run up since. */
 static double steps_at(const struct fakedev *d, int64_t t)
 {
 	double sum = 0.0;
 	for (int i = 0; i < d->n_steps; i++)
 		if (d->steps[i].t_ns <= t)
-			sum += d->steps[i].ns;
+			sum += d->steps[i].ns +
+			       d->steps[i].ppm * 1e-6 *
+				       (double)(t - d->steps[i].t_ns);
+	return sum;
+}
+
+/* Under lock: sum of commanded frequency changes in force at @t, ppm. */
+static double step_freq_at(const struct fakedev *d, int64_t t)
+{
+	double sum = 0.0;
+	for (int i = 0; i < d->n_steps; i++)
+		if (d->steps[i].t_ns <= t)
+			sum += d->steps[i].ppm;
 	return sum;
 }
 
@@ -170,7 +183,8 @@ double fakedev_truth(struct fakedev *d, int64_t t_ns)
 double fakedev_true_freq(struct fakedev *d, int64_t t_ns)
 {
 	pthread_mutex_lock(&d->lock);
-	double freq = clockmodel_true_freq(&d->model, t_ns);
+	double freq = clockmodel_true_freq(&d->model, t_ns) +
+		      step_freq_at(d, t_ns);
 	pthread_mutex_unlock(&d->lock);
 	return freq;
 }
@@ -200,7 +214,7 @@ int fakedev_return(struct fakedev *d)
 	return ret;
 }
 
-int fakedev_step(struct fakedev *d, double ns, int64_t *t_ns)
+int fakedev_step(struct fakedev *d, double ns, double ppm, int64_t *t_ns)
 {
 	int ret = -ENOSPC;
 	pthread_mutex_lock(&d->lock);
@@ -209,6 +223,7 @@ int fakedev_step(struct fakedev *d, double ns, int64_t *t_ns)
 		int64_t t = read_start(d);
 		d->steps[d->n_steps].t_ns = t;
 		d->steps[d->n_steps].ns = ns;
+		d->steps[d->n_steps].ppm = ppm;
 		d->n_steps++;
 		*t_ns = t;
 		ret = 0;

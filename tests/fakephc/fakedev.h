@@ -16,6 +16,7 @@
 struct fakedev_step {
 	int64_t t_ns;
 	double ns;
+	double ppm; /* frequency change from t_ns on (a live migration) */
 };
 
 /* Read and error counts, for STATUS. */
@@ -131,11 +132,12 @@ int fakedev_vanish(struct fakedev *d);
 int fakedev_return(struct fakedev *d);
 
 /**
- * fakedev_step - step the PHC by @ns from now on (or from the end of a
- * read in progress). @t_ns gets the time the step takes effect.
+ * fakedev_step - step the PHC by @ns and change its frequency by @ppm
+ * from now on (or from the end of a read in progress), as a live
+ * migration to another host does. @t_ns gets the time it takes effect.
  * Returns 0 or -ENOSPC when too many steps were commanded.
  */
-int fakedev_step(struct fakedev *d, double ns, int64_t *t_ns);
+int fakedev_step(struct fakedev *d, double ns, double ppm, int64_t *t_ns);
 
 /** fakedev_counts - a consistent copy of the counters. */
 void fakedev_get_counts(struct fakedev *d, struct fakedev_counts *c,

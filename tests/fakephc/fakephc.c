@@ -40,8 +40,9 @@
  *                         against system at T_NS, %.6f ppb
  *   VANISH NAME        -> OK T_NS             unplug now
  *   RETURN NAME        -> OK T_NS             plug back in now
- *   STEP NAME AMOUNT   -> OK T_NS             step the PHC by AMOUNT (ns,
- *                         or with unit: 50us, -1ms) from T_NS on
+ *   STEP NAME AMOUNT [FREQ] -> OK T_NS        step the PHC by AMOUNT (ns,
+ *                         or with unit: 50us, -1ms) from T_NS on, and
+ *                         change its frequency by FREQ (ppm, or 20ppb)
  *   STATUS NAME        -> OK present|gone profile=P gen=N opens=N
  *                         extended=N precise=N enodev=N epoch=NS
  *   LIST               -> OK NAME...

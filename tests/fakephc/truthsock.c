@@ -134,15 +134,20 @@ static void do_vanish(const struct truthsock_ctx *ctx, struct fakedev *d,
 }
 
 static void do_step(const struct truthsock_ctx *ctx, struct fakedev *d,
-		    const char *amount, char *reply, size_t len)
+		    const char *amount, const char *freq, char *reply,
+		    size_t len)
 {
-	double ns;
+	double ns, ppm = 0.0;
 	int64_t t;
 	if (fakeopt_parse_value("step", amount, &ns) != 0) {
 		reply_fmt(reply, len, "ERR bad step '%s'", amount);
 		return;
 	}
-	if (fakedev_step(d, ns, &t) != 0) {
+	if (freq && fakeopt_parse_value("freq", freq, &ppm) != 0) {
+		reply_fmt(reply, len, "ERR bad frequency change '%s'", freq);
+		return;
+	}
+	if (fakedev_step(d, ns, ppm, &t) != 0) {
 		reply_fmt(reply, len, "ERR too many steps");
 		return;
 	}
@@ -187,8 +192,8 @@ static void do_device_cmd(const struct truthsock_ctx *ctx, int argc,
 		do_vanish(ctx, d, true, reply, len);
 	} else if (strcmp(cmd, "RETURN") == 0 && argc == 2) {
 		do_vanish(ctx, d, false, reply, len);
-	} else if (strcmp(cmd, "STEP") == 0 && argc == 3) {
-		do_step(ctx, d, argv[2], reply, len);
+	} else if (strcmp(cmd, "STEP") == 0 && (argc == 3 || argc == 4)) {
+		do_step(ctx, d, argv[2], argc == 4 ? argv[3] : NULL, reply, len);
 	} else if (strcmp(cmd, "STATUS") == 0 && argc == 2) {
 		do_status(d, reply, len);
 	} else {

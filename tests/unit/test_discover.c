@@ -80,6 +80,20 @@ static void test_auto_prefers_hypervisor(void **state)
 	assert_int_equal(discover_auto(&r, out, sizeof(out)), 0);
 	snprintf(want, sizeof(want), "%s/ptp11", devdir);
 	assert_string_equal(out, want);
+	/* VMClock first: it alone announces live migrations */
+	add_clock(12, "vmclock3");
+	assert_int_equal(discover_auto(&r, out, sizeof(out)), 0);
+	snprintf(want, sizeof(want), "%s/ptp12", devdir);
+	assert_string_equal(out, want);
+}
+
+static void test_vmclock_index(void **state)
+{
+	assert_int_equal(discover_vmclock_index("vmclock0"), 0);
+	assert_int_equal(discover_vmclock_index("vmclock17"), 17);
+	assert_int_equal(discover_vmclock_index("vmclock"), -1);
+	assert_int_equal(discover_vmclock_index("vmclock1x"), -1);
+	assert_int_equal(discover_vmclock_index("hyperv"), -1);
 }
 
 static void test_clock_name_through_symlink(void **state)
@@ -125,6 +139,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_phc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto_prefers_hypervisor, setup, teardown),
+		cmocka_unit_test(test_vmclock_index),
 		cmocka_unit_test_setup_teardown(test_clock_name_through_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_by_interface, setup, teardown),
 	};
