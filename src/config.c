@@ -52,6 +52,7 @@ enum key_type {
 	KT_PATH,      /* an absolute path */
 	KT_OPT_PATH,  /* an absolute path, or none (stored as "") */
 	KT_DEVICE,    /* auto, sim or an absolute path */
+	KT_AUTO_PATH, /* auto, none (stored as "") or an absolute path */
 	KT_GROUP,     /* a group name */
 	KT_LISTEN,    /* address:port to listen on, or none (stored as "") */
 	KT_IFNAME,    /* a network interface name */
@@ -176,6 +177,8 @@ static const struct config_key source_keys[] = {
 	{ .name = "device", .type = KT_DEVICE, .def = "auto",
 	  SOURCE(device) },
 	{ .name = "interface", .type = KT_IFNAME, SOURCE(interface) },
+	{ .name = "vmclock", .type = KT_AUTO_PATH, .def = "auto",
+	  SOURCE(vmclock) },
 	{ .name = "sock", .type = KT_PATH, .def = "/run/chrony.%s.sock",
 	  SOURCE(sock) },
 	{ .name = "ptp4l_socket", .type = KT_PATH, SOURCE(ptp4l_socket) },
@@ -318,6 +321,15 @@ static int set_string(struct parser *p, const struct config_key *k,
 		return set_path(p, k->name, val, dst, k->size);
 	case KT_DEVICE:
 		if (strcmp(val, "auto") != 0 && strcmp(val, "sim") != 0)
+			return set_path(p, k->name, val, dst, k->size);
+		snprintf(dst, k->size, "%s", val);
+		return 0;
+	case KT_AUTO_PATH:
+		if (strcmp(val, "none") == 0) {
+			dst[0] = '\0';
+			return 0;
+		}
+		if (strcmp(val, "auto") != 0)
 			return set_path(p, k->name, val, dst, k->size);
 		snprintf(dst, k->size, "%s", val);
 		return 0;

@@ -43,6 +43,8 @@ struct filter_config {
 struct source_config {
 	char name[CONFIG_NAME_MAX];	   /* chrony refid */
 	char device[CONFIG_PATH_MAX];	   /* "auto", "sim" or a path */
+	char vmclock[CONFIG_PATH_MAX];	   /* VMClock page: "auto", a path,
+					      "" none */
 	char interface[32];		   /* NIC whose PHC to use, or "" */
 	char sock[CONFIG_SOCK_MAX];	   /* chronyd's SOCK refclock path */
 	char ptp4l_socket[CONFIG_SOCK_MAX]; /* ptp4l to gate on, or "" */

@@ -15,6 +15,7 @@
 #include "ptp4l_watch.h"
 #include "source.h"
 #include "source_gate.h"
+#include "vmclock.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -95,7 +96,8 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		control_field(out, "primary_source", "%s", p->cfg.name);
 		control_field(out, "primary_state", "%s", source_state_name(p->state));
 		control_field(out, "offset_ns", "%.1f", p->last_fed_offset_ns);
-		control_field(out, "error_bound_ns", "%.1f", p->last.err_ns);
+		control_field(out, "error_bound_ns", "%.1f",
+			      p->last.err_ns + p->vm_maxerror_ns);
 		control_field(out, "last_sample_age_s", "%.3f",
 			      age_s(p->last_poll_mono_ns, now));
 		control_field(out, "gate_state", "%s",
@@ -126,6 +128,36 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 		      yes_no(daemon_n_sources(d) > 0 && running == daemon_n_sources(d) &&
 			     receiving == daemon_n_sources(d) && !has_problem &&
 			     warnings == 0));
+}
+
+/* A source's VMClock page: what it says, or why it is not read. */
+static void vmclock_fields(const struct source_gate *g, struct evbuffer *out)
+{
+	const struct vmclock_state *st = &g->vm_last;
+
+	if (!g->vm_path[0]) {
+		control_field(out, "vmclock", "-");
+		return;
+	}
+	control_field(out, "vmclock", "%s", g->vm_path);
+	if (!g->vm.page || !g->vm_have) {
+		control_field(out, "vmclock_error", "%s",
+			      g->vm_error ? strerror(-g->vm_error) : "-");
+		return;
+	}
+	control_field(out, "vmclock_status", "%s",
+		      vmclock_status_name(st->clock_status));
+	control_field(out, "vmclock_disruption_marker", "%llu",
+		      (unsigned long long)st->disruption_marker);
+	control_field(out, "vmclock_disruptions", "%lu", g->vm_disruptions);
+	if (st->time_maxerror_valid)
+		control_field(out, "vmclock_max_error_ns", "%llu",
+			      (unsigned long long)st->time_maxerror_ns);
+	else
+		control_field(out, "vmclock_max_error_ns", "-");
+	control_field(out, "vmclock_leap", "%d", st->leap_indicator);
+	control_field(out, "vmclock_error", "%s",
+		      g->vm_error ? strerror(-g->vm_error) : "-");
 }
 
 static void get_devices(struct daemon *d, struct evbuffer *out)
@@ -170,6 +202,7 @@ static void get_devices(struct daemon *d, struct evbuffer *out)
 			      s->poll_gaps ? (double)s->poll_gap_sum_ns / (double)s->poll_gaps / 1e6 : 0.0);
 		control_field(out, "poll_interval_max_ms", "%.3f",
 			      (double)s->poll_gap_max_ns / 1e6);
+		vmclock_fields(daemon_source_gate(d, i), out);
 	}
 }
 

@@ -801,6 +801,11 @@ const struct ptpwatch *daemon_source_ptp(const struct daemon *d, int i)
 	return daemon_source(d, i) ? d->slots[i].gate.ptp : NULL;
 }
 
+const struct source_gate *daemon_source_gate(const struct daemon *d, int i)
+{
+	return daemon_source(d, i) ? &d->slots[i].gate : NULL;
+}
+
 const struct config *daemon_config(const struct daemon *d)
 {
 	return &d->cfg;

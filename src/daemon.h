@@ -25,6 +25,7 @@ struct audit_report;
 struct chronywatch;
 struct control;
 struct ptpwatch;
+struct source_gate;
 struct source;
 
 /** daemon_n_sources - the configured sources, started or not. */
@@ -35,6 +36,10 @@ struct source *daemon_source(const struct daemon *d, int i);
 
 /** daemon_source_ptp - the ptp4l watcher of source @i, NULL if none. */
 const struct ptpwatch *daemon_source_ptp(const struct daemon *d, int i);
+
+/** daemon_source_gate - what surrounds source @i's gate (ptp4l, VMClock),
+ * NULL when it is not running. */
+const struct source_gate *daemon_source_gate(const struct daemon *d, int i);
 
 /** daemon_config - the configuration in force. */
 const struct config *daemon_config(const struct daemon *d);

@@ -12,6 +12,7 @@
 
 #include "ptp4l_codec.h"
 #include "units.h"
+#include "vmclock.h"
 
 #define NEVER INT64_MIN
 #define DAY (86400 * NS_PER_SEC)
@@ -20,6 +21,7 @@
 /* The conditions of one poll, with why each one fails. */
 struct gate_eval {
 	bool hard;	 /* device gone or silent: fall back at once */
+	bool disrupted;	 /* VMClock disruption within step_holdoff */
 	bool link_bad;	 /* ptp4l link impaired: hold over */
 	bool qual_bad;	 /* offset, clockClass or device quality bad */
 	bool lock_ok;	 /* every lock condition holds */
@@ -29,6 +31,7 @@ struct gate_eval {
 	bool gm_holdover; /* in PTP on clockClass 7, within gm_holdover */
 	int64_t gm_holdover_ns; /* for how long clockClass 7 */
 	char hard_why[GATE_REASON_MAX];
+	char disrupted_why[GATE_REASON_MAX];
 	char link_why[GATE_REASON_MAX];
 	char qual_why[GATE_REASON_MAX];
 	char lock_why[GATE_REASON_MAX];
@@ -354,6 +357,7 @@ const char *gate_cause_name(enum gate_cause c)
 		[GATE_CAUSE_HOLDOVER_SPENT] = "holdover_spent",
 		[GATE_CAUSE_RECOVERED] = "recovered",
 		[GATE_CAUSE_OVERRIDE] = "override",
+		[GATE_CAUSE_DISRUPTION] = "disruption",
 	};
 	return (unsigned)c < GATE_CAUSE_COUNT ? names[c] : "unknown";
 }
@@ -532,6 +536,30 @@ static void eval_link(const struct gate_config *c, const struct gate_ptp *p,
 	}
 }
 
+/* VMClock: a disruption just now, and the hypervisor's clock status. */
+static void eval_vmclock(const struct gate_config *c,
+			 const struct gate_vmclock *v, struct gate_eval *e)
+{
+	if (v->disruption_age_ns >= 0 &&
+	    v->disruption_age_ns < c->step_holdoff_ns) {
+		e->disrupted = true;
+		fmt(e->disrupted_why, sizeof(e->disrupted_why),
+		    "VMClock disruption (live migration) %.1f s ago",
+		    secs(v->disruption_age_ns));
+	}
+	if (e->link_bad)
+		return; /* ptp4l's reason first */
+	if (!v->readable) {
+		e->link_bad = true;
+		fmt(e->link_why, sizeof(e->link_why),
+		    "VMClock page not readable");
+	} else if (v->status != VMCLOCK_STATUS_SYNCHRONIZED) {
+		e->link_bad = true;
+		fmt(e->link_why, sizeof(e->link_why), "VMClock status %s",
+		    vmclock_status_name((uint8_t)v->status));
+	}
+}
+
 /* Grandmaster link: ptp4l answers and is its own grandmaster. */
 static void eval_link_gm(const struct gate_config *c, const struct gate_ptp *p,
 			 struct gate_eval *e)
@@ -611,7 +639,10 @@ static void eval_lock(const struct gate_config *c, const struct gate_input *in,
 	e->lock_ok = false;
 	if (e->hard)
 		fmt(w, n, "%s", e->hard_why);
-	else if (p->configured && e->link_bad)
+	else if (e->disrupted)
+		fmt(w, n, "%s (holdoff %.1f s)", e->disrupted_why,
+		    secs(c->step_holdoff_ns));
+	else if ((p->configured || in->vm.configured) && e->link_bad)
 		fmt(w, n, "%s", e->link_why);
 	else if (e->qual_bad)
 		fmt(w, n, "%s", e->qual_why);
@@ -678,6 +709,8 @@ static void gate_eval(const struct gate_config *c, const struct gate_input *in,
 		if (!e->link_bad && !e->qual_bad)
 			eval_ptp_quality(c, &in->ptp, e);
 	}
+	if (in->vm.configured)
+		eval_vmclock(c, &in->vm, e);
 	eval_lock(c, in, e);
 	eval_leap(&in->ptp, e);
 }
@@ -847,6 +880,11 @@ static bool fatal_fault(const struct gate *g, const struct gate_eval *e,
 	if (e->hard) {
 		fmt(why, n, "%s", e->hard_why);
 		*cause = GATE_CAUSE_DEVICE;
+		return true;
+	}
+	if (e->disrupted) {
+		fmt(why, n, "%s", e->disrupted_why);
+		*cause = GATE_CAUSE_DISRUPTION;
 		return true;
 	}
 	if (e->qual_bad &&

@@ -34,6 +34,12 @@
  * clockClass is at most max_clock_class and |master_offset| is at most
  * lock_offset. A VM PHC without ptp4l is gated on the device alone.
  *
+ * VMClock (a source with a mapped VMClock page): a change of its
+ * disruption marker (a live migration) ends feeding at once, cause
+ * disruption, and blocks a lock for step_holdoff from it, as a phase step
+ * does; a clock status other than SYNCHRONIZED, or a page that cannot be
+ * read consistently, impairs the link as an unlocked ptp4l does.
+ *
  * Grandmaster mode (gate_mode grandmaster, or auto while ptp4l reports
  * itself as the grandmaster and has been seen with clockClass 6 or 7
  * since it last followed another clock; an ordinary clock that lost its
@@ -119,11 +125,20 @@ struct gate_ptp {
 	int current_utc_offset;	  /* currentUtcOffset, s */
 };
 
+/* What the VMClock page says (only read when configured is true). */
+struct gate_vmclock {
+	bool configured;	   /* the source reads a VMClock page */
+	bool readable;		   /* its last read gave a consistent copy */
+	int status;		   /* clock_status, VMCLOCK_STATUS_* */
+	int64_t disruption_age_ns; /* since its marker changed; < 0: never */
+};
+
 /* One poll's inputs. */
 struct gate_input {
 	int64_t now_ns; /* monotonic time of this poll */
 	struct gate_device dev;
 	struct gate_ptp ptp;
+	struct gate_vmclock vm;
 };
 
 /* Thresholds and times; gate_config_defaults() documents the defaults. */
@@ -159,6 +174,7 @@ enum gate_cause {
 	GATE_CAUSE_HOLDOVER_SPENT,  /* link impaired beyond the holdover */
 	GATE_CAUSE_RECOVERED,	    /* link good again after holdover */
 	GATE_CAUSE_OVERRIDE,	    /* operator override set or released */
+	GATE_CAUSE_DISRUPTION,	    /* VMClock: the counter was disrupted */
 	GATE_CAUSE_COUNT
 };
 

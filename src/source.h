@@ -40,6 +40,7 @@ struct source {
 	struct gate gate; /* PTP versus NTP: whether to feed chronyd */
 	bool feeding;	  /* false: samples are computed but not sent */
 	int leap;     /* enum sockmsg_leap sent with samples */
+	double vm_maxerror_ns; /* VMClock's maximum error, 0 without */
 	struct taiutc tai; /* TAI - UTC, for timescale tai */
 	int tai_utc_fed_s; /* the TAI - UTC of the last sample fed */
 	/* last poll */

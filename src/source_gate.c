@@ -13,6 +13,7 @@
 #include "timeutil.h"
 
 #define REJECT_EWMA 0.05 /* weight of one sample in the reject fraction */
+#define VM_RETRY_NS (5 * NS_PER_SEC) /* mapping the VMClock page again */
 
 /* What the gate needs to remember of a poll's outcome. */
 static void note_samples(struct source_gate *slot, int64_t mono,
@@ -77,6 +78,94 @@ static void build_input(const struct source_gate *slot,
 	in->dev.step_age_ns = age(mono, slot->last_step_mono_ns);
 	if (slot->ptp)
 		ptp_input(ptpwatch_view(slot->ptp), mono, &in->ptp);
+	if (slot->vm.page) {
+		in->vm.configured = true;
+		in->vm.readable = slot->vm_have && slot->vm_error == 0;
+		in->vm.status = slot->vm_last.clock_status;
+		in->vm.disruption_age_ns = age(mono, slot->vm_disrupted_mono_ns);
+	}
+}
+
+/* Map the source's VMClock page once its PHC is known; retried every
+ * VM_RETRY_NS, each new failure logged once. */
+static void vm_try_map(struct source_gate *g, const struct source *s,
+		       int64_t mono)
+{
+	char path[CONFIG_PATH_MAX];
+	int r;
+
+	if (g->vm.page || mono < g->vm_next_try_mono_ns)
+		return;
+	g->vm_next_try_mono_ns = mono + VM_RETRY_NS;
+	if (vmclock_map_path(s->cfg.vmclock, s->dev_root, s->clock_name, path,
+			     sizeof(path)) < 0)
+		return;
+	snprintf(g->vm_path, sizeof(g->vm_path), "%s", path);
+	r = vmclock_map_open(path, &g->vm);
+	if (r < 0 && r != g->vm_error)
+		log_warn(s->cfg.name, "cannot map the VMClock page %s: %s; "
+			 "live migrations show only as steps", path,
+			 strerror(-r));
+	else if (r == 0)
+		log_notice(s->cfg.name, "VMClock page %s mapped: live "
+			   "migrations stop the feed at once", path);
+	g->vm_error = r;
+	g->vm_have = false;
+}
+
+/* A live migration: forget the model of the old host's clock. */
+static void vm_disrupted(struct source_gate *g, struct source *s,
+			 const struct vmclock_state *st, int64_t mono)
+{
+	g->vm_disrupted_mono_ns = mono;
+	g->vm_disruptions++;
+	pipeline_init(&s->pipe);
+	log_warn(s->cfg.name, "VMClock: disruption marker %llu -> %llu (live "
+		 "migration): the clock's model is reset",
+		 (unsigned long long)g->vm_last.disruption_marker,
+		 (unsigned long long)st->disruption_marker);
+}
+
+/* Read the page; note a disruption since the last consistent copy. */
+static void vm_poll(struct source_gate *g, struct source *s, int64_t mono)
+{
+	struct vmclock_state st;
+	int r;
+
+	vm_try_map(g, s, mono);
+	if (!g->vm.page)
+		return;
+	r = vmclock_map_read(&g->vm, &st);
+	if (r < 0) {
+		if (r != g->vm_error)
+			log_warn(s->cfg.name, "VMClock page %s: %s", g->vm_path,
+				 strerror(-r));
+		g->vm_error = r;
+		return;
+	}
+	if (g->vm_error)
+		log_notice(s->cfg.name, "VMClock page %s readable again",
+			   g->vm_path);
+	g->vm_error = 0;
+	if (g->vm_have && vmclock_disrupted(&g->vm_last, &st))
+		vm_disrupted(g, s, &st, mono);
+	g->vm_last = st;
+	g->vm_have = true;
+}
+
+/* What VMClock adds to what is fed: its leap warning where ptp4l gave
+ * none, its maximum error to the error bound. */
+static void vm_apply(const struct source_gate *g, struct source *s)
+{
+	const struct vmclock_state *st = &g->vm_last;
+
+	s->vm_maxerror_ns = 0.0;
+	if (!g->vm.page || !g->vm_have)
+		return;
+	if (s->leap == SOCKMSG_LEAP_NONE && vmclock_usable(st))
+		s->leap = vmclock_leap_sock(st->leap_indicator);
+	if (st->time_maxerror_valid)
+		s->vm_maxerror_ns = (double)st->time_maxerror_ns;
 }
 
 /* Tell chronyd: leave the PHC at once, or come back to it. */
@@ -139,12 +228,15 @@ void source_gate_poll(struct source_gate *slot, struct source *s,
 
 	if (slot->ptp)
 		note_time_properties(s, slot->ptp);
+	if (s->cfg.vmclock[0])
+		vm_poll(slot, s, mono);
 	note_samples(slot, mono, ev);
 	build_input(slot, s, mono, &in);
 	if (gate_step(&s->gate, &in))
 		log_transition(s, gate_last_transition(&s->gate));
 	s->feeding = gate_feeding(&s->gate);
 	s->leap = (int)gate_leap(&s->gate);
+	vm_apply(slot, s);
 	if (s->feeding != was_feeding) {
 		log_notice(s->cfg.name, "%s feeding chronyd", s->feeding ?
 			   "resumed" : "stopped");
@@ -179,4 +271,5 @@ void source_gate_close(struct source_gate *g)
 {
 	ptpwatch_close(g->ptp);
 	g->ptp = NULL;
+	vmclock_map_close(&g->vm);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "ptp4l_watch.h"
+#include "vmclock_map.h"
 
 #define PTP_POLL_MS 1000 /* how often ptp4l is asked for its state */
 
@@ -21,6 +22,15 @@ struct source_gate {
 	int64_t last_accept_mono_ns; /* last sample the tracker accepted */
 	int64_t last_step_mono_ns;   /* last phase step, 0 none */
 	double reject_fraction;	     /* recent, exponentially weighted */
+	/* VMClock, when the source has a page (vmclock key) */
+	struct vmclock_map vm;	       /* vm.page NULL: not mapped */
+	char vm_path[CONFIG_PATH_MAX]; /* the page mapped or tried */
+	int vm_error;		       /* last failure to map or read */
+	int64_t vm_next_try_mono_ns;   /* when to try mapping again */
+	bool vm_have;		       /* vm_last is a consistent copy */
+	struct vmclock_state vm_last;  /* the last consistent copy */
+	int64_t vm_disrupted_mono_ns;  /* last disruption seen, 0 none */
+	unsigned long vm_disruptions;  /* disruptions seen */
 };
 
 /**
@@ -34,7 +44,7 @@ int source_gate_open(struct source_gate *g, struct event_base *base,
 		     const struct source_config *sc, const char *run_dir,
 		     unsigned generation);
 
-/** source_gate_close - stop watching ptp4l. */
+/** source_gate_close - stop watching ptp4l, unmap the VMClock page. */
 void source_gate_close(struct source_gate *g);
 
 /**

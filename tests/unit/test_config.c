@@ -679,6 +679,7 @@ struct key_value {
  * device sim, which is then the base too. */
 static const struct key_value source_values[] = {
 	{ "device", "/dev/ptp0" }, { "interface", "eth0" },
+	{ "vmclock", "/dev/vmclock1" },
 	{ "sock", "/run/x.sock" }, { "ptp4l_socket", "/run/p" },
 	{ "domain", "24" }, { "rate", "4Hz" }, { "readings", "5" },
 	{ "reads", "2" }, { "timescale", "tai" }, { "utc_offset", "36" },

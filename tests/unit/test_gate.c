@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "gate.h"
+#include "vmclock.h"
 #include "ptp4l_codec.h"
 
 #define SEC 1000000000LL
@@ -539,6 +540,64 @@ static void test_vm_without_ptp4l(void **state)
 	assert_true(sim_until(&s, GATE_NTP, 4.0) >= 0);
 	assert_reason(&s.g, GATE_PTP, GATE_NTP,
 		      "75% of samples rejected (limit 50%) for 3.0 s");
+}
+
+/* VMClock: a disruption ends feeding at once and blocks a lock for the
+ * step holdoff; a status other than synchronized is a bad link. */
+static void test_vmclock(void **state)
+{
+	struct sim s;
+	double t;
+
+	(void)state;
+	sim_init(&s, NULL, false);
+	s.in.vm = (struct gate_vmclock){ .configured = true,
+					 .readable = true,
+					 .status = VMCLOCK_STATUS_INITIALIZING,
+					 .disruption_age_ns = -1 };
+	sim_run(&s, 12.0);
+	assert_int_equal(gate_state(&s.g), GATE_STARTUP);
+	assert_string_equal(gate_condition(&s.g), "VMClock status initializing");
+	s.in.vm.status = VMCLOCK_STATUS_SYNCHRONIZED;
+	sim_lock(&s);
+
+	/* the migration: NTP at the same poll, cause disruption */
+	s.in.vm.disruption_age_ns = 0;
+	assert_true(sim_poll(&s));
+	assert_int_equal(gate_state(&s.g), GATE_NTP);
+	assert_false(gate_feeding(&s.g));
+	assert_reason(&s.g, GATE_PTP, GATE_NTP, "VMClock disruption");
+	assert_int_equal(gate_last_transition(&s.g)->cause,
+			 GATE_CAUSE_DISRUPTION);
+	assert_string_equal(gate_cause_name(GATE_CAUSE_DISRUPTION),
+			    "disruption");
+	/* back after the 5 s holdoff and the 10 s lock dwell (doubled: a
+	 * return within the flap window is a flap) */
+	t = sim_secs(&s);
+	for (int i = 0; gate_state(&s.g) != GATE_PTP && i < 400; i++) {
+		s.in.vm.disruption_age_ns =
+			(int64_t)((sim_secs(&s) - t) * SEC) + POLL;
+		if (sim_secs(&s) - t < 4.9)
+			assert_int_equal(gate_state(&s.g), GATE_NTP);
+		sim_poll(&s);
+	}
+	assert_int_equal(gate_state(&s.g), GATE_PTP);
+	assert_true(sim_secs(&s) - t >= 15.0);
+
+	/* freerunning: holdover, then NTP when the budget is spent */
+	s.in.vm.status = VMCLOCK_STATUS_FREERUNNING;
+	sim_poll(&s);
+	assert_int_equal(gate_state(&s.g), GATE_HOLDOVER);
+	assert_reason(&s.g, GATE_PTP, GATE_HOLDOVER, "VMClock status freerunning");
+	assert_true(sim_until(&s, GATE_NTP, 400.0) >= 0);
+	assert_int_equal(gate_last_transition(&s.g)->cause,
+			 GATE_CAUSE_HOLDOVER_SPENT);
+	/* an unreadable page blocks a lock */
+	s.in.vm.status = VMCLOCK_STATUS_SYNCHRONIZED;
+	s.in.vm.readable = false;
+	sim_run(&s, 30.0);
+	assert_int_equal(gate_state(&s.g), GATE_NTP);
+	assert_string_equal(gate_condition(&s.g), "VMClock page not readable");
 }
 
 static void test_clock_class_degraded(void **state)
@@ -1139,6 +1198,7 @@ int main(void)
 	    cmocka_unit_test(test_device_vanished),
 	    cmocka_unit_test(test_device_vanished_in_holdover),
 	    cmocka_unit_test(test_vm_without_ptp4l),
+	    cmocka_unit_test(test_vmclock),
 	    cmocka_unit_test(test_clock_class_degraded),
 	    cmocka_unit_test(test_stale_ingress),
 	    cmocka_unit_test(test_gm_auto_class_6_248_6),

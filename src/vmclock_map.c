@@ -1,0 +1,82 @@
+/* vmclock_map.c: the VMClock page of a source, mapped read-only, and
+ * which page a source's configuration names. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "vmclock_map.h"
+
+int vmclock_map_path(const char *cfg_value, const char *dev_root,
+		     const char *clock_name, char *out, size_t len)
+{
+	int n;
+
+	if (!cfg_value[0])
+		return -ENOENT;
+	if (strcmp(cfg_value, "auto") != 0)
+		n = snprintf(out, len, "%s", cfg_value);
+	else if ((n = discover_vmclock_index(clock_name)) >= 0)
+		n = snprintf(out, len, "%s/vmclock%d", dev_root, n);
+	else
+		return -ENOENT;
+	return (size_t)n < len ? 0 : -ENAMETOOLONG;
+}
+
+/* How much of the file at @fd can be read: a device's page, a regular
+ * file's size up to a page. */
+static size_t readable_len(int fd, size_t page)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return page;
+	return (size_t)st.st_size < page ? (size_t)st.st_size : page;
+}
+
+int vmclock_map_open(const char *path, struct vmclock_map *m)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct vmclock_state st;
+	void *p;
+	int fd, r;
+
+	m->page = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	m->len = readable_len(fd, page);
+	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	r = p == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	m->page = p;
+	m->mapped = page;
+	r = vmclock_map_read(m, &st);
+	if (r < 0 && r != -EAGAIN) {
+		vmclock_map_close(m);
+		return r;
+	}
+	return 0;
+}
+
+int vmclock_map_read(const struct vmclock_map *m, struct vmclock_state *st)
+{
+	if (!m->page)
+		return -EBADF;
+	return vmclock_read(m->page, m->len, st, VMCLOCK_READ_TRIES);
+}
+
+void vmclock_map_close(struct vmclock_map *m)
+{
+	if (m->page)
+		munmap((void *)m->page, m->mapped);
+	m->page = NULL;
+}
