@@ -85,6 +85,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	struct source_event ev;
 	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
 
+	source_gate_before_poll(&slot->gate, slot->src, mono);
 	source_poll(slot->src, mono, &ev);
 	source_gate_poll(&slot->gate, slot->src, slot->d->chrony, mono, &ev);
 }

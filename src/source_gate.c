@@ -224,16 +224,15 @@ void source_gate_poll(struct source_gate *slot, struct source *s,
 		      const struct source_event *ev)
 {
 	struct gate_input in;
-	bool was_feeding = s->feeding;
+	bool was_feeding = s->feeding || slot->vm_held;
 
 	if (slot->ptp)
 		note_time_properties(s, slot->ptp);
-	if (s->cfg.vmclock[0])
-		vm_poll(slot, s, mono);
 	note_samples(slot, mono, ev);
 	build_input(slot, s, mono, &in);
 	if (gate_step(&s->gate, &in))
 		log_transition(s, gate_last_transition(&s->gate));
+	slot->vm_held = false;
 	s->feeding = gate_feeding(&s->gate);
 	s->leap = (int)gate_leap(&s->gate);
 	vm_apply(slot, s);
@@ -241,6 +240,21 @@ void source_gate_poll(struct source_gate *slot, struct source *s,
 		log_notice(s->cfg.name, "%s feeding chronyd", s->feeding ?
 			   "resumed" : "stopped");
 		act_on_chronyd(chrony, s, s->feeding);
+	}
+}
+
+void source_gate_before_poll(struct source_gate *slot, struct source *s,
+			     int64_t mono)
+{
+	unsigned long before = slot->vm_disruptions;
+
+	if (!s->cfg.vmclock[0])
+		return;
+	vm_poll(slot, s, mono);
+	if (slot->vm_disruptions != before && s->feeding) {
+		/* not one sample more from the old host's clock */
+		s->feeding = false;
+		slot->vm_held = true;
 	}
 }
 

@@ -31,6 +31,7 @@ struct source_gate {
 	struct vmclock_state vm_last;  /* the last consistent copy */
 	int64_t vm_disrupted_mono_ns;  /* last disruption seen, 0 none */
 	unsigned long vm_disruptions;  /* disruptions seen */
+	bool vm_held; /* a disruption stopped feeding before the gate knew */
 };
 
 /**
@@ -46,6 +47,15 @@ int source_gate_open(struct source_gate *g, struct event_base *base,
 
 /** source_gate_close - stop watching ptp4l, unmap the VMClock page. */
 void source_gate_close(struct source_gate *g);
+
+/**
+ * source_gate_before_poll - before a poll of @s: read its VMClock page, if
+ * it has one; on a disruption stop feeding at once, so that the poll
+ * sends nothing read across the migration (source_gate_poll() then tells
+ * the gate and chronyd).
+ */
+void source_gate_before_poll(struct source_gate *g, struct source *s,
+			     int64_t mono);
 
 /**
  * source_gate_poll - after a poll of @s: give its gate the device's health
