@@ -13,6 +13,7 @@
 #include "daemon.h"
 #include "audit_scan.h"
 #include "chrony_watch.h"
+#include "clockset.h"
 #include "control.h"
 #include "discover.h"
 #include "ctl_items.h"
@@ -36,6 +37,20 @@
 #define LOW_BATCH 8
 #define LOW_BATCH_US 1000
 #define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
+/* A step of the system clock smaller than this is not judged. */
+#define FOREIGN_STEP_MIN_NS 1e6
+/* A foreign step stays a finding for this many audit intervals (at
+ * least FOREIGN_STEP_KEEP_MIN_S). */
+#define FOREIGN_STEP_KEEP_AUDITS 10
+#define FOREIGN_STEP_KEEP_MIN_S 10.0
+
+/* A step of the system clock waiting for the source's next sample. */
+struct step_check {
+	bool pending;
+	bool synced;	   /* chronyd followed this source when it came */
+	int64_t before_sys_ns; /* the sample before it */
+	double before_ns;  /* its PHC - system */
+};
 
 /* A running source, its poll timer and its gate's surroundings. */
 struct slot {
@@ -43,6 +58,16 @@ struct slot {
 	struct event *timer;
 	struct daemon *d;
 	struct source_gate gate;
+	struct step_check step;
+};
+
+/* The last step of the system clock judged not chronyd's. */
+struct foreign_step {
+	int64_t at_mono_ns; /* 0: none */
+	int64_t at_real_ns;
+	double step_ns;	    /* what it did to PHC - system, negated */
+	double before_ns, after_ns;
+	char source[CONFIG_NAME_MAX];
 };
 
 /* The daemon: private to this file; its parts get what they need through
@@ -64,6 +89,8 @@ struct daemon {
 	struct hostenv env;		 /* the host, as of start or reload */
 	struct audit_report *audit;	 /* the last audit, NULL before one */
 	struct event *ev_audit;		 /* every audit_interval, or NULL */
+	struct clockset_watch *clockset; /* steps of the system clock */
+	struct foreign_step foreign;	 /* the last foreign step */
 	int textfile_error;		 /* last failure to write it */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
 	int lock_fd;			 /* the instance lock in run_dir */
@@ -79,6 +106,35 @@ static struct timeval tv_from_s(double s)
 	return tv;
 }
 
+static void run_audit(struct daemon *d);
+
+/* The first sample after a step of the system clock: a step that took
+ * the clock away from the PHC chronyd followed is someone else's. */
+static void judge_step(struct slot *slot)
+{
+	struct step_check *c = &slot->step;
+	const struct source *s = slot->src;
+	struct foreign_step *f = &slot->d->foreign;
+
+	if (!c->pending || s->last.sys_ns == c->before_sys_ns)
+		return;
+	c->pending = false;
+	log_info(s->cfg.name, "system clock set: PHC - system %+.0f -> %+.0f "
+		 "ns%s", c->before_ns, s->last.offset_ns,
+		 c->synced ? ", chronyd following this source" : "");
+	if (!c->synced || audit_judge_step(c->before_ns, s->last.offset_ns,
+					   FOREIGN_STEP_MIN_NS) !=
+				  AUDIT_STEP_AWAY)
+		return;
+	f->at_mono_ns = clock_now_ns(CLOCK_MONOTONIC);
+	f->at_real_ns = clock_now_ns(CLOCK_REALTIME);
+	f->before_ns = c->before_ns;
+	f->after_ns = s->last.offset_ns;
+	f->step_ns = c->before_ns - s->last.offset_ns;
+	snprintf(f->source, sizeof(f->source), "%s", s->cfg.name);
+	run_audit(slot->d);
+}
+
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *slot = arg;
@@ -87,7 +143,28 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 
 	source_gate_before_poll(&slot->gate, slot->src, mono);
 	source_poll(slot->src, mono, &ev);
+	judge_step(slot);
 	source_gate_poll(&slot->gate, slot->src, slot->d->chrony, mono, &ev);
+}
+
+/* The system clock was set: each source judges it at its next sample. */
+static void on_clock_set(void *arg)
+{
+	struct daemon *d = arg;
+
+	for (int i = 0; i < d->n_slots; i++) {
+		struct slot *slot = &d->slots[i];
+		if (!slot->src || !slot->src->last.sys_ns)
+			continue;
+		slot->step = (struct step_check){
+			.pending = true,
+			.synced = d->chrony &&
+				  chronywatch_selected(d->chrony,
+						       slot->src->cfg.name),
+			.before_sys_ns = slot->src->last.sys_ns,
+			.before_ns = slot->src->last.offset_ns,
+		};
+	}
 }
 
 /* Start a source from its configuration; -errno on failure (logged). */
@@ -486,6 +563,25 @@ static void log_finding(const struct audit_finding *f, bool appeared,
 			  "audit: %s %s cleared", f->kind, f->subject);
 }
 
+/* The last foreign step, while it is recent. */
+static void add_foreign_step(const struct daemon *d, struct audit_report *r)
+{
+	const struct foreign_step *f = &d->foreign;
+	double keep_s = d->cfg.global.audit_interval_s * FOREIGN_STEP_KEEP_AUDITS;
+	int64_t age = clock_now_ns(CLOCK_MONOTONIC) - f->at_mono_ns;
+
+	if (keep_s < FOREIGN_STEP_KEEP_MIN_S)
+		keep_s = FOREIGN_STEP_KEEP_MIN_S;
+	if (!f->at_mono_ns || (double)age > keep_s * 1e9)
+		return;
+	audit_add(r, "step", "system clock", AUDIT_WARNING,
+		  "the system clock was stepped by %+.3f ms, away from source "
+		  "%s (PHC - system %+.3f -> %+.3f ms) while chronyd followed "
+		  "it: not chronyd's doing (%.0f s ago)",
+		  f->step_ns / 1e6, f->source, f->before_ns / 1e6,
+		  f->after_ns / 1e6, (double)age / 1e9);
+}
+
 /* Audit now; log what appeared and what cleared since the last one. */
 static void run_audit(struct daemon *d)
 {
@@ -503,6 +599,7 @@ static void run_audit(struct daemon *d)
 		return;
 	audit_broker_of(d, &b);
 	audit_scan(&in, r);
+	add_foreign_step(d, r);
 	audit_diff(d->audit ? d->audit : &none, r, log_finding, NULL);
 	free(d->audit);
 	d->audit = r;
@@ -661,6 +758,7 @@ static void teardown(struct daemon *d)
 	for (int i = 0; i < d->n_slots; i++)
 		slot_stop(&d->slots[i]);
 	metrics_http_close(d->metrics);
+	clockset_close(d->clockset);
 	control_close(d->control);
 	chronywatch_close(d->chrony);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
@@ -750,6 +848,9 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 			cfg->n_sources);
 	open_control(d);
 	open_chrony_watch(d);
+	if (clockset_open(d->base, on_clock_set, d, &d->clockset) < 0)
+		log_warn(NULL, "cannot watch for steps of the system clock: "
+			 "foreign steps will not be audited");
 	open_metrics(d);
 	arm_textfile(d);
 	on_textfile(-1, 0, d);

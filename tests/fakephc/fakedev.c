@@ -15,6 +15,34 @@ int64_t fakedev_now_realtime(void)
 	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+/* REALTIME - MONOTONIC_RAW now. */
+static int64_t real_minus_raw(void)
+{
+	int64_t raw = clock_ns(CLOCK_MONOTONIC_RAW);
+	int64_t real = clock_ns(CLOCK_REALTIME);
+	return real - raw;
+}
+
+void fakedev_use_raw_clock(struct fakedev *d)
+{
+	d->raw_base = real_minus_raw();
+	d->raw_clock = true;
+}
+
+/* What the system clock has been set or slewed by since the PHC went on
+ * the raw clock, with the sign a PHC - system offset takes: 0 otherwise. */
+static double raw_departure(const struct fakedev *d)
+{
+	return d->raw_clock ? -(double)(real_minus_raw() - d->raw_base) : 0.0;
+}
+
 int fakedev_init(struct fakedev *d, const char *name, const char *profile,
 		 const struct clockmodel_params *p, int max_adj, bool extended,
 		 int64_t epoch_ns)
@@ -142,9 +170,10 @@ int fakedev_read_extended(struct fakedev *d, const struct fakedev_ticket *tk,
 	int ret = check_locked(d, tk, t);
 	if (ret == 0 && n > 0) {
 		clockmodel_read_extended(&d->model, t, out, n);
+		double dep = raw_departure(d);
 		for (int i = 0; i < n; i++)
-			out[i].phc +=
-			    (int64_t)llround(steps_at(d, out[i].sys_before));
+			out[i].phc += (int64_t)llround(
+				steps_at(d, out[i].sys_before) + dep);
 		d->busy_until = out[n - 1].sys_after;
 	}
 	if (ret == 0)
@@ -163,7 +192,7 @@ int fakedev_read_precise(struct fakedev *d, const struct fakedev_ticket *tk,
 	int ret = check_locked(d, tk, t);
 	if (ret == 0) {
 		clockmodel_read_precise(&d->model, t, out);
-		out->phc += (int64_t)llround(steps_at(d, t));
+		out->phc += (int64_t)llround(steps_at(d, t) + raw_departure(d));
 		d->busy_until = t;
 		d->counts.precise++;
 	}
@@ -174,8 +203,8 @@ int fakedev_read_precise(struct fakedev *d, const struct fakedev_ticket *tk,
 double fakedev_truth(struct fakedev *d, int64_t t_ns)
 {
 	pthread_mutex_lock(&d->lock);
-	double off =
-	    clockmodel_true_offset(&d->model, t_ns) + steps_at(d, t_ns);
+	double off = clockmodel_true_offset(&d->model, t_ns) +
+		     steps_at(d, t_ns) + raw_departure(d);
 	pthread_mutex_unlock(&d->lock);
 	return off;
 }

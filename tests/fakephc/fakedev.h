@@ -39,6 +39,9 @@ struct fakedev {
 	bool extended;	      /* answers PTP_SYS_OFFSET_EXTENDED */
 	int64_t epoch_ns;     /* model time zero */
 	int64_t (*now)(void); /* CLOCK_REALTIME in ns; tests may replace */
+	bool raw_clock;	      /* the PHC runs on CLOCK_MONOTONIC_RAW: a step
+				 of the system clock shows in PHC - system */
+	int64_t raw_base;     /* REALTIME - MONOTONIC_RAW when it started */
 
 	pthread_mutex_t lock;
 	struct clockmodel model;
@@ -74,6 +77,14 @@ int64_t fakedev_now_realtime(void);
 int fakedev_init(struct fakedev *d, const char *name, const char *profile,
 		 const struct clockmodel_params *p, int max_adj, bool extended,
 		 int64_t epoch_ns);
+
+/**
+ * fakedev_use_raw_clock - make @d's PHC independent of CLOCK_REALTIME from
+ * now on: it keeps running on CLOCK_MONOTONIC_RAW, so a step (or slew) of
+ * the system clock shows in PHC - system as it does with real hardware.
+ * TRUTH then answers with the system clock's current departure.
+ */
+void fakedev_use_raw_clock(struct fakedev *d);
 
 /** fakedev_destroy - release what fakedev_init took. */
 void fakedev_destroy(struct fakedev *d);

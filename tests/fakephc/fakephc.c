@@ -3,7 +3,8 @@
  * Usage:
  *   fakephc -m MOUNTDIR [-p PROFILE] [-o key=value[,...]]...
  *           [--truth-socket PATH] [--truth-log FILE] [--epoch NS|S.N]
- *           [--single-thread] [--no-wait] [--real-methods] [--allow-other]
+ *           [--single-thread] [--no-wait] [--real-methods] [--raw-clock]
+ *           [--allow-other]
  *           NAME[=PROFILE][,key=value...] ...
  *
  * Each NAME becomes MOUNTDIR/NAME, a regular file whose ioctls behave like
@@ -83,6 +84,7 @@ struct options {
 	bool single_thread;
 	bool no_wait;
 	bool real_methods;
+	bool raw_clock;
 	bool allow_other;
 };
 
@@ -93,7 +95,7 @@ static void usage(FILE *f)
 	    "usage: fakephc -m MOUNTDIR [-p PROFILE] [-o key=value[,...]]...\n"
 	    "         [--truth-socket PATH] [--truth-log FILE]\n"
 	    "         [--epoch NS|S.N] [--single-thread] [--no-wait]\n"
-	    "         [--real-methods] [--allow-other]\n"
+	    "         [--real-methods] [--raw-clock] [--allow-other]\n"
 	    "         NAME[=PROFILE][,key=value...] ...\n"
 	    "       fakephc --list-profiles\n"
 	    "Model keys: offset freq wander freq_wander temp_amplitude\n"
@@ -143,6 +145,7 @@ enum {
 	OPT_SINGLE,
 	OPT_NO_WAIT,
 	OPT_REAL_METHODS,
+	OPT_RAW_CLOCK,
 	OPT_ALLOW_OTHER,
 	OPT_LIST,
 };
@@ -156,6 +159,7 @@ static const struct option long_opts[] = {
     {"single-thread", no_argument, NULL, OPT_SINGLE},
     {"no-wait", no_argument, NULL, OPT_NO_WAIT},
     {"real-methods", no_argument, NULL, OPT_REAL_METHODS},
+    {"raw-clock", no_argument, NULL, OPT_RAW_CLOCK},
     {"allow-other", no_argument, NULL, OPT_ALLOW_OTHER},
     {"list-profiles", no_argument, NULL, OPT_LIST},
     {"help", no_argument, NULL, 'h'},
@@ -195,6 +199,9 @@ static int parse_one(int c, struct options *o)
 		break;
 	case OPT_REAL_METHODS:
 		o->real_methods = true;
+		break;
+	case OPT_RAW_CLOCK:
+		o->raw_clock = true;
 		break;
 	case OPT_ALLOW_OTHER:
 		o->allow_other = true;
@@ -305,6 +312,8 @@ static int add_device(struct fakefs *fs, const struct options *o,
 		fprintf(stderr, "fakephc: cannot set up '%s'\n", buf);
 		return -1;
 	}
+	if (o->raw_clock)
+		fakedev_use_raw_clock(d);
 	fs->n_devs++;
 	return 0;
 }

@@ -12,6 +12,11 @@
 #  - a real chronyd (as _chrony) with a second refclock, PHC, on the same
 #    fakephc device the broker reads: a warning naming the file and line and
 #    "in use" once chronyd has that refclock live;
+#  - a foreign step: the system clock stepped by 5 ms away from the PHC
+#    chronyd follows (fakephc --raw-clock: the PHC does not follow it), then
+#    back (toward the PHC: chronyd-like, not reported); the finding clears
+#    after ten audit intervals. The host's clock is stepped for this, and
+#    stepped back;
 #  - GET STATUS says healthy no with audit_warnings while warnings stand,
 #    yes again when all are gone; each finding is logged once when found
 #    and once when cleared.
@@ -64,7 +69,7 @@ fakephc_stop() {
 	wait "$FAKEPHC_PID" 2>/dev/null
 	grep -q " $mnt " /proc/mounts && { fusermount3 -u -z "$mnt" || umount -l "$mnt"; }
 }
-"$FAKEPHC" -m "$mnt" --allow-other --truth-socket "$WORK/truth.sock" kvm=kvm 2>"$WORK/fakephc.log" &
+"$FAKEPHC" -m "$mnt" --allow-other --raw-clock --truth-socket "$WORK/truth.sock" kvm=kvm 2>"$WORK/fakephc.log" &
 FAKEPHC_PID=$!
 at_exit fakephc_stop
 wait_until 10 test -e "$mnt/kvm" || fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
@@ -138,6 +143,34 @@ logged "chrony $WORK/c/chrony.conf:7: refclock PHC" || fail "found not logged on
 logged "chrony $WORK/c/chrony.conf:7 cleared" || fail "cleared not logged once: $(grep audit: "$WORK/broker.log")"
 note "chrony: cleared when chronyd's configuration dropped it; healthy again"
 
+# ---- a foreign step of the system clock ----------------------------------
+# step_clock MS: step CLOCK_REALTIME by MS milliseconds
+step_clock() {
+	python3 -c 'import sys, time
+time.clock_settime_ns(time.CLOCK_REALTIME, time.clock_gettime_ns(time.CLOCK_REALTIME) + int(float(sys.argv[1]) * 1e6))' "$1"
+}
+synced_to_broker() { [ "$(status_field chronyd_synced_to_broker)" = yes ]; }
+if step_clock 0 2>/dev/null; then
+	at_exit 'step_clock -$stepped'
+	stepped=0
+	sleep 2 # the probe was a step of its own, of microseconds
+	wait_until 20 synced_to_broker || fail "chronyd not synced to AU: $(ctl 'GET STATUS')"
+	stepped=5
+	step_clock 5
+	wait_until 5 found step "system clock" warning || { step_clock -5; fail "foreign step not found: $(ctl 'GET AUDIT')"; }
+	step_clock -5
+	stepped=0
+	rec=$(finding "$(ctl 'GET AUDIT')" step "system clock")
+	field "$rec" detail | grep -Eq "stepped by \+(4\.9[0-9]|5\.0[0-9])[0-9] ms, away from source AU" || fail "detail: $rec"
+	# the step back brought the clock toward the PHC: no second finding
+	logged "step system clock: the system clock" || fail "foreign step not logged once"
+	wait_until 15 gone step "system clock" || fail "foreign step not cleared"
+	logged "step system clock cleared" || fail "foreign step cleared not logged once"
+	note "step: a 5 ms step away from the PHC chronyd follows found, the step back not; cleared after ten audits"
+else
+	note "cannot set the system clock here (no CAP_SYS_TIME): foreign steps not tested"
+fi
+
 # ---- a unit named like a competitor -------------------------------------
 echo "systemd-timesyncd.service" >"$WORK/units"
 echo "sshd.service" >>"$WORK/units"
@@ -204,4 +237,4 @@ logged "process phc2sys: phc2sys" 2 || fail "the on-demand audit did not log the
 kill "$p2s"
 kill -0 "$BROKER_PID" || fail "broker died"
 stop_broker
-echo "audit: found_and_cleared=chrony,unit,process,hyperv seconds=$(elapsed_s "$t0")"
+echo "audit: found_and_cleared=chrony,step,unit,process,hyperv seconds=$(elapsed_s "$t0")"
