@@ -151,7 +151,7 @@ err_without=$(sed -n 's/.*max_error_us=\([0-9.]*\) .*/\1/p' <<<"$res")
 stayed=yes
 [ "$left" = -1 ] || stayed=no
 stale_without=$(stale_samples "$([ $stayed = yes ] && echo 15 || echo "$left")")
-steps=$(grep -c "VMC: phase step" "$WORK/broker.log")
+steps=$(sed -n '/configuration reloaded/,$p' "$WORK/broker.log" | grep -c "VMC: phase step")
 note "without VMClock: chronyd left the PHC: $([ $stayed = yes ] && echo never || echo "after ${left}s"); samples after: $res"
 
 kill -0 "$BROKER_PID" || fail "broker died"
