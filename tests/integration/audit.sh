@@ -64,15 +64,7 @@ vmbus=$sys/bus/vmbus/devices
 mkdir -p "$sys/class/ptp/ptp0" "$vmbus/2dd1ce17-079e-403c-b352-a1921ee207ee" "$dev" "$mnt"
 echo "KVM virtual PTP" >"$sys/class/ptp/ptp0/clock_name"
 echo "{0e0b6031-5213-4934-818b-38d90ced39db}" >"$vmbus/2dd1ce17-079e-403c-b352-a1921ee207ee/class_id" # shutdown IC
-fakephc_stop() {
-	kill "$FAKEPHC_PID" 2>/dev/null
-	wait "$FAKEPHC_PID" 2>/dev/null
-	grep -q " $mnt " /proc/mounts && { fusermount3 -u -z "$mnt" || umount -l "$mnt"; }
-}
-"$FAKEPHC" -m "$mnt" --allow-other --raw-clock --truth-socket "$WORK/truth.sock" kvm=kvm 2>"$WORK/fakephc.log" &
-FAKEPHC_PID=$!
-at_exit fakephc_stop
-wait_until 10 test -e "$mnt/kvm" || fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
+start_fakephc "$mnt" kvm --allow-other --raw-clock kvm=kvm
 ln -s "$mnt/kvm" "$dev/ptp0"
 
 # chronyd as _chrony reads the device too, through a symlink of its own name

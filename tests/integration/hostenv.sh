@@ -31,15 +31,7 @@ echo "KVM virtual PTP" >"$sys/class/ptp/ptp0/clock_name"
 echo "ice-0000:51:00.0-clk" >"$sys/class/ptp/ptp1/clock_name"
 ln -s "$sys/bus/pci/drivers/ice" "$sys/class/ptp/ptp1/device/driver"
 
-fakephc_stop() {
-	kill "$FAKEPHC_PID" 2>/dev/null
-	wait "$FAKEPHC_PID" 2>/dev/null
-	grep -q " $mnt " /proc/mounts && { fusermount3 -u -z "$mnt" || umount -l "$mnt"; }
-}
-"$FAKEPHC" -m "$mnt" --truth-socket "$WORK/truth.sock" kvm=kvm 2>"$WORK/fakephc.log" &
-FAKEPHC_PID=$!
-at_exit fakephc_stop
-wait_until 10 test -e "$mnt/kvm" || fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
+start_fakephc "$mnt" kvm kvm=kvm
 ln -s "$mnt/kvm" "$dev/ptp0" # ptp1 has no node: opening it fails
 
 sock=/run/chrony.phcbt-hostenv-$$.sock

@@ -121,6 +121,26 @@ EOC
 	echo "$pid" >"$dir/pid"
 }
 
+# start_fakephc MOUNTDIR DEVICE [FAKEPHC ARGS...]: fakephc mounted at
+# MOUNTDIR with its truth socket at $WORK/truth.sock, stopped and unmounted
+# at exit; returns once MOUNTDIR/DEVICE exists. FAKEPHC_PID is its pid.
+start_fakephc() {
+	local mnt=$1 dev=$2
+	shift 2
+	"$PHCB_BUILDDIR/tests/fakephc/fakephc" -m "$mnt" --truth-socket "$WORK/truth.sock" "$@" 2>"$WORK/fakephc.log" &
+	FAKEPHC_PID=$!
+	FAKEPHC_MNT=$mnt
+	at_exit fakephc_stop
+	wait_until 10 test -e "$mnt/$dev" -a -S "$WORK/truth.sock" ||
+		fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
+}
+
+fakephc_stop() {
+	kill "$FAKEPHC_PID" 2>/dev/null
+	wait "$FAKEPHC_PID" 2>/dev/null
+	grep -q " $FAKEPHC_MNT " /proc/mounts && { fusermount3 -u -z "$FAKEPHC_MNT" || umount -l "$FAKEPHC_MNT"; }
+}
+
 stop_chronyd() {
 	local dir="$WORK/$1" pid
 	pid=$(cat "$dir/pid")

@@ -30,15 +30,7 @@ sys=$WORK/sys dev=$WORK/dev mnt=$WORK/mnt
 mkdir -p "$sys/class/ptp/ptp0" "$dev" "$mnt"
 echo vmclock0 >"$sys/class/ptp/ptp0/clock_name"
 $PAGE init "$dev/vmclock0"
-fakephc_stop() {
-	kill "$FAKEPHC_PID" 2>/dev/null
-	wait "$FAKEPHC_PID" 2>/dev/null
-	grep -q " $mnt " /proc/mounts && { fusermount3 -u -z "$mnt" || umount -l "$mnt"; }
-}
-"$FAKEPHC" -m "$mnt" --truth-socket "$WORK/truth.sock" vm=kvm 2>"$WORK/fakephc.log" &
-FAKEPHC_PID=$!
-at_exit fakephc_stop
-wait_until 10 test -e "$mnt/vm" -a -S "$WORK/truth.sock" || fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
+start_fakephc "$mnt" vm vm=kvm
 ln -s "$mnt/vm" "$dev/ptp0"
 truth_cmd() { "$PROBE" cmd "$WORK/truth.sock" "$@"; }
 
