@@ -4,7 +4,10 @@
 
 #include "control.h"
 #include "daemon.h"
+#include "audit.h"
 #include "hostenv.h"
+#include "source_gate.h"
+#include "vmclock.h"
 #include "metrics.h"
 #include "metrics_text.h"
 #include "source.h"
@@ -319,6 +322,47 @@ static void render_gate(struct daemon *d, struct evbuffer *out)
 	}
 }
 
+/* The last audit of competing clock disciplines (GET AUDIT). */
+static void render_audit(struct daemon *d, struct evbuffer *out)
+{
+	const struct audit_report *r = daemon_audit_last(d);
+	int warnings = r ? audit_warnings(r) : 0;
+
+	mtx_family(out, "phcbroker_audit_findings", "gauge",
+		   "Competing clock disciplines found by the last audit, by "
+		   "severity");
+	mtx_gauge(out, "phcbroker_audit_findings",
+		  LABELS("severity", "warning"), warnings);
+	mtx_gauge(out, "phcbroker_audit_findings", LABELS("severity", "info"),
+		  r ? r->n - warnings : 0);
+}
+
+/* Each source's VMClock page, where it has one mapped. */
+static void render_vmclock(struct daemon *d, struct evbuffer *out)
+{
+	mtx_family(out, "phcbroker_vmclock_synchronized", "gauge",
+		   "1 while the VMClock page says the hypervisor's clock is "
+		   "synchronized");
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		const struct source_gate *g = daemon_source_gate(d, i);
+		if (g && g->vm.page && g->vm_have)
+			mtx_gauge(out, "phcbroker_vmclock_synchronized",
+				  LABELS("source", daemon_source(d, i)->cfg.name),
+				  vmclock_usable(&g->vm_last));
+	}
+	mtx_family(out, "phcbroker_vmclock_disruptions_total", "counter",
+		   "Disruptions (live migrations, restores) the VMClock page "
+		   "announced");
+	for (int i = 0; i < daemon_n_sources(d); i++) {
+		const struct source_gate *g = daemon_source_gate(d, i);
+		if (g && g->vm.page)
+			mtx_counter(out, "phcbroker_vmclock_disruptions_total",
+				    LABELS("source",
+					   daemon_source(d, i)->cfg.name),
+				    g->vm_disruptions);
+	}
+}
+
 /* The host as GET ENVIRONMENT shows it (hostenv.c). */
 static void render_host(struct daemon *d, struct evbuffer *out)
 {
@@ -348,6 +392,7 @@ static void render_daemon(struct daemon *d, const struct metrics_self *self,
 	mtx_gauge(out, "phcbroker_build_info",
 		  LABELS("version", PACKAGE_VERSION), 1);
 	render_host(d, out);
+	render_audit(d, out);
 	mtx_family(out, "phcbroker_start_time_seconds", "gauge",
 		   "Start of the daemon, Unix time");
 	mtx_gauge(out, "phcbroker_start_time_seconds", NULL,
@@ -386,6 +431,7 @@ void metrics_render(struct daemon *d, const struct metrics_self *self,
 		render_source_family(d, &source_families[i], now, out);
 	render_source_verdicts(d, out);
 	render_gate(d, out);
+	render_vmclock(d, out);
 	metrics_render_ptp4l(d, out);
 	metrics_render_chronyd(d, out);
 	state = adjtimex(&tx);

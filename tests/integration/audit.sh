@@ -72,8 +72,11 @@ sock=/run/chrony.phcbt-audit-$$.sock
 start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust
 refclock PHC $dev/ptp0 poll 0 refid KVMP noselect"
 conf=$WORK/broker.conf
+mport=$(free_tcp_port)
+scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://127.0.0.1:$mport/metrics"; }
 cat >"$conf" <<EOC
 $(broker_global c)
+metrics_listen 127.0.0.1:$mport
 dev_root $dev
 sysfs_root $sys
 hypervisor kvm
@@ -116,6 +119,7 @@ field "$rec" detail | grep -q "refclock PHC $dev/ptp0 (refid KVMP, in use) reads
 	fail "detail: $rec"
 [ "$(status_field healthy)" = no ] || fail "healthy with a warning: $(ctl 'GET STATUS')"
 [ "$(status_field audit_warnings)" = 1 ] || fail "audit_warnings: $(ctl 'GET STATUS')"
+scrape | grep -qx 'phcbroker_audit_findings{severity="warning"} 1' || fail "/metrics: $(scrape | grep audit)"
 # the JSON form is the same records
 ctl -j 'GET AUDIT' | python3 -c '
 import json, sys
@@ -133,6 +137,7 @@ wait_until 5 sh -c "[ \"\$('$CTL' -s '$WORK/ctl.sock' 'GET STATUS' | awk '\$1 ==
 	fail "not healthy after the refclock went: $(ctl 'GET STATUS')"
 logged "chrony $WORK/c/chrony.conf:7: refclock PHC" || fail "found not logged once: $(grep audit: "$WORK/broker.log")"
 logged "chrony $WORK/c/chrony.conf:7 cleared" || fail "cleared not logged once: $(grep audit: "$WORK/broker.log")"
+scrape | grep -qx 'phcbroker_audit_findings{severity="warning"} 0' || fail "/metrics: $(scrape | grep audit)"
 note "chrony: cleared when chronyd's configuration dropped it; healthy again"
 
 # ---- a foreign step of the system clock ----------------------------------

@@ -43,9 +43,12 @@ logdir $WORK/c
 log refclocks"
 ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
 
+mport=$(free_tcp_port)
+scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://127.0.0.1:$mport/metrics"; }
 write_conf() {
 	cat >"$WORK/broker.conf" <<EOC
 $(broker_global c)
+metrics_listen 127.0.0.1:$mport
 dev_root $dev
 sysfs_root $sys
 chrony_conf none
@@ -71,8 +74,9 @@ now_s() { awk -v t="$(now_ns)" 'BEGIN { printf "%.3f", t / 1e9 }'; }
 # migrate: the page's marker and the PHC change together
 migrate() {
 	local marker=$1
-	t_mig=$(now_ns)
+	# the marker changed when the page's writer is done
 	[ -n "$marker" ] && $PAGE set "$dev/vmclock0" "marker=$marker"
+	t_mig=$(now_ns)
 	t_step=$(truth_cmd STEP vm 200us "$2" | awk '$1 == "OK" { print $2 }')
 	[ -n "$t_step" ] || fail "fakephc STEP"
 }
@@ -116,11 +120,16 @@ note "with VMClock: off the PHC in ${to_ntp}s, back in ${back}s; samples after: 
 devs=$("$CTL" -s "$WORK/ctl.sock" 'GET DEVICES')
 grep -qP "^\t\tvmclock_disruptions\s+1$" <<<"$devs" || fail "disruptions not counted: $devs"
 grep -q "VMC: VMClock: disruption marker 1 -> 2" "$WORK/broker.log" || fail "disruption not logged"
+m=$(scrape) || fail "no /metrics"
+grep -qx 'phcbroker_vmclock_disruptions_total{source="VMC"} 1' <<<"$m" || fail "metrics: $(grep vmclock <<<"$m")"
+grep -qx 'phcbroker_vmclock_synchronized{source="VMC"} 1' <<<"$m" || fail "metrics: $(grep vmclock <<<"$m")"
 
 # freerunning: a bad link; holdover (feeding), then NTP after the budget
 $PAGE set "$dev/vmclock0" status=freerunning
 wait_until 5 grep -q "VMC: gate PTP -> HOLDOVER: VMClock status freerunning" "$WORK/broker.log" ||
 	fail "freerunning did not hold over: $(grep 'VMC: gate' "$WORK/broker.log" | tail -2)"
+sleep 0.2 # past the 100 ms during which scrapes share one rendering
+scrape | grep -qx 'phcbroker_vmclock_synchronized{source="VMC"} 0' || fail "metrics: synchronized not 0 while freerunning"
 $PAGE set "$dev/vmclock0" status=synchronized leap=1
 wait_until 15 grep -q "VMC: gate HOLDOVER -> PTP" "$WORK/broker.log" || fail "no recovery from holdover"
 src_leap() { "$CTL" -s "$WORK/ctl.sock" 'GET SOURCES' | awk '$1 == "leap" { print $2; exit }'; }
