@@ -150,7 +150,9 @@ sleep 2
 [ "$(grep -c "RLA: opened" "$WORK/broker.log")" = "$opens_a" ] || fail "unchanged RLA was reopened"
 grep -q "RLB: stopping (removed or changed" "$WORK/broker.log" || fail "changed RLB not restarted"
 [ "$(grep -c "RLB: opened" "$WORK/broker.log")" = $((opens_b + 1)) ] || fail "RLB not reopened"
-selected c RLA || fail "RLA deselected after good reload"
+# RLB's return makes chronyd 4.4+ select again (SELECTOPTS): RLA waits for
+# its next sample ('U' in selectdata) for up to its 1 s poll
+wait_until 5 selected c RLA || fail "RLA deselected after good reload: $(chronyc_of c sources; chronyc_of c selectdata)"
 # RLB's new offset reaches chronyd: sources shows its offset against the
 # clock chronyd corrected to RLA (10 us), so 20 us before and -20 us after
 wait_until 10 rlb_offset_near -20e-6 \
