@@ -89,6 +89,20 @@ int audit_add(struct audit_report *r, const char *kind, const char *subject,
 	return 0;
 }
 
+void audit_remove(struct audit_report *r, const char *kind,
+		  const char *subject)
+{
+	const struct audit_finding *f = audit_find(r, kind, subject);
+	size_t i;
+
+	if (!f)
+		return;
+	i = (size_t)(f - r->f);
+	memmove(&r->f[i], &r->f[i + 1],
+		(size_t)(r->n - 1 - (int)i) * sizeof(r->f[0]));
+	r->n--;
+}
+
 int audit_warnings(const struct audit_report *r)
 {
 	int n = 0;

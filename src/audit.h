@@ -63,6 +63,10 @@ int audit_add(struct audit_report *r, const char *kind, const char *subject,
 const struct audit_finding *audit_find(const struct audit_report *r,
 				       const char *kind, const char *subject);
 
+/** audit_remove - drop the finding with @kind and @subject, if any. */
+void audit_remove(struct audit_report *r, const char *kind,
+		  const char *subject);
+
 /** audit_warnings - how many findings of @r are warnings. */
 int audit_warnings(const struct audit_report *r);
 

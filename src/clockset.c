@@ -4,13 +4,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
 #include "clockset.h"
 
-#define FAR_S (100LL * 365 * 86400) /* the timer itself never expires */
+#define AHEAD_S (365LL * 86400) /* the timer expires, is re-armed, yearly */
 
 struct clockset_watch {
 	int fd;
@@ -19,12 +20,15 @@ struct clockset_watch {
 	void *ctx;
 };
 
-/* An absolute timer far ahead, cancelled by the kernel on a clock set. */
+/* An absolute timer a year ahead, cancelled by the kernel on a clock
+ * set. */
 static int arm(int fd)
 {
 	struct itimerspec its = { 0 };
+	struct timespec now;
 
-	its.it_value.tv_sec = (time_t)FAR_S;
+	clock_gettime(CLOCK_REALTIME, &now);
+	its.it_value.tv_sec = now.tv_sec + (time_t)AHEAD_S;
 	return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
 			       &its, NULL) < 0 ? -errno : 0;
 }
@@ -34,15 +38,20 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 	struct clockset_watch *w = arg;
 	uint64_t n;
 
-	/* ECANCELED: the clock was set; re-arming acknowledges it */
-	if (read(fd, &n, sizeof(n)) < 0 && errno == ECANCELED) {
+	/* ECANCELED: the clock was set; re-arming acknowledges it. A read
+	 * of an expiry (a year without a set) just re-arms. */
+	if (read(fd, &n, sizeof(n)) < 0) {
+		if (errno != ECANCELED)
+			return;
 		arm(fd);
 		w->cb(w->ctx);
+		return;
 	}
+	arm(fd);
 }
 
-int clockset_open(struct event_base *base, void (*cb)(void *ctx), void *ctx,
-		  struct clockset_watch **out)
+int clockset_open(struct event_base *base, int priority,
+		  void (*cb)(void *ctx), void *ctx, struct clockset_watch **out)
 {
 	struct clockset_watch *w = calloc(1, sizeof(*w));
 	int r;
@@ -57,7 +66,10 @@ int clockset_open(struct event_base *base, void (*cb)(void *ctx), void *ctx,
 	if (r == 0) {
 		w->ev = event_new(base, w->fd, EV_READ | EV_PERSIST,
 				  on_readable, w);
-		r = w->ev && event_add(w->ev, NULL) == 0 ? 0 : -ENOMEM;
+		r = w->ev && event_priority_set(w->ev, priority) == 0 &&
+				    event_add(w->ev, NULL) == 0
+			    ? 0
+			    : -ENOMEM;
 	}
 	if (r < 0) {
 		clockset_close(w);

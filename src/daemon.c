@@ -43,6 +43,8 @@
  * least FOREIGN_STEP_KEEP_MIN_S). */
 #define FOREIGN_STEP_KEEP_AUDITS 10
 #define FOREIGN_STEP_KEEP_MIN_S 10.0
+/* GET AUDIT audits again only when the last audit is older than this. */
+#define AUDIT_FRESH_NS (2 * NS_PER_SEC)
 
 /* A step of the system clock waiting for the source's next sample. */
 struct step_check {
@@ -64,7 +66,6 @@ struct slot {
 /* The last step of the system clock judged not chronyd's. */
 struct foreign_step {
 	int64_t at_mono_ns; /* 0: none */
-	int64_t at_real_ns;
 	double step_ns;	    /* what it did to PHC - system, negated */
 	double before_ns, after_ns;
 	char source[CONFIG_NAME_MAX];
@@ -90,6 +91,7 @@ struct daemon {
 	struct audit_report *audit;	 /* the last audit, NULL before one */
 	struct event *ev_audit;		 /* every audit_interval, or NULL */
 	struct clockset_watch *clockset; /* steps of the system clock */
+	int64_t audit_mono_ns;		 /* when the last audit ran */
 	struct foreign_step foreign;	 /* the last foreign step */
 	int textfile_error;		 /* last failure to write it */
 	unsigned ptp_clients;		 /* ptp4l client sockets made so far */
@@ -108,6 +110,11 @@ static struct timeval tv_from_s(double s)
 
 static void run_audit(struct daemon *d);
 
+static void on_audit_now(evutil_socket_t fd, short what, void *arg)
+{
+	run_audit(arg);
+}
+
 /* The first sample after a step of the system clock: a step that took
  * the clock away from the PHC chronyd followed is someone else's. */
 static void judge_step(struct slot *slot)
@@ -122,17 +129,22 @@ static void judge_step(struct slot *slot)
 	log_info(s->cfg.name, "system clock set: PHC - system %+.0f -> %+.0f "
 		 "ns%s", c->before_ns, s->last.offset_ns,
 		 c->synced ? ", chronyd following this source" : "");
-	if (!c->synced || audit_judge_step(c->before_ns, s->last.offset_ns,
-					   FOREIGN_STEP_MIN_NS) !=
-				  AUDIT_STEP_AWAY)
+	/* chronyd steers the clock to PHC + correction */
+	if (!c->synced ||
+	    audit_judge_step(c->before_ns + s->cfg.correction_ns,
+			     s->last.offset_ns + s->cfg.correction_ns,
+			     FOREIGN_STEP_MIN_NS) != AUDIT_STEP_AWAY)
 		return;
 	f->at_mono_ns = clock_now_ns(CLOCK_MONOTONIC);
-	f->at_real_ns = clock_now_ns(CLOCK_REALTIME);
 	f->before_ns = c->before_ns;
 	f->after_ns = s->last.offset_ns;
 	f->step_ns = c->before_ns - s->last.offset_ns;
 	snprintf(f->source, sizeof(f->source), "%s", s->cfg.name);
-	run_audit(slot->d);
+	/* a new step is news even while the last one's finding stands */
+	if (slot->d->audit)
+		audit_remove(slot->d->audit, "step", "system clock");
+	event_base_once(slot->d->base, -1, EV_TIMEOUT, on_audit_now, slot->d,
+			NULL);
 }
 
 static void on_poll(evutil_socket_t fd, short what, void *arg)
@@ -603,6 +615,7 @@ static void run_audit(struct daemon *d)
 	audit_diff(d->audit ? d->audit : &none, r, log_finding, NULL);
 	free(d->audit);
 	d->audit = r;
+	d->audit_mono_ns = clock_now_ns(CLOCK_MONOTONIC);
 }
 
 static void on_audit(evutil_socket_t fd, short what, void *arg)
@@ -848,7 +861,8 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 			cfg->n_sources);
 	open_control(d);
 	open_chrony_watch(d);
-	if (clockset_open(d->base, on_clock_set, d, &d->clockset) < 0)
+	if (clockset_open(d->base, PRIO_POLL, on_clock_set, d,
+			  &d->clockset) < 0)
 		log_warn(NULL, "cannot watch for steps of the system clock: "
 			 "foreign steps will not be audited");
 	open_metrics(d);
@@ -874,7 +888,10 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 
 const struct audit_report *daemon_audit(struct daemon *d)
 {
-	run_audit(d);
+	/* one audit serves the requests of AUDIT_FRESH_NS */
+	if (!d->audit ||
+	    clock_now_ns(CLOCK_MONOTONIC) - d->audit_mono_ns > AUDIT_FRESH_NS)
+		run_audit(d);
 	return d->audit;
 }
 

@@ -47,8 +47,9 @@ const struct config *daemon_config(const struct daemon *d);
 /** daemon_hostenv - the host as detected at start or the last reload. */
 const struct hostenv *daemon_hostenv(const struct daemon *d);
 
-/** daemon_audit - audit now (logging what changed) and return the
- * findings; NULL when there is no memory for them. */
+/** daemon_audit - the findings of an audit at most 2 s old: audit now
+ * (logging what changed) unless one just ran. NULL only when no audit
+ * could ever be kept (no memory). */
 const struct audit_report *daemon_audit(struct daemon *d);
 
 /** daemon_audit_last - the last audit's findings without a new one, NULL

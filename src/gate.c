@@ -553,7 +553,7 @@ static void eval_vmclock(const struct gate_config *c,
 		e->link_bad = true;
 		fmt(e->link_why, sizeof(e->link_why),
 		    "VMClock page not readable");
-	} else if (v->status != VMCLOCK_STATUS_SYNCHRONIZED) {
+	} else if (v->has_clock && v->status != VMCLOCK_STATUS_SYNCHRONIZED) {
 		e->link_bad = true;
 		fmt(e->link_why, sizeof(e->link_why), "VMClock status %s",
 		    vmclock_status_name((uint8_t)v->status));

@@ -37,8 +37,9 @@
  * VMClock (a source with a mapped VMClock page): a change of its
  * disruption marker (a live migration) ends feeding at once, cause
  * disruption, and blocks a lock for step_holdoff from it, as a phase step
- * does; a clock status other than SYNCHRONIZED, or a page that cannot be
- * read consistently, impairs the link as an unlocked ptp4l does.
+ * does; a clock status other than SYNCHRONIZED (on a page with a counter;
+ * one without tells disruptions only), or a page that cannot be read
+ * consistently, impairs the link as an unlocked ptp4l does.
  *
  * Grandmaster mode (gate_mode grandmaster, or auto while ptp4l reports
  * itself as the grandmaster and has been seen with clockClass 6 or 7
@@ -129,6 +130,7 @@ struct gate_ptp {
 struct gate_vmclock {
 	bool configured;	   /* the source reads a VMClock page */
 	bool readable;		   /* its last read gave a consistent copy */
+	bool has_clock;		   /* it has a counter: status applies */
 	int status;		   /* clock_status, VMCLOCK_STATUS_* */
 	int64_t disruption_age_ns; /* since its marker changed; < 0: never */
 };

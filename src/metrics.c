@@ -345,7 +345,7 @@ static void render_vmclock(struct daemon *d, struct evbuffer *out)
 		   "synchronized");
 	for (int i = 0; i < daemon_n_sources(d); i++) {
 		const struct source_gate *g = daemon_source_gate(d, i);
-		if (g && g->vm.page && g->vm_have)
+		if (g && g->vm.page && g->vm_have && !g->vm_error)
 			mtx_gauge(out, "phcbroker_vmclock_synchronized",
 				  LABELS("source", daemon_source(d, i)->cfg.name),
 				  vmclock_usable(&g->vm_last));

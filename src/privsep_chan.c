@@ -43,8 +43,9 @@ int privsep_send(int sock, const struct privsep_msg *m, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return -errno;
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return 0;
 }
 

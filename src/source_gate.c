@@ -82,12 +82,15 @@ static void build_input(const struct source_gate *slot,
 		in->vm.configured = true;
 		in->vm.readable = slot->vm_have && slot->vm_error == 0;
 		in->vm.status = slot->vm_last.clock_status;
+		/* a page without a counter tells disruptions only */
+		in->vm.has_clock = slot->vm_last.counter_id !=
+				   VMCLOCK_COUNTER_INVALID;
 		in->vm.disruption_age_ns = age(mono, slot->vm_disrupted_mono_ns);
 	}
 }
 
-/* Map the source's VMClock page once its PHC is known; retried every
- * VM_RETRY_NS, each new failure logged once. */
+/* Map the source's VMClock page (for auto, once its PHC is open and
+ * named); retried every VM_RETRY_NS, each new failure logged once. */
 static void vm_try_map(struct source_gate *g, const struct source *s,
 		       int64_t mono)
 {
@@ -95,6 +98,9 @@ static void vm_try_map(struct source_gate *g, const struct source *s,
 	int r;
 
 	if (g->vm.page || mono < g->vm_next_try_mono_ns)
+		return;
+	/* auto needs the PHC's name: wait for the device, not VM_RETRY_NS */
+	if (strcmp(s->cfg.vmclock, "auto") == 0 && !s->clock_name[0])
 		return;
 	g->vm_next_try_mono_ns = mono + VM_RETRY_NS;
 	if (vmclock_map_path(s->cfg.vmclock, s->dev_root, s->clock_name, path,
@@ -160,7 +166,7 @@ static void vm_apply(const struct source_gate *g, struct source *s)
 	const struct vmclock_state *st = &g->vm_last;
 
 	s->vm_maxerror_ns = 0.0;
-	if (!g->vm.page || !g->vm_have)
+	if (!g->vm.page || !g->vm_have || g->vm_error)
 		return;
 	if (s->leap == SOCKMSG_LEAP_NONE && vmclock_usable(st))
 		s->leap = vmclock_leap_sock(st->leap_indicator);

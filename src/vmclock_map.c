@@ -28,15 +28,19 @@ int vmclock_map_path(const char *cfg_value, const char *dev_root,
 }
 
 /* How much of the file at @fd can be read: a device's page, a regular
- * file's size up to a page. */
-static size_t readable_len(int fd, size_t page)
+ * file's size up to a page; 0 for anything else (a FIFO, a directory). */
+static size_t readable_len(int fd, size_t page, bool *regular)
 {
 	struct stat st;
 
+	*regular = false;
 	if (fstat(fd, &st) < 0)
 		return 0;
-	if (!S_ISREG(st.st_mode))
+	if (S_ISCHR(st.st_mode))
 		return page;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	*regular = true;
 	return (size_t)st.st_size < page ? (size_t)st.st_size : page;
 }
 
@@ -48,13 +52,21 @@ int vmclock_map_open(const char *path, struct vmclock_map *m)
 	int fd, r;
 
 	m->page = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	m->regular = false;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
-	m->len = readable_len(fd, page);
+	m->len = readable_len(fd, page, &m->regular);
+	if (m->len == 0) {
+		close(fd);
+		return -EINVAL;
+	}
 	p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
 	r = p == MAP_FAILED ? -errno : 0;
-	close(fd);
+	if (r < 0 || !m->regular)
+		close(fd);
+	else
+		m->fd = fd; /* a file may shrink: checked before each read */
 	if (r < 0)
 		return r;
 	m->page = p;
@@ -69,8 +81,13 @@ int vmclock_map_open(const char *path, struct vmclock_map *m)
 
 int vmclock_map_read(const struct vmclock_map *m, struct vmclock_state *st)
 {
+	struct stat sb;
+
 	if (!m->page)
 		return -EBADF;
+	/* a regular file cut short would fault the read (SIGBUS) */
+	if (m->regular && (fstat(m->fd, &sb) < 0 || (size_t)sb.st_size < m->len))
+		return -EIO;
 	return vmclock_read(m->page, m->len, st, VMCLOCK_READ_TRIES);
 }
 
@@ -78,5 +95,7 @@ void vmclock_map_close(struct vmclock_map *m)
 {
 	if (m->page)
 		munmap((void *)m->page, m->mapped);
+	if (m->page && m->regular)
+		close(m->fd);
 	m->page = NULL;
 }

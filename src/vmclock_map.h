@@ -3,6 +3,7 @@
 #ifndef PHCB_VMCLOCK_MAP_H
 #define PHCB_VMCLOCK_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vmclock.h"
@@ -14,6 +15,8 @@ struct vmclock_map {
 	const volatile void *page; /* NULL: not mapped */
 	size_t len;		   /* bytes that may be read */
 	size_t mapped;		   /* bytes mapped (a page) */
+	bool regular;		   /* a regular file (tests), not a device */
+	int fd;			   /* a regular file's, to check its size */
 };
 
 /**
@@ -28,7 +31,9 @@ int vmclock_map_path(const char *cfg_value, const char *dev_root,
 
 /**
  * vmclock_map_open - map the page at @path read-only (one page, as the
- * kernel's vmclock device allows) and check it decodes.
+ * kernel's vmclock device allows) and check it decodes (a page caught
+ * mid-update is accepted). Only a character device or a regular file (a
+ * test's page) is mapped; anything else is -EINVAL.
  * Returns 0, a negative errno of open/mmap, or vmclock_parse()'s error
  * for a page that is not VMClock's (-EINVAL, -ENOTSUP).
  */

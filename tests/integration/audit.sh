@@ -227,7 +227,7 @@ wait_until 10 grep -q "configuration reloaded" "$WORK/broker.log" || fail "reloa
 "$WORK/phc2sys" 60 &
 p2s=$!
 at_exit "kill $p2s"
-sleep 2
+sleep 3 # beyond the 2 s for which GET AUDIT answers from the last audit
 logged "process phc2sys: phc2sys" 1 || fail "audited with audit_interval 0"
 found process phc2sys warning || fail "GET AUDIT does not audit on demand"
 logged "process phc2sys: phc2sys" 2 || fail "the on-demand audit did not log the finding"

@@ -33,6 +33,13 @@ static void test_add_find_dedup(void **state)
 	assert_int_equal(rep.n, AUDIT_MAX_FINDINGS);
 	assert_int_equal(rep.dropped, 4);
 	assert_int_equal(audit_warnings(&rep), 1);
+	/* removed: the others keep their order */
+	audit_remove(&rep, "unit", "ntp.service");
+	audit_remove(&rep, "unit", "no.such");
+	assert_int_equal(rep.n, AUDIT_MAX_FINDINGS - 1);
+	assert_null(audit_find(&rep, "unit", "ntp.service"));
+	assert_string_equal(rep.f[0].subject, "s0");
+	assert_int_equal(audit_warnings(&rep), 0);
 }
 
 struct seen {

@@ -553,6 +553,7 @@ static void test_vmclock(void **state)
 	sim_init(&s, NULL, false);
 	s.in.vm = (struct gate_vmclock){ .configured = true,
 					 .readable = true,
+					 .has_clock = true,
 					 .status = VMCLOCK_STATUS_INITIALIZING,
 					 .disruption_age_ns = -1 };
 	sim_run(&s, 12.0);
@@ -598,6 +599,11 @@ static void test_vmclock(void **state)
 	sim_run(&s, 30.0);
 	assert_int_equal(gate_state(&s.g), GATE_NTP);
 	assert_string_equal(gate_condition(&s.g), "VMClock page not readable");
+	/* a page without a counter: its status does not gate */
+	s.in.vm.readable = true;
+	s.in.vm.has_clock = false;
+	s.in.vm.status = VMCLOCK_STATUS_UNKNOWN;
+	assert_true(sim_until(&s, GATE_PTP, 40.0) >= 0);
 }
 
 static void test_clock_class_degraded(void **state)
