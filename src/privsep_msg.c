@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "le.h"
 #include "privsep_msg.h"
 
 #define ERRNO_MAX 4095
@@ -60,31 +61,6 @@ const char *privsep_type_name(enum privsep_type t)
 bool privsep_carries_fd(enum privsep_type t)
 {
 	return type_known((unsigned)t) && types[t].fd;
-}
-
-/* ---- little-endian fields ---- */
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint16_t get_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
 }
 
 /* The fixed part of a body, before any text. */
@@ -182,22 +158,22 @@ static void put_body(const struct privsep_msg *m, enum body b, uint8_t *p)
 {
 	switch (b) {
 	case B_U32:
-		put_u32(p, u32_of(m));
+		le_put32(p, u32_of(m));
 		break;
 	case B_PTP4L:
-		put_u32(p, m->source);
-		put_u32(p + 4, m->generation);
+		le_put32(p, m->source);
+		le_put32(p + 4, m->generation);
 		break;
 	case B_ERR:
-		put_u32(p, (uint32_t)m->error);
+		le_put32(p, (uint32_t)m->error);
 		break;
 	case B_PHC:
-		put_u32(p, (uint32_t)m->index);
+		le_put32(p, (uint32_t)m->index);
 		put_string(p + 4, m->path, PRIVSEP_PATH_MAX);
 		put_string(p + 4 + PRIVSEP_PATH_MAX, m->name, PRIVSEP_NAME_MAX);
 		break;
 	case B_CONFIG:
-		put_u32(p, m->generation);
+		le_put32(p, m->generation);
 		put_string(p + 4, m->path, PRIVSEP_PATH_MAX);
 		break;
 	default:
@@ -222,10 +198,10 @@ int privsep_encode(const struct privsep_msg *m, uint8_t *buf, size_t len)
 	body = fixed_len(b) + (has_text(b) ? m->text_len : 0);
 	if (len < PRIVSEP_HEADER_LEN + body)
 		return -ENOSPC;
-	put_u16(buf, (uint16_t)m->type);
-	put_u16(buf + 2, 0);
-	put_u32(buf + 4, m->seq);
-	put_u32(buf + 8, (uint32_t)body);
+	le_put16(buf, (uint16_t)m->type);
+	le_put16(buf + 2, 0);
+	le_put32(buf + 4, m->seq);
+	le_put32(buf + 8, (uint32_t)body);
 	put_body(m, b, buf + PRIVSEP_HEADER_LEN);
 	return (int)(PRIVSEP_HEADER_LEN + body);
 }
@@ -245,26 +221,26 @@ static int take_body(struct privsep_msg *m, enum body b, uint8_t *p)
 
 	switch (b) {
 	case B_U32:
-		set_u32(m, get_u32(p));
+		set_u32(m, le_get32(p));
 		break;
 	case B_PTP4L:
-		m->source = get_u32(p);
-		m->generation = get_u32(p + 4);
+		m->source = le_get32(p);
+		m->generation = le_get32(p + 4);
 		break;
 	case B_ERR:
-		m->error = (int32_t)get_u32(p);
+		m->error = (int32_t)le_get32(p);
 		if (m->error <= 0 || m->error > ERRNO_MAX)
 			return -ERANGE;
 		break;
 	case B_PHC:
-		m->index = (int32_t)get_u32(p);
+		m->index = (int32_t)le_get32(p);
 		r = take_string(p + 4, m->path, PRIVSEP_PATH_MAX);
 		if (r == 0)
 			r = take_string(p + 4 + PRIVSEP_PATH_MAX, m->name,
 					PRIVSEP_NAME_MAX);
 		break;
 	case B_CONFIG:
-		m->generation = get_u32(p);
+		m->generation = le_get32(p);
 		r = take_string(p + 4, m->path, PRIVSEP_PATH_MAX);
 		break;
 	default:
@@ -287,14 +263,14 @@ int privsep_decode(uint8_t *buf, size_t len, size_t cap,
 	memset(m, 0, sizeof(*m));
 	if (len < PRIVSEP_HEADER_LEN || cap <= len)
 		return -EBADMSG;
-	t = get_u16(buf);
-	body = get_u32(buf + 8);
-	if (get_u16(buf + 2) != 0 || body != len - PRIVSEP_HEADER_LEN)
+	t = le_get16(buf);
+	body = le_get32(buf + 8);
+	if (le_get16(buf + 2) != 0 || body != len - PRIVSEP_HEADER_LEN)
 		return -EBADMSG;
 	if (!type_known(t))
 		return -EPROTO;
 	m->type = (enum privsep_type)t;
-	m->seq = get_u32(buf + 4);
+	m->seq = le_get32(buf + 4);
 	b = types[t].body;
 	fixed = fixed_len(b);
 	if (body < fixed || (!has_text(b) && body != fixed) ||

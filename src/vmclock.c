@@ -3,26 +3,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "le.h"
 #include "sock_msg.h"
 #include "vmclock.h"
-
-/* The little-endian 16-bit value at @p. */
-static uint16_t le_get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-/* The little-endian 32-bit value at @p. */
-static uint32_t le_get32(const uint8_t *p)
-{
-	return le_get16(p) | ((uint32_t)le_get16(p + 2) << 16);
-}
-
-/* The little-endian 64-bit value at @p. */
-static uint64_t le_get64(const uint8_t *p)
-{
-	return le_get32(p) | ((uint64_t)le_get32(p + 4) << 32);
-}
 
 /*
  * The fields that never change (magic .. time_type, the first
