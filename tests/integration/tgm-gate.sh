@@ -85,14 +85,35 @@ lock_after=$(secs_between "$t_set" "$(since_decision)")
 wait_until 15 selected c TGM || fail "chronyd did not select TGM: $(chronyc_of c sources)"
 note "clockClass 6: locked ${lock_after}s after the change ($(grep 'TGM: gate' "$WORK/broker.log" | tail -1))"
 
-# the grandmaster's leap announcement travels in the samples
+# the grandmaster's leap announcement travels in the samples. ptp4l 4.x,
+# as grandmaster, takes a leap61 set between 00:00 and 06:00 UTC for a leap
+# second already past: it adds it to its UTC offset (38) and clears the
+# flag at once. The broker follows what ptp4l announces in either case;
+# from 06:00 to 24:00 (and on ptp4l 3.x always) the flag itself must pass.
 src_leap() { ctl 'GET SOURCES' | awk '$1 == "leap" { print $2; exit }'; }
 leap_is() { [ "$(src_leap)" = "$1" ]; }
+gm_tds() { "$PMC" -u -b 0 -s "$gm" "GET TIME_PROPERTIES_DATA_SET" 2>/dev/null | awk -v k="$1" '$1 == k { print $2; exit }'; }
+broker_utc_offset() { ctl 'GET PTP' | awk '$1 == "current_utc_offset" { print $2; exit }'; }
+# follows_gm: the broker's leap and UTC offset are ptp4l's own, now
+follows_gm() {
+	gm_leap=$(gm_tds leap61)
+	gm_off=$(gm_tds currentUtcOffset)
+	[ -n "$gm_leap" ] && leap_is "$gm_leap" && [ "$(broker_utc_offset)" = "$gm_off" ]
+}
 gm_settings 6 1
-wait_until 5 leap_is 1 || fail "the grandmaster's leap61 not passed on: leap=$(src_leap)"
+wait_until 5 follows_gm || fail "the grandmaster's leap61 not passed on: leap=$(src_leap) utc_offset=$(broker_utc_offset), ptp4l: leap61=$gm_leap utc_offset=$gm_off"
+day_s=$(( $(date -u +%s) % 86400 ))
+if [ "$gm_leap" = 1 ]; then
+	leap_seen="leap61 reached the samples"
+elif [ "$gm_off" = 38 ] && [ "$day_s" -lt 21700 ]; then
+	leap_seen="ptp4l took leap61 for a past leap second at $(date -u +%H:%M) UTC (offset 38, flag cleared); the broker followed"
+else
+	fail "ptp4l announces leap61=$gm_leap utc_offset=$gm_off at $(date -u +%H:%M) UTC after leap61 1 with 37"
+fi
 gm_settings 6 0
-wait_until 5 leap_is 0 || fail "leap61 not cleared: leap=$(src_leap)"
-note "the grandmaster's leap61 reached the samples and was cleared"
+wait_until 5 follows_gm || fail "leap61 not cleared: leap=$(src_leap) utc_offset=$(broker_utc_offset), ptp4l: leap61=$gm_leap utc_offset=$gm_off"
+leap_is 0 || fail "leap61 not cleared: leap=$(src_leap)"
+note "the grandmaster's leap: $leap_seen; cleared"
 
 # ---- 248: holdover over; chronyd goes to NTP ----
 sleep 20 # let the NTP server's last sample age, as at chrony's default poll
