@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "metrics_http.h"
 #include "notify.h"
+#include "resume.h"
 #include "rundir.h"
 #include "source.h"
 #include "source_gate.h"
@@ -147,16 +148,45 @@ static void judge_step(struct slot *slot)
 			NULL);
 }
 
+static void hand_on_gates(struct daemon *d);
+
 static void on_poll(evutil_socket_t fd, short what, void *arg)
 {
 	struct slot *slot = arg;
 	struct source_event ev;
 	int64_t mono = clock_now_ns(CLOCK_MONOTONIC);
+	unsigned long before = slot->src->gate.transitions;
 
 	source_gate_before_poll(&slot->gate, slot->src, mono);
 	source_poll(slot->src, mono, &ev);
 	judge_step(slot);
 	source_gate_poll(&slot->gate, slot->src, slot->d->chrony, mono, &ev);
+	if (slot->src->gate.transitions != before)
+		hand_on_gates(slot->d);
+}
+
+/* --resume: the gates' states from the worker before this one */
+static const char *resume_text;
+
+void daemon_set_resume(const char *text)
+{
+	resume_text = text;
+}
+
+/* Under --privsep, hand the parent the gates' states after any change,
+ * for the worker it would start should this one die. */
+static void hand_on_gates(struct daemon *d)
+{
+	char text[RESUME_TEXT_MAX] = "";
+
+	for (int i = 0; i < d->n_slots; i++) {
+		const struct source *s = d->slots[i].src;
+		if (s)
+			resume_append(text, sizeof(text), s->cfg.name,
+				      gate_state(&s->gate),
+				      gate_override(&s->gate));
+	}
+	notify_resume_state(text);
 }
 
 /* The system clock was set: each source judges it at its next sample. */
@@ -215,6 +245,9 @@ static int slot_start(struct daemon *d, struct slot *slot,
 	}
 	source_gate_open(&slot->gate, d->base, sc, d->cfg.global.run_dir,
 			 ++d->ptp_clients);
+	if (resume_text)
+		source_gate_resume(slot->src, resume_text,
+				   clock_now_ns(CLOCK_MONOTONIC));
 	/* open and take the first sample now, not one interval later */
 	on_poll(-1, 0, slot);
 	return 0;
@@ -873,6 +906,8 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);
+	hand_on_gates(d);
+	resume_text = NULL; /* a reload starts new sources afresh */
 	log_notice(NULL, "running with %d sources from %s", d->n_slots,
 		   cfg_path);
 	event_base_dispatch(d->base);

@@ -15,6 +15,13 @@
  */
 int daemon_run(const char *cfg_path, const struct config *cfg);
 
+/**
+ * daemon_set_resume - before daemon_run(): the gates' states the worker
+ * before this one handed on (--resume, from the --privsep parent); each
+ * source it names starts in that state (source_gate_resume()).
+ */
+void daemon_set_resume(const char *text);
+
 /*
  * What the running daemon shows its control items (ctl_items.c): the
  * daemon itself stays private to daemon.c.

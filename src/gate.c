@@ -358,6 +358,7 @@ const char *gate_cause_name(enum gate_cause c)
 		[GATE_CAUSE_RECOVERED] = "recovered",
 		[GATE_CAUSE_OVERRIDE] = "override",
 		[GATE_CAUSE_DISRUPTION] = "disruption",
+		[GATE_CAUSE_RESUMED] = "resumed",
 	};
 	return (unsigned)c < GATE_CAUSE_COUNT ? names[c] : "unknown";
 }
@@ -1107,6 +1108,26 @@ static bool use_gm(struct gate *g, const struct gate_ptp *p)
 	    p->clock_class == GATE_GM_CLASS_HOLDOVER)
 		g->gm_seen = true;
 	return g->gm_seen;
+}
+
+int gate_resume(struct gate *g, enum gate_state st, enum gate_override ov,
+		int64_t now)
+{
+	if (g->started)
+		return -EBUSY;
+	if (ov == GATE_OVERRIDE_PTP || ov == GATE_OVERRIDE_NTP) {
+		g->pending_override = ov;
+		g->override_pending = true;
+	}
+	if (st != GATE_PTP && st != GATE_HOLDOVER)
+		return 0;
+	g->started = true;
+	g->start_ns = now;
+	g->last_step_ns = now;
+	g->ptp_entry_ns = now;
+	record(g, now, GATE_PTP, GATE_CAUSE_RESUMED,
+	       "resumed: the worker before this one fed the source");
+	return 0;
 }
 
 bool gate_step(struct gate *g, const struct gate_input *in)

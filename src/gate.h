@@ -177,6 +177,7 @@ enum gate_cause {
 	GATE_CAUSE_RECOVERED,	    /* link good again after holdover */
 	GATE_CAUSE_OVERRIDE,	    /* operator override set or released */
 	GATE_CAUSE_DISRUPTION,	    /* VMClock: the counter was disrupted */
+	GATE_CAUSE_RESUMED,	    /* --privsep: the last worker fed it */
 	GATE_CAUSE_COUNT
 };
 
@@ -313,6 +314,17 @@ int gate_config_check(const struct gate_config *c, char *err, size_t errlen);
  * @cfg: its configuration (copied).
  */
 void gate_init(struct gate *g, const struct gate_config *cfg);
+
+/*
+ * gate_resume - before the first step, take over from a worker that died
+ * (--privsep): @st PTP or HOLDOVER starts the gate in PTP at @now, feeding
+ * at once (cause "resumed"; the usual rules may unlock it at the next
+ * steps), any other state starts it as gate_init() did; an operator
+ * override @ov other than AUTO is applied at the first step, as
+ * initial_override is. Returns 0, or -EBUSY when the gate has stepped.
+ */
+int gate_resume(struct gate *g, enum gate_state st, enum gate_override ov,
+		int64_t now);
 
 /*
  * gate_step - evaluate one poll's inputs and change state if due.

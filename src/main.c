@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "print_chrony_conf.h"
+#include "supervise.h"
 
 static void usage(FILE *out)
 {
@@ -32,6 +35,11 @@ static void usage(FILE *out)
 		"                      the chrony.conf to check them against\n"
 		"                      (default /etc/chrony/chrony.conf, else\n"
 		"                      /etc/chrony.conf)\n"
+		"      --privsep       run as a parent that starts the daemon's\n"
+		"                      work in a child process and starts it\n"
+		"                      again if it dies (experimental: the\n"
+		"                      child does not drop privileges yet)\n"
+		"      --no-privsep    one process (the default)\n"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
 		"\n"
@@ -67,7 +75,50 @@ static int detach(void)
 	return 0;
 }
 
-enum { OPT_CHECK_CONFIG = 256, OPT_PRINT_CHRONY_CONF, OPT_CHRONY_CONF };
+enum {
+	OPT_CHECK_CONFIG = 256,
+	OPT_PRINT_CHRONY_CONF,
+	OPT_CHRONY_CONF,
+	OPT_PRIVSEP,
+	OPT_NO_PRIVSEP,
+	OPT_WORKER_FD,
+	OPT_RESUME,
+};
+
+/* --worker-fd's argument: a descriptor this process has, a socket. */
+static int worker_fd(const char *arg)
+{
+	char *end;
+	long fd = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || fd < 3 || fd > INT_MAX ||
+	    fcntl((int)fd, F_GETFD) < 0) {
+		fprintf(stderr, "phcbrokerd: --worker-fd %s: not an open "
+			"descriptor (internal option of --privsep)\n", arg);
+		return -1;
+	}
+	return (int)fd;
+}
+
+/* Run as the parent: the worker is this program again, in the foreground
+ * (the parent detached already), on the same file. */
+static int run_parent(const char *path, bool foreground, bool debug)
+{
+	char *argv[8];
+	int n = 0;
+
+	argv[n++] = "phcbrokerd";
+	if (debug)
+		argv[n++] = "-d";
+	else if (foreground)
+		argv[n++] = "-n";
+	argv[n++] = "-f";
+	argv[n++] = (char *)path;
+	argv[n++] = "--worker-fd";
+	argv[n++] = "FD";
+	argv[n] = NULL;
+	return supervise_run(argv);
+}
 
 int main(int argc, char **argv)
 {
@@ -79,16 +130,20 @@ int main(int argc, char **argv)
 		{ "print-chrony-conf", no_argument, NULL,
 		  OPT_PRINT_CHRONY_CONF },
 		{ "chrony-conf", required_argument, NULL, OPT_CHRONY_CONF },
+		{ "privsep", no_argument, NULL, OPT_PRIVSEP },
+		{ "no-privsep", no_argument, NULL, OPT_NO_PRIVSEP },
+		{ "worker-fd", required_argument, NULL, OPT_WORKER_FD },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = CONFIG_DEFAULT_PATH, *chrony_conf = NULL;
 	bool foreground = false, debug = false, check = false;
-	bool print_chrony = false;
+	bool print_chrony = false, privsep = false;
 	struct config *cfg;
 	char err[512], abs_path[PATH_MAX];
-	int c, code;
+	int c, code, wfd = -1;
 
 	while ((c = getopt_long(argc, argv, "f:ndVh", opts, NULL)) != -1) {
 		switch (c) {
@@ -109,6 +164,19 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CHRONY_CONF:
 			chrony_conf = optarg;
+			break;
+		case OPT_PRIVSEP:
+			privsep = true;
+			break;
+		case OPT_NO_PRIVSEP:
+			privsep = false;
+			break;
+		case OPT_WORKER_FD:
+			if ((wfd = worker_fd(optarg)) < 0)
+				return 1;
+			break;
+		case OPT_RESUME: /* internal: from the parent, to a worker */
+			daemon_set_resume(optarg);
 			break;
 		case 'V':
 			printf("phcbrokerd %s\n", PACKAGE_VERSION);
@@ -154,7 +222,8 @@ int main(int argc, char **argv)
 		free(cfg);
 		return 0;
 	}
-	if (!foreground && detach() < 0) {
+	/* a worker is in the foreground of its detached parent */
+	if (!foreground && wfd < 0 && detach() < 0) {
 		fprintf(stderr, "phcbrokerd: cannot detach: %s\n",
 			strerror(errno));
 		free(cfg);
@@ -163,6 +232,15 @@ int main(int argc, char **argv)
 	log_init(foreground && !log_stderr_is_journal() ? LOG_TARGET_STDERR
 							: LOG_TARGET_JOURNAL,
 		 debug ? LOG_DEBUG : cfg->global.log_level);
+	if (privsep && wfd < 0) {
+		free(cfg);
+		return run_parent(path, foreground, debug);
+	}
+	if (wfd >= 0) {
+		/* exec'd as /proc/self/exe: "exe" in ps and pgrep otherwise */
+		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
+		notify_use_parent(wfd);
+	}
 	code = daemon_run(path, cfg);
 	free(cfg);
 	return code;

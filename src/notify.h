@@ -6,6 +6,20 @@
 #include <stdint.h>
 
 /**
+ * notify_use_parent - in a worker: send everything below to the parent on
+ * the channel @fd (made non-blocking) instead of to systemd; the watchdog
+ * pings become heartbeats, one every PRIVSEP_HEARTBEAT_MS.
+ */
+void notify_use_parent(int fd);
+
+/**
+ * notify_resume_state - in a worker: hand the parent @text, the gates'
+ * states (daemon.c), for the worker it would start after this one dies;
+ * sent only when it changed. Nothing without a parent.
+ */
+void notify_resume_state(const char *text);
+
+/**
  * notify_watchdog_usec - the watchdog interval systemd asked for
  * (WatchdogSec=), or 0 when there is none.
  */

@@ -46,6 +46,7 @@ static const struct {
 	[PRIVSEP_HEARTBEAT] = { "HEARTBEAT", B_NONE, false },
 	[PRIVSEP_RELOAD] = { "RELOAD", B_CONFIG, false },
 	[PRIVSEP_STOP] = { "STOP", B_NONE, false },
+	[PRIVSEP_RESUME] = { "RESUME", B_TEXT, false },
 };
 
 static bool type_known(unsigned t)

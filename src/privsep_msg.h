@@ -36,6 +36,7 @@ enum privsep_type {
 	PRIVSEP_HEARTBEAT,	 /* w: - */
 	PRIVSEP_RELOAD,		 /* p: generation, path, text */
 	PRIVSEP_STOP,		 /* p: - */
+	PRIVSEP_RESUME,		 /* w: the gates' states, for its successor */
 	PRIVSEP_TYPE_END
 };
 
@@ -53,7 +54,7 @@ struct privsep_msg {
 	char path[PRIVSEP_PATH_MAX];   /* CONFIG, RELOAD, PHC */
 	char name[PRIVSEP_NAME_MAX];   /* PHC: clock_name */
 	const char *text;	       /* CONFIG, RELOAD, WRITE_TEXTFILE,
-					  NOTIFY: into the decoded buffer,
+					  NOTIFY, RESUME: into the decoded buffer,
 					  NUL-terminated there */
 	size_t text_len;
 };

@@ -8,6 +8,7 @@
 #include "chrony_plan.h"
 #include "chrony_watch.h"
 #include "log.h"
+#include "resume.h"
 #include "source.h"
 #include "source_gate.h"
 #include "timeutil.h"
@@ -247,6 +248,23 @@ void source_gate_poll(struct source_gate *slot, struct source *s,
 			   "resumed" : "stopped");
 		act_on_chronyd(chrony, s, s->feeding);
 	}
+}
+
+void source_gate_resume(struct source *s, const char *text, int64_t mono)
+{
+	enum gate_state st;
+	enum gate_override ov;
+	unsigned long before = s->gate.transitions;
+	int r = resume_find(text, s->cfg.name, &st, &ov);
+
+	if (r == -EINVAL)
+		log_warn(s->cfg.name, "the gate state handed on by the last "
+			 "worker is malformed; starting afresh");
+	if (r < 0)
+		return;
+	gate_resume(&s->gate, st, ov, mono);
+	if (s->gate.transitions != before)
+		log_transition(s, gate_last_transition(&s->gate));
 }
 
 void source_gate_before_poll(struct source_gate *slot, struct source *s,

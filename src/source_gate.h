@@ -69,4 +69,12 @@ void source_gate_poll(struct source_gate *g, struct source *s,
 		      struct chronywatch *chrony, int64_t mono,
 		      const struct source_event *ev);
 
+/**
+ * source_gate_resume - start source @s's gate in the state the worker
+ * before this one left it in (@text: --resume's NAME=STATE:OVERRIDE list),
+ * logged as a transition; nothing when @text does not name the source or
+ * names it badly (logged).
+ */
+void source_gate_resume(struct source *s, const char *text, int64_t mono);
+
 #endif

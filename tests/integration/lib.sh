@@ -60,6 +60,7 @@ make_workdir() {
 	chmod 711 "$WORK"
 	[ -n "${PHCB_TEST_TMPDIR:-}" ] || at_exit "rm -rf '$WORK'"
 	export PHCB_CLIENT_DIR="$WORK" # the probes' chronyd client sockets
+	unit_syscall_filter
 }
 
 # unit_bounding_set: the unit's CapabilityBoundingSet= as setpriv's
@@ -78,6 +79,66 @@ unit_bounding_set() {
 # unit's bounding set, no inheritable capabilities, no new privileges (an
 # array, not a function, so that "$!" is the daemon's own PID).
 AS_UNIT=(setpriv --bounding-set="$(unit_bounding_set)" --inh-caps=-all --no-new-privs --)
+
+# unit_syscall_list OUT: the system calls the unit's SystemCallFilter=
+# lines allow, one per line, as systemd composes them: the first line
+# without ~ starts an allow-list, later lines add to it, ~ lines take
+# away; groups (@name) are expanded recursively with systemd-analyze.
+# Fails when the unit has no allow-list.
+unit_syscall_list() {
+	local filters
+	filters=$(sed -n 's/^SystemCallFilter=//p' "$PHCB_UNIT")
+	[ -n "$filters" ] && [ "${filters:0:1}" != "~" ] || return 1
+	systemd-analyze syscall-filter 2>/dev/null | awk -v filters="$filters" '
+		/^@/ { g = $1; next }
+		/^ +#/ || NF == 0 { next }
+		g != "" { member[g] = member[g] " " $1 }
+		function expand(name, sign, k, n, m) {
+			if (name !~ /^@/) { set[name] = sign; return }
+			if (!(name in member)) { print "unknown group " name > "/dev/stderr"; bad = 1; return }
+			n = split(member[name], m, " ")
+			for (k = 1; k <= n; k++)
+				expand(m[k], sign)
+		}
+		END {
+			nl = split(filters, lines, "\n")
+			for (i = 1; i <= nl; i++) {
+				sign = 1
+				if (substr(lines[i], 1, 1) == "~") { sign = 0; lines[i] = substr(lines[i], 2) }
+				nw = split(lines[i], w, " ")
+				for (j = 1; j <= nw; j++)
+					expand(w[j], sign)
+			}
+			for (c in set)
+				if (set[c])
+					print c
+			exit bad
+		}' | sort >"$1" && [ -s "$1" ]
+}
+
+# unit_syscall_filter: from here on "${AS_UNIT[@]}" also applies the unit's
+# SystemCallFilter= (tests/integration/seccomp_exec: a call outside it
+# kills the daemon, where the unit's SystemCallErrorNumber=EPERM would fail
+# it), unless PHCB_NO_SECCOMP gives a reason not to or PHCB_WRAPPER (valgrind)
+# is set; says so when it cannot.
+unit_syscall_filter() {
+	local tool="$PHCB_BUILDDIR/tests/integration/seccomp_exec"
+	grep -q '^SystemCallFilter=' "$PHCB_UNIT" || return 0
+	if [ -n "${PHCB_NO_SECCOMP:-}" ]; then
+		note "not under the unit's SystemCallFilter=: $PHCB_NO_SECCOMP"
+	elif [ -n "${PHCB_WRAPPER:-}" ]; then
+		note "not under the unit's SystemCallFilter=: $PHCB_WRAPPER needs calls outside it"
+	elif [ ! -x "$tool" ]; then
+		note "not under the unit's SystemCallFilter=: $tool not built (no libseccomp at configure?)"
+	elif ! command -v systemd-analyze >/dev/null 2>&1; then
+		note "not under the unit's SystemCallFilter=: systemd-analyze is not installed"
+	elif ! unit_syscall_list "$WORK/unit-syscalls"; then
+		fail "cannot expand the unit's SystemCallFilter= with systemd-analyze"
+	else
+		AS_UNIT=(setpriv --bounding-set="$(unit_bounding_set)" --inh-caps=-all --no-new-privs --
+			"$tool" "$WORK/unit-syscalls" --)
+	fi
+}
 
 # now_ns: the system time in nanoseconds.
 now_ns() { date +%s%N; }
@@ -171,8 +232,10 @@ EOC
 
 # start_broker CONF: phcbrokerd in the foreground as the unit runs it, log
 # in $WORK/broker.log.
+# PHCB_BROKER_ARGS: more options for every phcbrokerd the tests start
+# (PHCB_BROKER_ARGS=--privsep make check: the whole suite with a parent).
 start_broker() {
-	"${AS_UNIT[@]}" $PHCB_WRAPPER "$PHCBROKERD" -n -f "$1" >>"$WORK/broker.log" 2>&1 &
+	"${AS_UNIT[@]}" $PHCB_WRAPPER "$PHCBROKERD" ${PHCB_BROKER_ARGS:-} -n -f "$1" >>"$WORK/broker.log" 2>&1 &
 	BROKER_PID=$!
 	at_exit "kill $BROKER_PID"
 }

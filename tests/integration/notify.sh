@@ -1,30 +1,33 @@
 #!/bin/bash
 # notify.sh: the systemd protocol: READY=1 once sources are open, STATUS=
-# lines, WATCHDOG=1 from the event loop, STOPPING=1, with no systemd around.
+# lines, WATCHDOG=1 from the event loop, STOPPING=1, with no systemd around;
+# once from the one process, once from a --privsep parent relaying its
+# worker's (the worker itself must not reach NOTIFY_SOCKET).
 . "$(dirname "$0")/lib.sh"
 need_cmd python3
 make_workdir
 
 cat >"$WORK/listen.py" <<'EOP'
-import socket, sys, time
+import socket, struct, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
 s.bind(sys.argv[1])
 s.settimeout(0.2)
 end = time.monotonic() + float(sys.argv[2])
 with open(sys.argv[3], "w") as out:
     while time.monotonic() < end:
         try:
-            msg = s.recv(4096).decode()
+            msg, anc, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(12))
         except socket.timeout:
             continue
-        for line in msg.split("\n"):
-            out.write("%.3f %s\n" % (time.monotonic(), line))
+        pid = 0
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+                pid = struct.unpack("iII", data[:12])[0]
+        for line in msg.decode().split("\n"):
+            out.write("%.3f %s pid=%d\n" % (time.monotonic(), line, pid))
         out.flush()
 EOP
-python3 "$WORK/listen.py" "$WORK/notify.sock" 6 "$WORK/notes" &
-lpid=$!
-at_exit "kill $lpid"
-wait_until 5 test -S "$WORK/notify.sock" || fail "listener did not start"
 cat >"$WORK/broker.conf" <<EOC
 [global]
 run_dir $WORK/run
@@ -75,17 +78,34 @@ sock $WORK/no-chronyd15.sock
 device /nonexistent/ptp7
 sock $WORK/no-chronyd2.sock
 EOC
-NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=1000000 start_broker "$WORK/broker.conf"
-sleep 4
-stop_broker
-wait "$lpid"
+# check_notify MODE [OPTION]: one daemon's notifications, asserted
+check_notify() {
+	local notes="$WORK/notes.$1" lpid n
+	rm -f "$WORK/notify.sock"
+	python3 "$WORK/listen.py" "$WORK/notify.sock" 6 "$notes" &
+	lpid=$!
+	at_exit "kill $lpid"
+	wait_until 5 test -S "$WORK/notify.sock" || fail "listener did not start"
+	NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=1000000 PHCB_BROKER_ARGS="${2:-}" start_broker "$WORK/broker.conf"
+	sleep 4
+	stop_broker
+	wait "$lpid"
 
-grep -q " READY=1" "$WORK/notes" || fail "no READY=1: $(cat "$WORK/notes")"
-# 16 sources: the line is cut at its buffer, never overrun
-grep " STATUS=" "$WORK/notes" | head -1 | grep -q "^[0-9.]* STATUS=NTFY: running, gate STARTUP; S3: running, gate STARTUP" || fail "first STATUS wrong: $(grep STATUS "$WORK/notes" | head -1)"
-n=$(grep -c " WATCHDOG=1" "$WORK/notes")
-# 4 s at one ping per 0.5 s
-[ "$n" -ge 6 ] || fail "only $n watchdog pings in 4 s"
-grep -q " STOPPING=1" "$WORK/notes" || fail "no STOPPING=1"
-grep -q "GONE: cannot open /nonexistent/ptp7: No such file or directory" "$WORK/broker.log" || fail "missing device not logged"
-echo "notify: watchdog_pings=$n"
+	grep -q " READY=1" "$notes" || fail "$1: no READY=1: $(cat "$notes")"
+	# 16 sources: the line is cut at its buffer, never overrun
+	grep " STATUS=" "$notes" | head -1 | grep -q "^[0-9.]* STATUS=NTFY: running, gate STARTUP; S3: running, gate STARTUP" || fail "$1: first STATUS wrong: $(grep STATUS "$notes" | head -1)"
+	n=$(grep -c " WATCHDOG=1" "$notes")
+	# 4 s at one ping per 0.5 s
+	[ "$n" -ge 6 ] || fail "$1: only $n watchdog pings in 4 s"
+	grep -q " STOPPING=1" "$notes" || fail "$1: no STOPPING=1"
+	grep -q "GONE: cannot open /nonexistent/ptp7: No such file or directory" "$WORK/broker.log" || fail "$1: missing device not logged"
+	# everything from the main process, as NotifyAccess=main accepts
+	grep -v " pid=$BROKER_PID\$" "$notes" | grep -q . && fail "$1: notifications from another process than $BROKER_PID: $(grep -v " pid=$BROKER_PID\$" "$notes" | head -3)"
+	pings="$pings $1_watchdog_pings=$n"
+}
+pings=
+check_notify single
+# under --privsep the parent pings systemd while its worker's heartbeats
+# come; the worker has no NOTIFY_SOCKET (systemd's NotifyAccess=main)
+check_notify privsep --privsep
+echo "notify:$pings"

@@ -1,0 +1,369 @@
+/* supervise.c: the parent of privilege separation, first step: it runs
+ * the worker (phcbrokerd again, with --worker-fd), relays SIGHUP and the
+ * stop signals to it and its notifications to systemd, keeps systemd's
+ * watchdog fed while the worker's heartbeats come, and restarts the worker
+ * with backoff when it dies or stops answering. It never parses anything
+ * but the worker's fixed messages (privsep_msg.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+#include "privsep_chan.h"
+#include "resume.h"
+#include "supervise.h"
+#include "timeutil.h"
+
+#define TICK_MS 250
+
+struct supervisor {
+	char **argv;	     /* the worker's, with "FD" to fill in */
+	int fd_arg;	     /* which element is "FD" */
+	int chan;	     /* our end of the worker's channel, -1: none */
+	pid_t pid;	     /* the worker, 0: none */
+	int sigfd, tick;
+	bool ever_ready;     /* some worker said READY=1 */
+	bool ready;	     /* this one did */
+	bool stopping;
+	int exit_code;	     /* the last worker's, for a stop */
+	int64_t started_ns;  /* the worker's start (monotonic) */
+	int64_t beat_ns;     /* its last heartbeat or notification */
+	int64_t restart_ns;  /* when to start the next one, 0: not due */
+	int64_t watchdog_ns; /* systemd's WatchdogSec=, 0: none */
+	int64_t fed_ns;	     /* the last WATCHDOG=1 we sent */
+	int backoff_s;
+	unsigned restarts;
+	char resume[RESUME_TEXT_MAX]; /* the last worker's RESUME text */
+};
+
+const char *supervise_describe_exit(int st, char *buf, unsigned len)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		snprintf(buf, len, "was killed by its seccomp filter (SIGSYS)");
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "was killed by signal SIG%s%s",
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st))
+						    : "?",
+			 WCOREDUMP(st) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "stopped (status 0x%x)", (unsigned)st);
+	return buf;
+}
+
+static int64_t now_ns(void)
+{
+	return clock_now_ns(CLOCK_MONOTONIC);
+}
+
+/* In the child: the channel at a known number, then the worker itself.
+ * It dies with the parent (PR_SET_PDEATHSIG survives the exec). */
+static void exec_worker(struct supervisor *s, int child_end)
+{
+	char num[16], *argv[16];
+	int n = 0, fd = fcntl(child_end, F_DUPFD, 3); /* without CLOEXEC */
+
+	if (fd < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		_exit(2);
+	if (getppid() == 1) /* the parent died before the prctl */
+		_exit(2);
+	snprintf(num, sizeof(num), "%d", fd);
+	for (int i = 0; s->argv[i] && n < 13; i++)
+		argv[n++] = i == s->fd_arg ? num : s->argv[i];
+	if (s->resume[0]) { /* opaque here: the worker parses it */
+		argv[n++] = "--resume";
+		argv[n++] = s->resume;
+	}
+	argv[n] = NULL;
+	unsetenv("NOTIFY_SOCKET"); /* systemd hears the parent only */
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+static int start_worker(struct supervisor *s)
+{
+	sigset_t none;
+	int fds[2], r = privsep_pair(fds);
+	pid_t pid;
+
+	if (r < 0)
+		return r;
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	if (pid == 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(fds[0]);
+		exec_worker(s, fds[1]);
+	}
+	close(fds[1]);
+	s->chan = fds[0];
+	s->pid = pid;
+	s->ready = false;
+	s->started_ns = s->beat_ns = now_ns();
+	s->restart_ns = 0;
+	log_info(NULL, "worker started (pid %d)", (int)pid);
+	return 0;
+}
+
+/* Pass on what the worker tells systemd: only the lines we know. */
+static void relay_notify(struct supervisor *s, const char *text)
+{
+	char out[1024];
+	size_t n = 0;
+	const char *p = text;
+
+	while (*p && n < sizeof(out) - 1) {
+		size_t len = strcspn(p, "\n");
+		bool ok = (len == 7 && !strncmp(p, "READY=1", 7)) ||
+			  (len == 11 && !strncmp(p, "RELOADING=1", 11)) ||
+			  (len == 10 && !strncmp(p, "STOPPING=1", 10)) ||
+			  !strncmp(p, "STATUS=", 7);
+
+		if (ok && len < sizeof(out) - 1 - n) {
+			memcpy(out + n, p, len);
+			n += len;
+			out[n++] = '\n';
+		}
+		if (len == 7 && !strncmp(p, "READY=1", 7))
+			s->ever_ready = s->ready = true;
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	out[n] = '\0';
+	if (n > 0)
+		sd_notify(0, out);
+}
+
+static void close_chan(struct supervisor *s)
+{
+	if (s->chan >= 0)
+		close(s->chan);
+	s->chan = -1;
+}
+
+static void on_chan(struct supervisor *s)
+{
+	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
+	struct privsep_msg m;
+	int fd = -1, r = privsep_recv(s->chan, buf, sizeof(buf), &m, &fd);
+
+	if (fd >= 0)
+		close(fd); /* the worker sends no descriptors */
+	if (r == -ECONNRESET) {
+		close_chan(s); /* it is exiting: SIGCHLD follows */
+		return;
+	}
+	if (r < 0) {
+		log_warn(NULL, "worker (pid %d): bad message refused: %s",
+			 (int)s->pid, strerror(-r));
+		return;
+	}
+	s->beat_ns = now_ns();
+	switch (m.type) {
+	case PRIVSEP_NOTIFY:
+		relay_notify(s, m.text);
+		break;
+	case PRIVSEP_HEARTBEAT:
+		break;
+	case PRIVSEP_RESUME:
+		if (m.text_len < sizeof(s->resume))
+			memcpy(s->resume, m.text, m.text_len + 1);
+		break;
+	default:
+		log_warn(NULL, "worker (pid %d): unexpected %s refused",
+			 (int)s->pid, privsep_type_name(m.type));
+		break;
+	}
+}
+
+/* The worker is gone: stop, or start another in a while. */
+static void reaped(struct supervisor *s, int st)
+{
+	char why[96];
+	int64_t now = now_ns(), ran_s = (now - s->started_ns) / NS_PER_SEC;
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+
+	close_chan(s);
+	s->pid = 0;
+	supervise_describe_exit(st, why, sizeof(why));
+	if (s->stopping) {
+		s->exit_code = WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM ? 0
+									  : code;
+		return;
+	}
+	if (!s->ever_ready) {
+		/* never ran: a bad configuration or a held run_dir, as
+		 * without privilege separation */
+		log_err(NULL, "worker %s before it was ready; stopping", why);
+		s->exit_code = code ? code : 2;
+		s->stopping = true;
+		return;
+	}
+	if (ran_s >= SUPERVISE_STABLE_S)
+		s->backoff_s = 0;
+	else
+		s->backoff_s = s->backoff_s ? s->backoff_s * 2 : 1;
+	if (s->backoff_s > SUPERVISE_BACKOFF_MAX_S)
+		s->backoff_s = SUPERVISE_BACKOFF_MAX_S;
+	s->restarts++;
+	s->restart_ns = now + s->backoff_s * NS_PER_SEC;
+	log_err(NULL, "worker %s after %lld s; starting it again in %d s "
+		"(restart %u)", why, (long long)ran_s, s->backoff_s,
+		s->restarts);
+}
+
+static void reap(struct supervisor *s)
+{
+	int st;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+		if (p == s->pid)
+			reaped(s, st);
+}
+
+static void on_signal(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			reap(s);
+			break;
+		case SIGHUP:
+			if (s->pid > 0)
+				kill(s->pid, SIGHUP);
+			break;
+		default: /* SIGTERM, SIGINT */
+			if (!s->stopping)
+				log_notice(NULL, "stopping on signal %u",
+					   si.ssi_signo);
+			s->stopping = true;
+			sd_notify(0, "STOPPING=1");
+			if (s->pid > 0)
+				kill(s->pid, (int)si.ssi_signo);
+			break;
+		}
+	}
+}
+
+static void on_tick(struct supervisor *s)
+{
+	uint64_t ticks;
+	int64_t now = now_ns();
+	int r;
+
+	if (read(s->tick, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_debug(NULL, "timerfd: %s", strerror(errno));
+	/* silence counts once it is ready (its start may take a while) */
+	if (s->pid > 0 && s->ready &&
+	    now - s->beat_ns > SUPERVISE_STALE_MS * NS_PER_MS) {
+		log_err(NULL, "worker (pid %d) sent nothing for %d s; killing "
+			"it", (int)s->pid, SUPERVISE_STALE_MS / 1000);
+		kill(s->pid, SIGKILL);
+		s->beat_ns = now; /* once; SIGCHLD follows */
+	}
+	if (s->pid == 0 && !s->stopping && s->restart_ns && now >= s->restart_ns &&
+	    (r = start_worker(s)) < 0) {
+		log_err(NULL, "cannot start the worker: %s", strerror(-r));
+		s->restart_ns = now + SUPERVISE_BACKOFF_MAX_S * NS_PER_SEC;
+	}
+	/* systemd's watchdog watches the parent; the parent watches the
+	 * worker (above) */
+	if (s->watchdog_ns &&
+	    now - s->fed_ns >= s->watchdog_ns / 2 - TICK_MS * NS_PER_MS) {
+		sd_notify(0, "WATCHDOG=1");
+		s->fed_ns = now;
+	}
+}
+
+static int open_fds(struct supervisor *s)
+{
+	struct itimerspec it = {
+		.it_interval = { 0, TICK_MS * NS_PER_MS },
+		.it_value = { 0, TICK_MS * NS_PER_MS },
+	};
+	uint64_t wd_us = 0;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->tick = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->sigfd < 0 || s->tick < 0 || timerfd_settime(s->tick, 0, &it, NULL) < 0)
+		return -errno;
+	if (sd_watchdog_enabled(0, &wd_us) > 0)
+		s->watchdog_ns = (int64_t)wd_us * NS_PER_US;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int supervise_run(char **worker_argv)
+{
+	struct supervisor s = { .argv = worker_argv, .chan = -1, .fd_arg = -1,
+				.sigfd = -1, .tick = -1 };
+	int r;
+
+	for (int i = 0; worker_argv[i]; i++)
+		if (!strcmp(worker_argv[i], "FD"))
+			s.fd_arg = i;
+	if (s.fd_arg < 0)
+		return 2;
+	if ((r = open_fds(&s)) < 0 || (r = start_worker(&s)) < 0) {
+		log_err(NULL, "cannot start the worker: %s", strerror(-r));
+		return 2;
+	}
+	while (s.pid > 0 || (!s.stopping && s.restart_ns)) {
+		struct pollfd p[3] = {
+			{ .fd = s.sigfd, .events = POLLIN },
+			{ .fd = s.tick, .events = POLLIN },
+			{ .fd = s.chan, .events = POLLIN },
+		};
+		if (poll(p, s.chan >= 0 ? 3 : 2, -1) < 0 && errno != EINTR) {
+			log_err(NULL, "poll: %s", strerror(errno));
+			break;
+		}
+		if (p[0].revents)
+			on_signal(&s);
+		if (s.chan >= 0 && p[2].revents)
+			on_chan(&s);
+		if (p[1].revents)
+			on_tick(&s);
+	}
+	if (s.pid > 0) { /* left the loop on an error: take it along */
+		kill(s.pid, SIGTERM);
+		waitpid(s.pid, NULL, 0);
+	}
+	close_chan(&s);
+	close(s.sigfd);
+	close(s.tick);
+	return s.exit_code;
+}

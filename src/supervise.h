@@ -1,0 +1,34 @@
+/* supervise.h: the parent of privilege separation, first step: it runs
+ * the worker (phcbrokerd again, with --worker-fd), relays signals to it
+ * and its notifications to systemd, and restarts it when it dies. */
+#ifndef PHCB_SUPERVISE_H
+#define PHCB_SUPERVISE_H
+
+/* How long a ready worker may go without a heartbeat before it is killed
+ * and started again (it sends one every PRIVSEP_HEARTBEAT_MS). */
+#define SUPERVISE_STALE_MS 10000
+#define PRIVSEP_HEARTBEAT_MS 1000
+/* Restart delays: 1, 2, 4 .. 30 s; none for a worker that ran this long. */
+#define SUPERVISE_BACKOFF_MAX_S 30
+#define SUPERVISE_STABLE_S 10
+
+/**
+ * supervise_run - start the worker with @worker_argv (argv[0] is exec'd
+ * through /proc/self/exe; one element must be the string "FD", replaced by
+ * the number of the worker's end of the channel) and keep it running
+ * until SIGTERM or SIGINT. SIGHUP is passed on. A worker that dies before
+ * it was ever ready ends the parent with the worker's exit status (a bad
+ * configuration, another instance: as without privilege separation); a
+ * worker that dies later is logged with the cause and started again.
+ * Returns the exit status for main(): the worker's on a stop.
+ */
+int supervise_run(char **worker_argv);
+
+/**
+ * supervise_describe_exit - "exited with status N", "was killed by
+ * signal SEGV", "was killed by its seccomp filter (SIGSYS)" for a
+ * waitpid() status @st, into @buf.
+ */
+const char *supervise_describe_exit(int st, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,146 @@
+#!/bin/bash
+# privsep.sh: phcbrokerd --privsep, the parent that keeps its worker
+# running (issue 16, first step), under the unit's capabilities and system
+# call filter, feeding the real chronyd (as _chrony). Checks:
+#  - the parent runs the worker as its child with the same bounding set;
+#  - a worker killed by SIGSEGV is logged with its cause and started again
+#    at once after a stable run; feeding resumes and chronyd's last sample
+#    of the source never gets older than 3 s (its poll is 1 s);
+#  - the new worker takes over the gate's PTP (cause "resumed") and an
+#    operator's override (SET GATE NTP) from the one before;
+#  - a worker that keeps dying is started again after 1 s, then 2 s;
+#    SIGSYS is reported as its seccomp filter's doing;
+#  - a stopped (wedged) worker is killed after 10 s without heartbeats and
+#    replaced; SIGHUP reaches the worker (reload);
+#  - a worker that fails before it is ready (run_dir held by another
+#    instance) ends the parent with its exit status, 2, not a restart loop;
+#  - SIGTERM stops both (exit 0); a parent killed with SIGKILL takes its
+#    worker along (PR_SET_PDEATHSIG).
+# Prints: privsep: restart_gap_s=G max_chronyd_lastrx_s=L wedged_restart_s=W
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd "$CHRONYD"
+need_cmd "$CHRONYC"
+need_cmd setpriv
+make_workdir
+CTL="$PHCB_BUILDDIR/phcbrokerctl"
+
+sock=/run/chrony.phcbt-psep-$$.sock
+start_chronyd c "refclock SOCK $sock refid PSEP poll 0 precision 1e-8 prefer trust"
+cat >"$WORK/broker.conf" <<EOC
+[global]
+run_dir $WORK/run
+control_socket $WORK/run/control.sock
+chronyd_socket $WORK/c/chronyd.sock
+chrony_conf none
+log_level info
+[source PSEP]
+device sim
+sock $sock
+offset 5us
+EOC
+ctl() { "$CTL" -s "$WORK/run/control.sock" "$@" 2>/dev/null; }
+field() { ctl "$1" | awk -v k="$2" '$1 == k { print $2; exit }'; }
+worker_of() { pgrep -P "$1" -x phcbrokerd | head -1; }
+feeding() { [ "$(field 'GET SOURCES' chronyd_receiving)" = yes ] && [ "$(field 'GET SOURCES' samples_sent)" -gt 0 ] 2>/dev/null; }
+# lastrx: seconds since chronyd's last sample of PSEP
+lastrx() { chronyc_of c sources | awk -F, '$3 == "PSEP" { print $7; exit }'; }
+
+PHCB_BROKER_ARGS=--privsep start_broker "$WORK/broker.conf"
+parent=$BROKER_PID
+wait_until 30 selected c PSEP || fail "chronyd did not select PSEP: $(chronyc_of c sources; tail -5 "$WORK/broker.log")"
+w1=$(worker_of "$parent")
+[ -n "$w1" ] || fail "no worker under parent $parent: $(ps -o pid,ppid,args --ppid "$parent")"
+cap_p=$(awk '/^CapBnd/ { print $2 }' "/proc/$parent/status")
+cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
+[ "$cap_w" = "$cap_p" ] || fail "worker's bounding set $cap_w, parent's $cap_p"
+grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
+note "parent $parent, worker $w1, CapBnd $cap_w"
+
+# ---- a crash after a stable run: started again at once ----
+sleep 11 # past the 10 s that count as stable
+watch_lastrx() { # the largest LastRx chronyd shows, every 0.2 s for $1 s
+	local end=$(( $(date +%s) + $1 )) worst=0 v
+	while [ "$(date +%s)" -lt "$end" ]; do
+		v=$(lastrx)
+		[ -n "$v" ] && [ "$v" -gt "$worst" ] && worst=$v
+		sleep 0.2
+	done
+	echo "$worst"
+}
+watch_lastrx 6 >"$WORK/lastrx" &
+wpid=$!
+t0=$(now_ns)
+kill -SEGV "$w1"
+wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w1 ]" || fail "no new worker after SIGSEGV: $(tail -3 "$WORK/broker.log")"
+wait_until 10 feeding || fail "the new worker does not feed chronyd: $(ctl 'GET SOURCES')"
+gap=$(elapsed_s "$t0")
+wait "$wpid"
+max_lastrx=$(cat "$WORK/lastrx")
+grep -q "err: worker was killed by signal SIGSEGV after [0-9]* s; starting it again in 0 s (restart 1)" "$WORK/broker.log" ||
+	fail "the crash was not logged with its cause: $(grep worker "$WORK/broker.log" | tail -3)"
+grep -q "PSEP: gate STARTUP -> PTP: resumed: the worker before this one fed the source" "$WORK/broker.log" ||
+	fail "the new worker did not take over the gate's PTP: $(grep 'PSEP: gate' "$WORK/broker.log" | tail -2)"
+[ "$max_lastrx" -le 3 ] || fail "chronyd's last PSEP sample got $max_lastrx s old across the restart"
+selected c PSEP || fail "chronyd lost PSEP after the restart: $(chronyc_of c sources)"
+note "SIGSEGV: feeding again after ${gap}s, chronyd's last sample at most ${max_lastrx}s old, PSEP still selected"
+
+# ---- dying again at once: backoff 1 s, then 2 s; SIGSYS named ----
+w2=$(worker_of "$parent")
+kill -SYS "$w2"
+wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w2 ]" || fail "no worker after SIGSYS"
+grep -q "worker was killed by its seccomp filter (SIGSYS) after [0-9]* s; starting it again in 1 s (restart 2)" "$WORK/broker.log" ||
+	fail "SIGSYS not reported as the filter's: $(grep worker "$WORK/broker.log" | tail -2)"
+w3=$(worker_of "$parent")
+kill -SEGV "$w3"
+wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w3 ]" || fail "no worker after the third crash"
+grep -q "starting it again in 2 s (restart 3)" "$WORK/broker.log" || fail "no backoff to 2 s: $(grep worker "$WORK/broker.log" | tail -2)"
+note "crash loop: started again after 1 s, then 2 s"
+
+# ---- a wedged worker: killed after 10 s of silence ----
+wait_until 10 feeding || fail "not feeding before the wedge test"
+w4=$(worker_of "$parent")
+t0=$(now_ns)
+kill -STOP "$w4"
+wait_until 20 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w4 ]" || fail "a stopped worker was not replaced: $(tail -3 "$WORK/broker.log")"
+wedged=$(elapsed_s "$t0")
+grep -q "worker (pid $w4) sent nothing for 10 s; killing it" "$WORK/broker.log" || fail "the wedge was not logged"
+wait_until 10 feeding || fail "not feeding after the wedged worker's replacement"
+note "a stopped worker replaced after ${wedged}s"
+
+# ---- an operator's override outlives the worker ----
+ctl 'SET GATE NTP' >/dev/null || fail "SET GATE NTP refused"
+wait_until 5 sh -c "'$CTL' -s '$WORK/run/control.sock' 'GET GATE' | grep -q 'override *NTP'" || fail "SET GATE NTP not applied"
+wo=$(worker_of "$parent")
+sleep 0.5 # the new state reaches the parent
+kill -SEGV "$wo"
+wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $wo ]" || fail "no worker after the crash under override"
+wait_until 10 sh -c "'$CTL' -s '$WORK/run/control.sock' 'GET GATE' | grep -q 'override *NTP'" || fail "the override NTP was lost with the worker: $(ctl 'GET GATE' | head -8)"
+ctl 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO refused"
+note "SET GATE NTP kept across a worker restart"
+
+# ---- SIGHUP reaches the worker ----
+kill -HUP "$parent"
+wait_until 10 grep -q "configuration reloaded" "$WORK/broker.log" || fail "SIGHUP did not reach the worker: $(tail -3 "$WORK/broker.log")"
+
+# ---- a worker that never gets ready: the parent ends with its status ----
+out=$("${AS_UNIT[@]}" "$PHCBROKERD" --privsep -n -f "$WORK/broker.conf" 2>&1)
+rc=$?
+[ $rc = 2 ] || fail "a second --privsep instance exited with $rc, not 2: $out"
+grep -q "another phcbrokerd" <<<"$out" && grep -q "before it was ready; stopping" <<<"$out" ||
+	fail "a second instance did not say why: $out"
+note "second instance: exit 2, $(grep -o 'worker exited.*' <<<"$out")"
+
+# ---- stop: both gone, exit 0 ----
+w5=$(worker_of "$parent")
+stop_broker
+kill -0 "$w5" 2>/dev/null && fail "worker $w5 outlived its parent's stop"
+
+# ---- a parent killed outright takes its worker along ----
+PHCB_BROKER_ARGS=--privsep start_broker "$WORK/broker.conf"
+wait_until 10 sh -c "pgrep -P $BROKER_PID -x phcbrokerd >/dev/null" || fail "no worker in the second run"
+w6=$(worker_of "$BROKER_PID")
+{ kill -KILL "$BROKER_PID"; wait "$BROKER_PID"; } 2>/dev/null
+wait_until 5 sh -c "! kill -0 $w6 2>/dev/null" || fail "worker $w6 outlived a parent killed with SIGKILL"
+grep -q "ERROR\|Segmentation\|AddressSanitizer" "$WORK/broker.log" && fail "broker log: $(grep -m3 "ERROR\|AddressSanitizer" "$WORK/broker.log")"
+echo "privsep: restart_gap_s=$gap max_chronyd_lastrx_s=$max_lastrx wedged_restart_s=$wedged"
