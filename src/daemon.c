@@ -752,6 +752,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 		  "configuration reloaded from %s: %d sources", d->cfg_path,
 		  d->n_slots);
 	notify_ready("reloaded");
+	hand_on_gates(d);
 }
 
 static struct event *add_timer(struct daemon *d, double interval_s,

@@ -24,12 +24,12 @@ void notify_use_parent(int fd)
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-static void to_parent(enum privsep_type type, const char *text)
+static int to_parent(enum privsep_type type, const char *text)
 {
 	struct privsep_msg m = { .type = type, .text = text,
 				 .text_len = text ? strlen(text) : 0 };
 
-	privsep_send(parent_fd, &m, -1);
+	return privsep_send(parent_fd, &m, -1);
 }
 
 static void send_text(const char *text)
@@ -46,8 +46,8 @@ void notify_resume_state(const char *text)
 
 	if (parent_fd < 0 || !strcmp(last, text))
 		return;
-	snprintf(last, sizeof(last), "%s", text);
-	to_parent(PRIVSEP_RESUME, text);
+	if (to_parent(PRIVSEP_RESUME, text) == 0) /* else: again next time */
+		snprintf(last, sizeof(last), "%s", text);
 }
 
 uint64_t notify_watchdog_usec(void)
