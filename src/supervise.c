@@ -26,8 +26,6 @@
 #include "supervise.h"
 #include "timeutil.h"
 
-#define TICK_MS 250
-
 struct supervisor {
 	char **argv;	     /* the worker's, with "FD" to fill in */
 	int fd_arg;	     /* which element is "FD" */
@@ -278,6 +276,7 @@ static void on_tick(struct supervisor *s)
 
 	if (read(s->tick, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		log_debug(NULL, "timerfd: %s", strerror(errno));
+	(void)ticks;
 	/* silence counts once it is ready (its start may take a while) */
 	if (s->pid > 0 && s->ready &&
 	    now - s->beat_ns > SUPERVISE_STALE_MS * NS_PER_MS) {
@@ -293,19 +292,36 @@ static void on_tick(struct supervisor *s)
 	}
 	/* systemd's watchdog watches the parent; the parent watches the
 	 * worker (above) */
-	if (s->watchdog_ns &&
-	    now - s->fed_ns >= s->watchdog_ns / 2 - TICK_MS * NS_PER_MS) {
+	if (s->watchdog_ns && now - s->fed_ns >= s->watchdog_ns / 2) {
 		sd_notify(0, "WATCHDOG=1");
 		s->fed_ns = now;
 	}
 }
 
+/* Wake up at the next thing due, not on a periodic tick: the parent of an
+ * idle worker costs one wake-up per heartbeat and per watchdog ping. */
+static void arm_tick(struct supervisor *s)
+{
+	int64_t due = INT64_MAX;
+	struct itimerspec it = { 0 };
+
+	if (s->pid > 0 && s->ready)
+		due = s->beat_ns + SUPERVISE_STALE_MS * NS_PER_MS + 1;
+	if (s->pid == 0 && !s->stopping && s->restart_ns && s->restart_ns < due)
+		due = s->restart_ns;
+	if (s->watchdog_ns && s->fed_ns + s->watchdog_ns / 2 < due)
+		due = s->fed_ns + s->watchdog_ns / 2;
+	if (due != INT64_MAX) {
+		if (due <= 0)
+			due = 1;
+		it.it_value.tv_sec = due / NS_PER_SEC;
+		it.it_value.tv_nsec = due % NS_PER_SEC;
+	}
+	timerfd_settime(s->tick, TFD_TIMER_ABSTIME, &it, NULL);
+}
+
 static int open_fds(struct supervisor *s)
 {
-	struct itimerspec it = {
-		.it_interval = { 0, TICK_MS * NS_PER_MS },
-		.it_value = { 0, TICK_MS * NS_PER_MS },
-	};
 	uint64_t wd_us = 0;
 	sigset_t set;
 
@@ -318,7 +334,7 @@ static int open_fds(struct supervisor *s)
 		return -errno;
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	s->tick = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (s->sigfd < 0 || s->tick < 0 || timerfd_settime(s->tick, 0, &it, NULL) < 0)
+	if (s->sigfd < 0 || s->tick < 0)
 		return -errno;
 	if (sd_watchdog_enabled(0, &wd_us) > 0)
 		s->watchdog_ns = (int64_t)wd_us * NS_PER_US;
@@ -341,6 +357,7 @@ int supervise_run(char **worker_argv)
 		log_err(NULL, "cannot start the worker: %s", strerror(-r));
 		return 2;
 	}
+	arm_tick(&s);
 	while (s.pid > 0 || (!s.stopping && s.restart_ns)) {
 		struct pollfd p[3] = {
 			{ .fd = s.sigfd, .events = POLLIN },
@@ -357,6 +374,7 @@ int supervise_run(char **worker_argv)
 			on_chan(&s);
 		if (p[1].revents)
 			on_tick(&s);
+		arm_tick(&s);
 	}
 	if (s.pid > 0) { /* left the loop on an error: take it along */
 		kill(s.pid, SIGTERM);

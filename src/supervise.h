@@ -7,7 +7,7 @@
 /* How long a ready worker may go without a heartbeat before it is killed
  * and started again (it sends one every PRIVSEP_HEARTBEAT_MS). */
 #define SUPERVISE_STALE_MS 10000
-#define PRIVSEP_HEARTBEAT_MS 1000
+#define PRIVSEP_HEARTBEAT_MS 2000
 /* Restart delays: 1, 2, 4 .. 30 s; none for a worker that ran this long. */
 #define SUPERVISE_BACKOFF_MAX_S 30
 #define SUPERVISE_STABLE_S 10
