@@ -829,7 +829,7 @@ static int take_run_dir(struct daemon *d)
 		log_err(NULL, "run_dir: %s", err);
 		return r;
 	}
-	r = rundir_lock(dir, &d->lock_fd, &holder);
+	r = rundir_lock(dir, notify_main_pid(), &d->lock_fd, &holder);
 	if (r == -EBUSY)
 		log_err(NULL, "another phcbrokerd (pid %ld) is running with "
 			"run_dir %s (it holds %s/%s); not starting a second",

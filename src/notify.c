@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -48,6 +49,11 @@ void notify_resume_state(const char *text)
 		return;
 	if (to_parent(PRIVSEP_RESUME, text) == 0) /* else: again next time */
 		snprintf(last, sizeof(last), "%s", text);
+}
+
+pid_t notify_main_pid(void)
+{
+	return parent_fd >= 0 ? getppid() : getpid();
 }
 
 uint64_t notify_watchdog_usec(void)

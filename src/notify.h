@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /**
  * notify_use_parent - in a worker: send everything below to the parent on
@@ -18,6 +19,12 @@ void notify_use_parent(int fd);
  * sent only when it changed. Nothing without a parent.
  */
 void notify_resume_state(const char *text);
+
+/**
+ * notify_main_pid - the service's main PID, the one to signal: ours, or
+ * in a worker the parent's.
+ */
+pid_t notify_main_pid(void);
 
 /**
  * notify_watchdog_usec - the watchdog interval systemd asked for

@@ -56,10 +56,10 @@ static pid_t read_holder(int fd)
 	return pid > 0 && pid <= 0x3fffffff ? (pid_t)pid : 0;
 }
 
-static int write_pid(int fd)
+static int write_pid(int fd, pid_t pid)
 {
 	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
 
 	ssize_t w;
 
@@ -71,7 +71,7 @@ static int write_pid(int fd)
 	return w == n ? 0 : -EIO;
 }
 
-int rundir_lock(const char *dir, int *fd_out, pid_t *holder)
+int rundir_lock(const char *dir, pid_t pid, int *fd_out, pid_t *holder)
 {
 	int dirfd, fd, r;
 
@@ -92,7 +92,7 @@ int rundir_lock(const char *dir, int *fd_out, pid_t *holder)
 		close(fd);
 		return r;
 	}
-	r = write_pid(fd);
+	r = write_pid(fd, pid);
 	if (r < 0) {
 		close(fd);
 		return r;

@@ -19,11 +19,12 @@ int rundir_prepare(const char *path, char *err, size_t errlen);
 
 /**
  * rundir_lock - take the instance lock in @dir (flock on RUNDIR_LOCK_NAME,
- * which then holds our PID) and keep it until the process exits.
+ * which then holds @pid: ours, or under --privsep the parent's, the one to
+ * signal) and keep it until the process exits.
  * @fd_out: the lock's descriptor (close it, or exit, to release)
  * @holder: when another process holds the lock, its PID (0 if unknown)
  * Returns 0, -EBUSY (held by @holder) or -errno.
  */
-int rundir_lock(const char *dir, int *fd_out, pid_t *holder);
+int rundir_lock(const char *dir, pid_t pid, int *fd_out, pid_t *holder);
 
 #endif

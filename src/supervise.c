@@ -43,6 +43,7 @@ struct supervisor {
 	int64_t fed_ns;	     /* the last WATCHDOG=1 we sent */
 	int backoff_s;
 	unsigned restarts;
+	unsigned long refused;	 /* messages refused, logged sparingly */
 	char resume[RESUME_TEXT_MAX]; /* the last worker's RESUME text */
 };
 
@@ -174,8 +175,12 @@ static void on_chan(struct supervisor *s)
 		return;
 	}
 	if (r < 0) {
-		log_warn(NULL, "worker (pid %d): bad message refused: %s",
-			 (int)s->pid, strerror(-r));
+		/* the first, then every 1000th: a broken worker must not
+		 * flood the journal */
+		if (s->refused++ % 1000 == 0)
+			log_warn(NULL, "worker (pid %d): bad message refused: "
+				 "%s (%lu so far)", (int)s->pid, strerror(-r),
+				 s->refused);
 		return;
 	}
 	s->beat_ns = now_ns();
@@ -190,8 +195,10 @@ static void on_chan(struct supervisor *s)
 			memcpy(s->resume, m.text, m.text_len + 1);
 		break;
 	default:
-		log_warn(NULL, "worker (pid %d): unexpected %s refused",
-			 (int)s->pid, privsep_type_name(m.type));
+		if (s->refused++ % 1000 == 0)
+			log_warn(NULL, "worker (pid %d): unexpected %s refused "
+				 "(%lu so far)", (int)s->pid,
+				 privsep_type_name(m.type), s->refused);
 		break;
 	}
 }

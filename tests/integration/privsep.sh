@@ -3,6 +3,7 @@
 # running (issue 16, first step), under the unit's capabilities and system
 # call filter, feeding the real chronyd (as _chrony). Checks:
 #  - the parent runs the worker as its child with the same bounding set;
+#    the pid file names the parent;
 #  - a worker that crashes (SIGABRT, as an assert or glibc's heap checks
 #    end a process; not SIGSEGV, which the sanitizer build turns into a
 #    report) is logged with its cause and started again
@@ -57,6 +58,9 @@ w1=$(worker_of "$parent")
 cap_p=$(awk '/^CapBnd/ { print $2 }' "/proc/$parent/status")
 cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
 [ "$cap_w" = "$cap_p" ] || fail "worker's bounding set $cap_w, parent's $cap_p"
+# the pid file names the process to signal: the parent (a TERM to the
+# worker alone would only get it restarted)
+[ "$(cat "$WORK/run/phcbrokerd.pid")" = "$parent" ] || fail "phcbrokerd.pid holds $(cat "$WORK/run/phcbrokerd.pid"), not the parent $parent"
 grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
 note "parent $parent, worker $w1, CapBnd $cap_w"
 
