@@ -6,8 +6,8 @@
 
 #include "resume.h"
 
-int resume_append(char *buf, size_t len, const char *name,
-		  enum gate_state st, enum gate_override ov)
+int resume_append(char *buf, size_t len, const char *name, enum gate_state st,
+		  enum gate_override ov)
 {
 	size_t used = strnlen(buf, len);
 	int n;

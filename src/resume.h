@@ -16,8 +16,8 @@
  * Returns 0, or -ENOSPC (the text left as it was) or -EINVAL for a name
  * that would not read back (empty, or with '=', ':' or ';').
  */
-int resume_append(char *buf, size_t len, const char *name,
-		  enum gate_state st, enum gate_override ov);
+int resume_append(char *buf, size_t len, const char *name, enum gate_state st,
+		  enum gate_override ov);
 
 /**
  * resume_find - source @name's state and override in @text.

@@ -27,13 +27,13 @@
 #include "timeutil.h"
 
 struct supervisor {
-	char **argv;	     /* the worker's, with "FD" to fill in */
-	int fd_arg;	     /* which element is "FD" */
-	int chan;	     /* our end of the worker's channel, -1: none */
-	pid_t pid;	     /* the worker, 0: none */
+	char **argv; /* the worker's, with "FD" to fill in */
+	int fd_arg;  /* which element is "FD" */
+	int chan;    /* our end of the worker's channel, -1: none */
+	pid_t pid;   /* the worker, 0: none */
 	int sigfd, tick;
-	bool ever_ready;     /* some worker said READY=1 */
-	bool ready;	     /* this one did */
+	bool ever_ready; /* some worker said READY=1 */
+	bool ready;	 /* this one did */
 	bool stopping;
 	int exit_code;	     /* the last worker's, for a stop */
 	int64_t started_ns;  /* the worker's start (monotonic) */
@@ -43,7 +43,7 @@ struct supervisor {
 	int64_t fed_ns;	     /* the last WATCHDOG=1 we sent */
 	int backoff_s;
 	unsigned restarts;
-	unsigned long refused;	 /* messages refused, logged sparingly */
+	unsigned long refused;	      /* messages refused, logged sparingly */
 	char resume[RESUME_TEXT_MAX]; /* the last worker's RESUME text */
 };
 
@@ -178,9 +178,10 @@ static void on_chan(struct supervisor *s)
 		/* the first, then every 1000th: a broken worker must not
 		 * flood the journal */
 		if (s->refused++ % 1000 == 0)
-			log_warn(NULL, "worker (pid %d): bad message refused: "
-				 "%s (%lu so far)", (int)s->pid, strerror(-r),
-				 s->refused);
+			log_warn(NULL,
+				 "worker (pid %d): bad message refused: "
+				 "%s (%lu so far)",
+				 (int)s->pid, strerror(-r), s->refused);
 		return;
 	}
 	s->beat_ns = now_ns();
@@ -196,9 +197,11 @@ static void on_chan(struct supervisor *s)
 		break;
 	default:
 		if (s->refused++ % 1000 == 0)
-			log_warn(NULL, "worker (pid %d): unexpected %s refused "
-				 "(%lu so far)", (int)s->pid,
-				 privsep_type_name(m.type), s->refused);
+			log_warn(NULL,
+				 "worker (pid %d): unexpected %s refused "
+				 "(%lu so far)",
+				 (int)s->pid, privsep_type_name(m.type),
+				 s->refused);
 		break;
 	}
 }
@@ -214,8 +217,8 @@ static void reaped(struct supervisor *s, int st)
 	s->pid = 0;
 	supervise_describe_exit(st, why, sizeof(why));
 	if (s->stopping) {
-		s->exit_code = WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM ? 0
-									  : code;
+		s->exit_code =
+		    WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM ? 0 : code;
 		return;
 	}
 	if (!s->ever_ready) {
@@ -234,9 +237,10 @@ static void reaped(struct supervisor *s, int st)
 		s->backoff_s = SUPERVISE_BACKOFF_MAX_S;
 	s->restarts++;
 	s->restart_ns = now + s->backoff_s * NS_PER_SEC;
-	log_err(NULL, "worker %s after %lld s; starting it again in %d s "
-		"(restart %u)", why, (long long)ran_s, s->backoff_s,
-		s->restarts);
+	log_err(NULL,
+		"worker %s after %lld s; starting it again in %d s "
+		"(restart %u)",
+		why, (long long)ran_s, s->backoff_s, s->restarts);
 }
 
 static void reap(struct supervisor *s)
@@ -287,13 +291,15 @@ static void on_tick(struct supervisor *s)
 	/* silence counts once it is ready (its start may take a while) */
 	if (s->pid > 0 && s->ready &&
 	    now - s->beat_ns > SUPERVISE_STALE_MS * NS_PER_MS) {
-		log_err(NULL, "worker (pid %d) sent nothing for %d s; killing "
-			"it", (int)s->pid, SUPERVISE_STALE_MS / 1000);
+		log_err(NULL,
+			"worker (pid %d) sent nothing for %d s; killing "
+			"it",
+			(int)s->pid, SUPERVISE_STALE_MS / 1000);
 		kill(s->pid, SIGKILL);
 		s->beat_ns = now; /* once; SIGCHLD follows */
 	}
-	if (s->pid == 0 && !s->stopping && s->restart_ns && now >= s->restart_ns &&
-	    (r = start_worker(s)) < 0) {
+	if (s->pid == 0 && !s->stopping && s->restart_ns &&
+	    now >= s->restart_ns && (r = start_worker(s)) < 0) {
 		log_err(NULL, "cannot start the worker: %s", strerror(-r));
 		s->restart_ns = now + SUPERVISE_BACKOFF_MAX_S * NS_PER_SEC;
 	}
@@ -310,7 +316,7 @@ static void on_tick(struct supervisor *s)
 static void arm_tick(struct supervisor *s)
 {
 	int64_t due = INT64_MAX;
-	struct itimerspec it = { 0 };
+	struct itimerspec it = {0};
 
 	if (s->pid > 0 && s->ready)
 		due = s->beat_ns + SUPERVISE_STALE_MS * NS_PER_MS + 1;
@@ -351,8 +357,11 @@ static int open_fds(struct supervisor *s)
 
 int supervise_run(char **worker_argv)
 {
-	struct supervisor s = { .argv = worker_argv, .chan = -1, .fd_arg = -1,
-				.sigfd = -1, .tick = -1 };
+	struct supervisor s = {.argv = worker_argv,
+			       .chan = -1,
+			       .fd_arg = -1,
+			       .sigfd = -1,
+			       .tick = -1};
 	int r;
 
 	for (int i = 0; worker_argv[i]; i++)
@@ -367,9 +376,9 @@ int supervise_run(char **worker_argv)
 	arm_tick(&s);
 	while (s.pid > 0 || (!s.stopping && s.restart_ns)) {
 		struct pollfd p[3] = {
-			{ .fd = s.sigfd, .events = POLLIN },
-			{ .fd = s.tick, .events = POLLIN },
-			{ .fd = s.chan, .events = POLLIN },
+		    {.fd = s.sigfd, .events = POLLIN},
+		    {.fd = s.tick, .events = POLLIN},
+		    {.fd = s.chan, .events = POLLIN},
 		};
 		if (poll(p, s.chan >= 0 ? 3 : 2, -1) < 0 && errno != EINTR) {
 			log_err(NULL, "poll: %s", strerror(errno));

@@ -32,7 +32,8 @@ static int allow_listed(scmp_filter_ctx ctx, const char *path)
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
-		fprintf(stderr, "seccomp_exec: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "seccomp_exec: %s: %s\n", path,
+			strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -80,11 +81,15 @@ int main(int argc, char **argv)
 	/* systemd allows these whatever the list says (execve: the service's
 	 * own exec happens under the filter) */
 	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execve), 0);
-	r = r ? r : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+	r = r ? r
+	      : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
 	r = r ? r : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
-	r = r ? r : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 0);
+	r = r ? r
+	      : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn),
+				 0);
 	if (r < 0 || allow_listed(ctx, argv[i]) <= 0) {
-		fprintf(stderr, "seccomp_exec: no usable allow-list in %s\n", argv[i]);
+		fprintf(stderr, "seccomp_exec: no usable allow-list in %s\n",
+			argv[i]);
 		seccomp_release(ctx);
 		return 1;
 	}
