@@ -921,6 +921,50 @@ static void test_initial_override(void **state)
 	assert_int_equal(sim_run(&s, 100.0), 0);
 }
 
+/* --privsep: a new worker's gate takes over from the one that died */
+static void test_resume(void **state)
+{
+	struct sim s, n;
+
+	(void)state;
+	/* PTP: feeding from the start, a transition with cause resumed, and
+	 * the usual rules from the first step on */
+	sim_init(&s, NULL, true);
+	assert_int_equal(gate_resume(&s.g, GATE_HOLDOVER, GATE_OVERRIDE_AUTO,
+				     s.in.now_ns), 0);
+	assert_int_equal(gate_state(&s.g), GATE_PTP);
+	assert_true(gate_feeding(&s.g));
+	assert_reason(&s.g, GATE_STARTUP, GATE_PTP, "resumed");
+	assert_int_equal(gate_last_transition(&s.g)->cause, GATE_CAUSE_RESUMED);
+	assert_int_equal(gate_transitions_by(&s.g, GATE_STARTUP, GATE_PTP,
+					     GATE_CAUSE_RESUMED), 1);
+	assert_int_equal(sim_run(&s, 30.0), 0);
+	s.in.dev.running = false;
+	assert_true(sim_poll(&s));
+	assert_reason(&s.g, GATE_PTP, GATE_NTP, "device not running");
+	/* too late once the gate has stepped */
+	assert_int_equal(gate_resume(&s.g, GATE_PTP, GATE_OVERRIDE_AUTO,
+				     s.in.now_ns), -EBUSY);
+
+	/* NTP: starts afresh, locking after the dwell as ever */
+	sim_init(&n, NULL, true);
+	assert_int_equal(gate_resume(&n.g, GATE_NTP, GATE_OVERRIDE_AUTO,
+				     n.in.now_ns), 0);
+	assert_int_equal(gate_state(&n.g), GATE_STARTUP);
+	assert_false(gate_feeding(&n.g));
+	assert_true(sim_until(&n, GATE_PTP, 15.0) >= 9.9);
+
+	/* an operator's override comes back at the first step */
+	sim_init(&n, NULL, true);
+	assert_int_equal(gate_resume(&n.g, GATE_FORCED, GATE_OVERRIDE_NTP,
+				     n.in.now_ns), 0);
+	sim_poll(&n);
+	assert_int_equal(gate_state(&n.g), GATE_FORCED);
+	assert_int_equal(gate_override(&n.g), GATE_OVERRIDE_NTP);
+	assert_false(gate_feeding(&n.g));
+	assert_int_equal(sim_run(&n, 60.0), 0);
+}
+
 static void test_override_to_holdover(void **state)
 {
 	struct sim s;
@@ -1195,6 +1239,7 @@ int main(void)
 	    cmocka_unit_test(test_config_ranges),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_startup_to_ptp_after_dwell),
+	    cmocka_unit_test(test_resume),
 	    cmocka_unit_test(test_startup_bad_offset_waits),
 	    cmocka_unit_test(test_startup_timeout_to_ntp),
 	    cmocka_unit_test(test_port_state_loss_holdover_to_ntp),
