@@ -46,6 +46,8 @@ EOC
 ctl() { "$CTL" -s "$WORK/run/control.sock" "$@" 2>/dev/null; }
 field() { ctl "$1" | awk -v k="$2" '$1 == k { print $2; exit }'; }
 worker_of() { pgrep -P "$1" -x phcbrokerd | head -1; }
+# replaced OLD: the parent has a worker, and not OLD
+replaced() { local w; w=$(worker_of "$parent"); [ -n "$w" ] && [ "$w" != "$1" ]; }
 feeding() { [ "$(field 'GET SOURCES' chronyd_receiving)" = yes ] && [ "$(field 'GET SOURCES' samples_sent)" -gt 0 ] 2>/dev/null; }
 # lastrx: seconds since chronyd's last sample of PSEP
 lastrx() { chronyc_of c sources | awk -F, '$3 == "PSEP" { print $7; exit }'; }
@@ -79,7 +81,7 @@ watch_lastrx 6 >"$WORK/lastrx" &
 wpid=$!
 t0=$(now_ns)
 kill -ABRT "$w1"
-wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w1 ]" || fail "no new worker after SIGABRT: $(tail -3 "$WORK/broker.log")"
+wait_until 10 replaced "$w1" || fail "no new worker after SIGABRT: $(tail -3 "$WORK/broker.log")"
 wait_until 10 feeding || fail "the new worker does not feed chronyd: $(ctl 'GET SOURCES')"
 gap=$(elapsed_s "$t0")
 wait "$wpid"
@@ -95,12 +97,12 @@ note "SIGABRT: feeding again after ${gap}s, chronyd's last sample at most ${max_
 # ---- dying again at once: backoff 1 s, then 2 s; SIGSYS named ----
 w2=$(worker_of "$parent")
 kill -SYS "$w2"
-wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w2 ]" || fail "no worker after SIGSYS"
+wait_until 10 replaced "$w2" || fail "no worker after SIGSYS"
 grep -q "worker was killed by its seccomp filter (SIGSYS) after [0-9]* s; starting it again in 1 s (restart 2)" "$WORK/broker.log" ||
 	fail "SIGSYS not reported as the filter's: $(grep worker "$WORK/broker.log" | tail -2)"
 w3=$(worker_of "$parent")
 kill -ABRT "$w3"
-wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w3 ]" || fail "no worker after the third crash"
+wait_until 10 replaced "$w3" || fail "no worker after the third crash"
 grep -q "starting it again in 2 s (restart 3)" "$WORK/broker.log" || fail "no backoff to 2 s: $(grep worker "$WORK/broker.log" | tail -2)"
 note "crash loop: started again after 1 s, then 2 s"
 
@@ -109,7 +111,7 @@ wait_until 10 feeding || fail "not feeding before the wedge test"
 w4=$(worker_of "$parent")
 t0=$(now_ns)
 kill -STOP "$w4"
-wait_until 20 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $w4 ]" || fail "a stopped worker was not replaced: $(tail -3 "$WORK/broker.log")"
+wait_until 20 replaced "$w4" || fail "a stopped worker was not replaced: $(tail -3 "$WORK/broker.log")"
 wedged=$(elapsed_s "$t0")
 grep -q "worker (pid $w4) sent nothing for 10 s; killing it" "$WORK/broker.log" || fail "the wedge was not logged"
 wait_until 10 feeding || fail "not feeding after the wedged worker's replacement"
@@ -121,7 +123,7 @@ wait_until 5 sh -c "'$CTL' -s '$WORK/run/control.sock' 'GET GATE' | grep -q 'ove
 wo=$(worker_of "$parent")
 sleep 0.5 # the new state reaches the parent
 kill -ABRT "$wo"
-wait_until 10 sh -c "w=\$(pgrep -P $parent -x phcbrokerd); [ -n \"\$w\" ] && [ \"\$w\" != $wo ]" || fail "no worker after the crash under override"
+wait_until 10 replaced "$wo" || fail "no worker after the crash under override"
 wait_until 10 sh -c "'$CTL' -s '$WORK/run/control.sock' 'GET GATE' | grep -q 'override *NTP'" || fail "the override NTP was lost with the worker: $(ctl 'GET GATE' | head -8)"
 ctl 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO refused"
 note "SET GATE NTP kept across a worker restart"
