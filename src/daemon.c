@@ -229,6 +229,7 @@ static int slot_start(struct daemon *d, struct slot *slot,
 		slot->src = NULL;
 		return r;
 	}
+	source_set_index(slot->src, (int)(slot - d->slots));
 	slot->timer = event_new(d->base, -1, EV_PERSIST, on_poll, slot);
 	if (slot->timer)
 		event_priority_set(slot->timer, PRIO_POLL);
@@ -495,6 +496,7 @@ static void apply_config(struct daemon *d, const struct config *nc)
 		if (keep >= 0) {
 			d->slots[i] = old[keep];
 			d->slots[i].src->cfg = *sc; /* new line numbers */
+			source_set_index(d->slots[i].src, i);
 			memset(&old[keep], 0, sizeof(old[keep]));
 			/* the timer's argument is the slot, which moved */
 			event_del(d->slots[i].timer);

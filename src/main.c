@@ -15,6 +15,7 @@
 #include "log.h"
 #include "notify.h"
 #include "print_chrony_conf.h"
+#include "privsep_client.h"
 #include "supervise.h"
 
 static void usage(FILE *out)
@@ -102,7 +103,8 @@ static int worker_fd(const char *arg)
 
 /* Run as the parent: the worker is this program again, in the foreground
  * (the parent detached already), on the same file. */
-static int run_parent(const char *path, bool foreground, bool debug)
+static int run_parent(const char *path, const struct config *cfg,
+		      bool foreground, bool debug)
 {
 	char *argv[8];
 	int n = 0;
@@ -117,7 +119,7 @@ static int run_parent(const char *path, bool foreground, bool debug)
 	argv[n++] = "--worker-fd";
 	argv[n++] = "FD";
 	argv[n] = NULL;
-	return supervise_run(argv);
+	return supervise_run(argv, path, cfg);
 }
 
 int main(int argc, char **argv)
@@ -233,13 +235,15 @@ int main(int argc, char **argv)
 							: LOG_TARGET_JOURNAL,
 		 debug ? LOG_DEBUG : cfg->global.log_level);
 	if (privsep && wfd < 0) {
+		code = run_parent(path, cfg, foreground, debug);
 		free(cfg);
-		return run_parent(path, foreground, debug);
+		return code;
 	}
 	if (wfd >= 0) {
 		/* exec'd as /proc/self/exe: "exe" in ps and pgrep otherwise */
 		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
 		notify_use_parent(wfd);
+		privsep_client_init(wfd);
 	}
 	code = daemon_run(path, cfg);
 	free(cfg);

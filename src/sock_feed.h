@@ -3,6 +3,7 @@
 #define PHCB_CHRONYFEED_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -18,6 +19,9 @@ struct chronyfeed {
 	unsigned long failed;	  /* samples that did not reach it */
 	unsigned long reconnects; /* times chronyd came back after failures */
 	int last_error;		  /* errno of the last failure, 0 none */
+	/* in a worker: a socket connected by the parent (CONNECT_FEED) */
+	int via_parent;		  /* the source's index, -1: send by path */
+	int64_t connect_mono_ns;  /* the last request for one */
 };
 
 /**
@@ -37,6 +41,15 @@ int chronyfeed_open(struct chronyfeed *f, const char *path);
  * Returns 0 or -errno.
  */
 int chronyfeed_send(struct chronyfeed *f, const struct sockmsg *m);
+
+/**
+ * chronyfeed_via_parent - in a worker: send on a socket the parent
+ * connected to source @index's path instead of addressing each datagram
+ * (the worker may not reach the path itself). The socket is asked for at
+ * the first send and again, at most once a second, after a send found
+ * chronyd gone (it restarted: the path is a new socket).
+ */
+void chronyfeed_via_parent(struct chronyfeed *f, int index);
 
 /** chronyfeed_close - release the socket. */
 void chronyfeed_close(struct chronyfeed *f);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "privsep_client.h"
 #include "source.h"
 #include "timeutil.h"
 
@@ -45,6 +46,13 @@ int source_init(struct source *s, const struct source_config *cfg,
 	gate_init(&s->gate, &cfg->gate);
 	s->feeding = gate_feeding(&s->gate);
 	return chronyfeed_open(&s->feed, cfg->sock);
+}
+
+void source_set_index(struct source *s, int index)
+{
+	s->index = index;
+	if (privsep_client_active())
+		chronyfeed_via_parent(&s->feed, index);
 }
 
 /* Turn the configured device into a driver and a path. */
@@ -139,6 +147,10 @@ static void try_open(struct source *s, int64_t mono_ns)
 
 	s->path[0] = '\0';
 	r = resolve_device(s);
+	if (r == 0 && s->drv != &phc_driver_sim && privsep_client_active())
+		r = privsep_open_phc((unsigned)s->index, s->path,
+				     sizeof(s->path), s->clock_name,
+				     sizeof(s->clock_name), &args.fd);
 	if (r == 0)
 		r = s->drv->open(&args, &s->dev);
 	if (r < 0) {

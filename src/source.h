@@ -23,6 +23,7 @@ enum source_state {
 
 struct source {
 	struct source_config cfg;
+	int index; /* in the configuration, for the parent's opens */
 	char dev_root[CONFIG_PATH_MAX];
 	char sysfs_root[CONFIG_PATH_MAX];
 	const struct phc_driver_ops *drv;
@@ -87,6 +88,13 @@ struct source_event {
  */
 int source_init(struct source *s, const struct source_config *cfg,
 		const struct global_config *g, int64_t now_rt_ns);
+
+/**
+ * source_set_index - @s is source @index of the configuration now (set at
+ * start and after a reload moved it): in a worker, the number its opens
+ * through the parent name (the PHC, the feed's socket).
+ */
+void source_set_index(struct source *s, int index);
 
 /**
  * source_poll - one poll: (re)open the device if due, read it, run the

@@ -1,9 +1,10 @@
-/* supervise.c: the parent of privilege separation, first step: it runs
- * the worker (phcbrokerd again, with --worker-fd), relays SIGHUP and the
- * stop signals to it and its notifications to systemd, keeps systemd's
- * watchdog fed while the worker's heartbeats come, and restarts the worker
- * with backoff when it dies or stops answering. It never parses anything
- * but the worker's fixed messages (privsep_msg.c). */
+/* supervise.c: the parent of privilege separation: it runs the worker
+ * (phcbrokerd again, with --worker-fd), relays SIGHUP and the stop
+ * signals to it and its notifications to systemd, keeps systemd's
+ * watchdog fed while the worker's heartbeats come, answers the worker's
+ * open requests from its own copy of the configuration (opener.c), and
+ * restarts the worker with backoff when it dies or stops answering. It
+ * never parses anything but the worker's fixed messages (privsep_msg.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,6 +22,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "log.h"
+#include "opener.h"
 #include "privsep_chan.h"
 #include "resume.h"
 #include "supervise.h"
@@ -28,6 +30,8 @@
 
 struct supervisor {
 	char **argv; /* the worker's, with "FD" to fill in */
+	const char *cfg_path; /* re-read on SIGHUP */
+	struct opener *op;    /* what the parent opens, by its configuration */
 	int fd_arg;  /* which element is "FD" */
 	int chan;    /* our end of the worker's channel, -1: none */
 	pid_t pid;   /* the worker, 0: none */
@@ -162,6 +166,33 @@ static void close_chan(struct supervisor *s)
 	s->chan = -1;
 }
 
+/* Answer an open request: what it asks for, or ERR with the errno. */
+static void answer_open(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct privsep_msg ans = {.type = PRIVSEP_OK};
+	int fd = -1, r;
+
+	if (m->type == PRIVSEP_OPEN_PHC)
+		r = opener_phc(s->op, m->source, &ans, &fd);
+	else
+		r = opener_feed(s->op, m->source, &fd);
+	if (r < 0) {
+		memset(&ans, 0, sizeof(ans));
+		ans.type = PRIVSEP_ERR;
+		ans.error = -r;
+		log_debug(NULL, "worker's %s of source %u: %s",
+			  privsep_type_name(m->type), m->source,
+			  strerror(-r));
+	}
+	ans.seq = m->seq;
+	r = privsep_send(s->chan, &ans, fd);
+	if (r < 0)
+		log_warn(NULL, "cannot answer the worker's %s: %s",
+			 privsep_type_name(m->type), strerror(-r));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void on_chan(struct supervisor *s)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
@@ -194,6 +225,10 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_RESUME:
 		if (m.text_len < sizeof(s->resume))
 			memcpy(s->resume, m.text, m.text_len + 1);
+		break;
+	case PRIVSEP_OPEN_PHC:
+	case PRIVSEP_CONNECT_FEED:
+		answer_open(s, &m);
 		break;
 	default:
 		if (s->refused++ % 1000 == 0)
@@ -253,6 +288,24 @@ static void reap(struct supervisor *s)
 			reaped(s, st);
 }
 
+/* SIGHUP: take the file again as the worker will (all or nothing; a
+ * change that needs a restart is refused there too), before the worker
+ * asks for the opens of changed sources. */
+static void reload_config(struct supervisor *s)
+{
+	struct config *nc = malloc(sizeof(*nc));
+	char err[512];
+
+	if (!nc)
+		return;
+	if (config_load(s->cfg_path, nc, err, sizeof(err)) == 0 &&
+	    !config_reload_check(&s->op->cfg, nc))
+		opener_set_config(s->op, nc);
+	else
+		log_debug(NULL, "reload: the parent keeps its configuration");
+	free(nc);
+}
+
 static void on_signal(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
@@ -263,6 +316,7 @@ static void on_signal(struct supervisor *s)
 			reap(s);
 			break;
 		case SIGHUP:
+			reload_config(s);
 			if (s->pid > 0)
 				kill(s->pid, SIGHUP);
 			break;
@@ -355,9 +409,11 @@ static int open_fds(struct supervisor *s)
 	return 0;
 }
 
-int supervise_run(char **worker_argv)
+int supervise_run(char **worker_argv, const char *cfg_path,
+		  const struct config *cfg)
 {
 	struct supervisor s = {.argv = worker_argv,
+			       .cfg_path = cfg_path,
 			       .chan = -1,
 			       .fd_arg = -1,
 			       .sigfd = -1,
@@ -369,8 +425,15 @@ int supervise_run(char **worker_argv)
 			s.fd_arg = i;
 	if (s.fd_arg < 0)
 		return 2;
+	s.op = malloc(sizeof(*s.op));
+	if (!s.op) {
+		log_err(NULL, "out of memory");
+		return 2;
+	}
+	opener_init(s.op, cfg);
 	if ((r = open_fds(&s)) < 0 || (r = start_worker(&s)) < 0) {
 		log_err(NULL, "cannot start the worker: %s", strerror(-r));
+		free(s.op);
 		return 2;
 	}
 	arm_tick(&s);
@@ -399,5 +462,7 @@ int supervise_run(char **worker_argv)
 	close_chan(&s);
 	close(s.sigfd);
 	close(s.tick);
+	opener_close_all(s.op);
+	free(s.op);
 	return s.exit_code;
 }

@@ -1,8 +1,11 @@
-/* supervise.h: the parent of privilege separation, first step: it runs
- * the worker (phcbrokerd again, with --worker-fd), relays signals to it
- * and its notifications to systemd, and restarts it when it dies. */
+/* supervise.h: the parent of privilege separation: it runs the worker
+ * (phcbrokerd again, with --worker-fd), relays signals to it and its
+ * notifications to systemd, opens what it asks for, and restarts it when
+ * it dies. */
 #ifndef PHCB_SUPERVISE_H
 #define PHCB_SUPERVISE_H
+
+#include "config.h"
 
 /* How long a ready worker may go without a heartbeat before it is killed
  * and started again (it sends one every PRIVSEP_HEARTBEAT_MS). */
@@ -16,13 +19,16 @@
  * supervise_run - start the worker with @worker_argv (argv[0] is exec'd
  * through /proc/self/exe; one element must be the string "FD", replaced by
  * the number of the worker's end of the channel) and keep it running
- * until SIGTERM or SIGINT. SIGHUP is passed on. A worker that dies before
+ * until SIGTERM or SIGINT. SIGHUP re-reads @cfg_path into the parent's
+ * copy of the configuration (@cfg at start), then is passed on; the
+ * worker's open requests are answered from that copy. A worker that dies before
  * it was ever ready ends the parent with the worker's exit status (a bad
  * configuration, another instance: as without privilege separation); a
  * worker that dies later is logged with the cause and started again.
  * Returns the exit status for main(): the worker's on a stop.
  */
-int supervise_run(char **worker_argv);
+int supervise_run(char **worker_argv, const char *cfg_path,
+		  const struct config *cfg);
 
 /**
  * supervise_describe_exit - "exited with status N", "was killed by

@@ -4,6 +4,9 @@
 # call filter, feeding the real chronyd (as _chrony). Checks:
 #  - the parent runs the worker as its child with the same bounding set;
 #    the pid file names the parent;
+#  - a PHC (fakephc, where /dev/fuse is) is opened by the parent, which
+#    holds it, also between workers; the worker reads a passed copy and
+#    chronyd gets its samples (sent on a socket the parent connected);
 #  - a worker that crashes (SIGABRT, as an assert or glibc's heap checks
 #    end a process; not SIGSEGV, which the sanitizer build turns into a
 #    report) is logged with its cause and started again
@@ -29,8 +32,19 @@ make_workdir
 ulimit -c 0 # the crashes below leave no core files
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
-sock=/run/chrony.phcbt-psep-$$.sock
-start_chronyd c "refclock SOCK $sock refid PSEP poll 0 precision 1e-8 prefer trust"
+sock=/run/chrony.phcbt-psep-$$.sock sock2=/run/chrony.phcbt-psep2-$$.sock
+# a PHC the parent opens (a fakephc device) where FUSE is there
+phc=no
+if [ -c /dev/fuse ] && command -v fusermount3 >/dev/null; then
+	phc=yes
+	mkdir -p "$WORK/dev" "$WORK/mnt" "$WORK/sys"
+	start_fakephc "$WORK/mnt" vm vm=kvm
+	ln -s "$WORK/mnt/vm" "$WORK/dev/ptp0"
+else
+	note "no /dev/fuse or fusermount3: the PHC held by the parent is not checked"
+fi
+start_chronyd c "refclock SOCK $sock refid PSEP poll 0 precision 1e-8 prefer trust
+refclock SOCK $sock2 refid PPHC poll 0 precision 1e-8 noselect"
 cat >"$WORK/broker.conf" <<EOC
 [global]
 run_dir $WORK/run
@@ -42,6 +56,11 @@ log_level info
 device sim
 sock $sock
 offset 5us
+EOC
+[ $phc = yes ] && cat >>"$WORK/broker.conf" <<EOC
+[source PPHC]
+device $WORK/dev/ptp0
+sock $sock2
 EOC
 ctl() { "$CTL" -s "$WORK/run/control.sock" "$@" 2>/dev/null; }
 field() { ctl "$1" | awk -v k="$2" '$1 == k { print $2; exit }'; }
@@ -65,6 +84,19 @@ cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
 [ "$(cat "$WORK/run/phcbrokerd.pid")" = "$parent" ] || fail "phcbrokerd.pid holds $(cat "$WORK/run/phcbrokerd.pid"), not the parent $parent"
 grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
 note "parent $parent, worker $w1, CapBnd $cap_w"
+
+# ---- the PHC: opened by the parent, which keeps it; the worker's a copy ----
+# receives NAME: chronyd's reach of refclock NAME is not 0
+receives() { local r; r=$(chronyc_of c sources | awk -F, -v n="$1" '$3 == n { print $6; exit }'); [ -n "$r" ] && [ "$r" != 0 ]; }
+holds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "-> $WORK/mnt/vm\$"; }
+if [ $phc = yes ]; then
+	wait_until 10 grep -q "PPHC: opened $WORK/dev/ptp0" "$WORK/broker.log" || fail "PPHC not opened: $(grep PPHC "$WORK/broker.log" | tail -3)"
+	holds "$parent" || fail "the parent does not hold the PHC: $(ls -l /proc/$parent/fd)"
+	holds "$w1" || fail "the worker has no copy of the PHC: $(ls -l /proc/$w1/fd)"
+	wait_until 15 receives PPHC ||
+		fail "chronyd gets no PPHC samples: $(chronyc_of c sources)"
+	note "PHC opened by the parent (held), the worker's a passed copy; chronyd receives its samples"
+fi
 
 # ---- a crash after a stable run: started again at once ----
 sleep 11 # past the 10 s that count as stable
@@ -97,6 +129,12 @@ note "SIGABRT: feeding again after ${gap}s, chronyd's last sample at most ${max_
 # ---- dying again at once: backoff 1 s, then 2 s; SIGSYS named ----
 w2=$(worker_of "$parent")
 kill -SYS "$w2"
+if [ $phc = yes ]; then # in the 1 s without a worker the device stays open
+	wait_until 1 sh -c "! kill -0 $w2 2>/dev/null" || fail "worker $w2 did not die of SIGSYS"
+	[ -z "$(worker_of "$parent")" ] || fail "a worker already, during the 1 s backoff"
+	holds "$parent" || fail "the parent let the PHC go with its worker"
+	note "between workers the parent holds the PHC"
+fi
 wait_until 10 replaced "$w2" || fail "no worker after SIGSYS"
 grep -q "worker was killed by its seccomp filter (SIGSYS) after [0-9]* s; starting it again in 1 s (restart 2)" "$WORK/broker.log" ||
 	fail "SIGSYS not reported as the filter's: $(grep worker "$WORK/broker.log" | tail -2)"

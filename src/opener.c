@@ -1,0 +1,153 @@
+/* opener.c: what the privileged parent opens for the worker: the PHC of a
+ * configured source, a socket connected to a source's chronyd SOCK path.
+ * Nothing here reads bytes from a peer; every path comes from the
+ * parent's own configuration. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "opener.h"
+#include "uds.h"
+
+static void drop_phc(struct opener_phc *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	p->path[0] = '\0';
+}
+
+void opener_init(struct opener *o, const struct config *cfg)
+{
+	o->cfg = *cfg;
+	for (int i = 0; i < CONFIG_MAX_SOURCES; i++) {
+		o->phc[i].fd = -1;
+		o->phc[i].path[0] = '\0';
+	}
+}
+
+void opener_set_config(struct opener *o, const struct config *cfg)
+{
+	for (int i = 0; i < CONFIG_MAX_SOURCES; i++) {
+		const struct source_config *a = &o->cfg.sources[i],
+					   *b = &cfg->sources[i];
+		bool same = i < o->cfg.n_sources && i < cfg->n_sources &&
+			    !strcmp(a->device, b->device) &&
+			    !strcmp(a->interface, b->interface) &&
+			    !strcmp(o->cfg.global.dev_root,
+				    cfg->global.dev_root) &&
+			    !strcmp(o->cfg.global.sysfs_root,
+				    cfg->global.sysfs_root);
+		if (!same)
+			drop_phc(&o->phc[i]);
+	}
+	o->cfg = *cfg;
+}
+
+void opener_close_all(struct opener *o)
+{
+	for (int i = 0; i < CONFIG_MAX_SOURCES; i++)
+		drop_phc(&o->phc[i]);
+}
+
+/* A PHC is a character device; an emulated one (fakephc, FUSE) a
+ * regular file answering the same ioctls. Nothing else is opened. */
+static bool phc_like(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) || S_ISREG(st->st_mode);
+}
+
+/* Open @path as source @p's PHC, read-only; O_NONBLOCK so that a FIFO
+ * put at a configured path cannot hang the parent (cleared after). */
+static int hold(struct opener_phc *p, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !phc_like(&st) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return -ENODEV;
+	}
+	drop_phc(p);
+	p->fd = fd;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	return 0;
+}
+
+int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans,
+	       int *fd)
+{
+	const struct source_config *sc;
+	struct discover_roots roots = {o->cfg.global.dev_root,
+				       o->cfg.global.sysfs_root};
+	struct opener_phc *p;
+	char path[CONFIG_PATH_MAX];
+	int r;
+
+	*fd = -1;
+	if (src >= (unsigned)o->cfg.n_sources)
+		return -ERANGE;
+	sc = &o->cfg.sources[src];
+	p = &o->phc[src];
+	if (!strcmp(sc->device, "sim"))
+		return -EOPNOTSUPP;
+	r = discover_resolve(&roots, sc->device, sc->interface, path,
+			     sizeof(path));
+	if (r < 0) {
+		drop_phc(p);
+		return r;
+	}
+	/* opened anew every time: a PHC that vanished and came back under
+	 * the same name and device number is a new clock, and the worker
+	 * asks again only at its start, on reload and after such a loss */
+	if ((r = hold(p, path)) < 0) {
+		drop_phc(p);
+		return r;
+	}
+	*fd = fcntl(p->fd, F_DUPFD_CLOEXEC, 3);
+	if (*fd < 0)
+		return -errno;
+	memset(ans, 0, sizeof(*ans));
+	ans->type = PRIVSEP_PHC;
+	ans->index = discover_index(path);
+	if (ans->index < 0)
+		ans->index = -1;
+	snprintf(ans->path, sizeof(ans->path), "%s", path);
+	if (discover_clock_name(&roots, path, ans->name, sizeof(ans->name)) <
+	    0)
+		ans->name[0] = '\0';
+	return 0;
+}
+
+int opener_feed(const struct opener *o, unsigned src, int *fd)
+{
+	struct sockaddr_un sa;
+	socklen_t len;
+	int r, s;
+
+	*fd = -1;
+	if (src >= (unsigned)o->cfg.n_sources)
+		return -ERANGE;
+	r = uds_addr(&sa, &len, o->cfg.sources[src].sock);
+	if (r < 0)
+		return r;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (connect(s, (struct sockaddr *)&sa, len) < 0) {
+		r = -errno;
+		close(s);
+		return r;
+	}
+	*fd = s;
+	return 0;
+}

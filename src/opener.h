@@ -1,0 +1,60 @@
+/* opener.h: what the privileged parent opens for the worker (privilege
+ * separation, doc/design-notes.md): only what its own copy of the
+ * configuration names, each request checked against that copy. The PHC
+ * descriptors stay open here across worker restarts. */
+#ifndef PHCB_OPENER_H
+#define PHCB_OPENER_H
+
+#include <sys/types.h>
+
+#include "config.h"
+#include "privsep_msg.h"
+
+/* A PHC the parent holds for source N. */
+struct opener_phc {
+	char path[CONFIG_PATH_MAX]; /* as resolved, "" when none is held */
+	int fd;			    /* -1: none held */
+};
+
+struct opener {
+	struct config cfg; /* the parent's copy, the only paths it opens */
+	struct opener_phc phc[CONFIG_MAX_SOURCES];
+};
+
+/** opener_init - an opener of @cfg holding nothing. */
+void opener_init(struct opener *o, const struct config *cfg);
+
+/**
+ * opener_set_config - take a reloaded configuration: PHCs held for a
+ * source whose device, interface or position changed are closed.
+ */
+void opener_set_config(struct opener *o, const struct config *cfg);
+
+/**
+ * opener_phc - the PHC of source @src as configured, for OPEN_PHC: the
+ * device resolved (interface, auto) under the configured dev and sysfs
+ * roots and opened read-only, anew each time (a PHC that vanished and
+ * came back is a new clock under the same name); the parent holds the
+ * latest open until the next request or a reload that changes the
+ * source, so the device stays open while a worker restarts. @ans is
+ * filled as the PHC answer; @fd gets a new descriptor the caller sends
+ * and closes.
+ * Returns 0, -ERANGE for a source the configuration does not have,
+ * -EOPNOTSUPP for the simulated device (the worker needs none), or the
+ * -errno of resolving or opening.
+ */
+int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans,
+	       int *fd);
+
+/**
+ * opener_feed - a datagram socket connected to source @src's chronyd SOCK
+ * path (CONNECT_FEED), non-blocking, into @fd.
+ * Returns 0, -ERANGE for a source the configuration does not have, or
+ * the -errno of socket() or connect() (-ENOENT: chronyd has not bound it).
+ */
+int opener_feed(const struct opener *o, unsigned src, int *fd);
+
+/** opener_close_all - close every PHC held. */
+void opener_close_all(struct opener *o);
+
+#endif

@@ -1,0 +1,104 @@
+/* privsep_client.c: the worker's requests to the privileged parent. A
+ * request blocks the worker's event loop until the answer comes; the
+ * parent does nothing else that takes time, so it costs one round trip
+ * (and the open itself). */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "privsep_chan.h"
+#include "privsep_client.h"
+#include "timeutil.h"
+
+static int chan = -1;
+static uint32_t next_seq = 1;
+
+void privsep_client_init(int fd)
+{
+	chan = fd;
+}
+
+bool privsep_client_active(void)
+{
+	return chan >= 0;
+}
+
+/* Send @req and wait for the answer with its seq into @ans (text, if
+ * any, is not kept) and its descriptor into @fd. */
+static int request(struct privsep_msg *req, struct privsep_msg *ans,
+		   int *fd)
+{
+	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
+	int64_t deadline = clock_now_ns(CLOCK_MONOTONIC) +
+			   (int64_t)PRIVSEP_ANSWER_MS * NS_PER_MS;
+	int r;
+
+	*fd = -1;
+	if (chan < 0)
+		return -ECONNRESET;
+	req->seq = next_seq++;
+	if ((r = privsep_send(chan, req, -1)) < 0)
+		return r;
+	for (;;) {
+		int64_t left = deadline - clock_now_ns(CLOCK_MONOTONIC);
+		struct pollfd p = {.fd = chan, .events = POLLIN};
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)(left / NS_PER_MS) + 1);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			continue;
+		r = privsep_recv(chan, buf, sizeof(buf), ans, fd);
+		if (r == -EAGAIN)
+			continue;
+		if (r < 0)
+			return r;
+		if (ans->seq == req->seq)
+			return 0;
+		if (*fd >= 0) /* an answer to a request given up on */
+			close(*fd);
+		*fd = -1;
+	}
+}
+
+/* The answer's verdict: 0 for @want, the parent's -errno for ERR. */
+static int verdict(const struct privsep_msg *ans, enum privsep_type want,
+		   int *fd)
+{
+	if (ans->type == want && *fd >= 0)
+		return 0;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return ans->type == PRIVSEP_ERR ? -ans->error : -EPROTO;
+}
+
+int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
+		     size_t name_len, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_PHC, .source = src};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	if (r == 0)
+		r = verdict(&ans, PRIVSEP_PHC, fd);
+	if (r < 0)
+		return r;
+	snprintf(path, path_len, "%s", ans.path);
+	snprintf(name, name_len, "%s", ans.name);
+	return 0;
+}
+
+int privsep_connect_feed(unsigned src, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_CONNECT_FEED,
+				  .source = src};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}

@@ -1,0 +1,39 @@
+/* privsep_client.h: the worker's requests to the privileged parent
+ * (privilege separation, doc/design-notes.md): ask, wait for the answer
+ * with the same seq, take the descriptor it brings. */
+#ifndef PHCB_PRIVSEP_CLIENT_H
+#define PHCB_PRIVSEP_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* How long a request waits for the parent's answer. */
+#define PRIVSEP_ANSWER_MS 2000
+
+/**
+ * privsep_client_init - in a worker: requests go over @fd, the channel to
+ * the parent (non-blocking; the notifications share it).
+ */
+void privsep_client_init(int fd);
+
+/** privsep_client_active - whether this process is a worker with a parent. */
+bool privsep_client_active(void);
+
+/**
+ * privsep_open_phc - ask the parent for the PHC of source @src (its index
+ * in the configuration): its resolved path, its clock_name and a
+ * read-only descriptor into @fd.
+ * Returns 0, the parent's -errno (-ERANGE: no such source), -ETIMEDOUT,
+ * -ECONNRESET (no parent) or -EPROTO (an answer of the wrong kind).
+ */
+int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
+		     size_t name_len, int *fd);
+
+/**
+ * privsep_connect_feed - ask the parent for a datagram socket connected
+ * to source @src's chronyd SOCK path, into @fd. Returns as
+ * privsep_open_phc (-ENOENT, -ECONNREFUSED: chronyd is not there).
+ */
+int privsep_connect_feed(unsigned src, int *fd);
+
+#endif

@@ -1,0 +1,215 @@
+/* test_opener.c: what the privileged parent opens for the worker, from its
+ * own configuration only: the PHC of a source (resolved under the
+ * configured roots, held across requests, anew each time), a socket
+ * connected to a source's chronyd path; what it refuses. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "opener.h"
+
+static char dir[] = "/tmp/test_opener.XXXXXX";
+static struct config cfg;
+static struct opener op;
+
+/* The fixture: <dir>/dev/ptp3, a regular file (as fakephc's are) whose
+ * sysfs clock_name is "KVM virtual PTP"; <dir>/dev/ptp4, a FIFO; three
+ * sources on them and on "sim"; their feeds at <dir>/feedN. */
+static int setup(void **state)
+{
+	char path[512], text[2048], err[256];
+	FILE *f;
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "mkdir -p %s/dev %s/sys/class/ptp/ptp3",
+		 dir, dir);
+	if (system(path) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/dev/ptp3", dir);
+	if (!(f = fopen(path, "w")))
+		return -1;
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/sys/class/ptp/ptp3/clock_name", dir);
+	if (!(f = fopen(path, "w")))
+		return -1;
+	fputs("KVM virtual PTP\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/dev/ptp4", dir);
+	if (mkfifo(path, 0600) < 0)
+		return -1;
+	snprintf(text, sizeof(text),
+		 "[global]\ndev_root %s/dev\nsysfs_root %s/sys\n"
+		 "[source A]\ndevice %s/dev/ptp3\nsock %s/feed0\n"
+		 "[source B]\ndevice sim\nsock %s/feed1\n"
+		 "[source C]\ndevice %s/dev/ptp4\nsock %s/feed2\n",
+		 dir, dir, dir, dir, dir, dir, dir);
+	if (config_parse(text, "test.conf", &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	opener_init(&op, &cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	opener_close_all(&op);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The same file: device and inode. */
+static bool same_file(int a, int b)
+{
+	struct stat x, y;
+
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 &&
+	       x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+static void test_phc_opened_and_held(void **state)
+{
+	struct privsep_msg ans;
+	char want[512];
+	int fd = -1, held;
+
+	(void)state;
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ans.type, PRIVSEP_PHC);
+	snprintf(want, sizeof(want), "%s/dev/ptp3", dir);
+	assert_string_equal(ans.path, want);
+	assert_string_equal(ans.name, "KVM virtual PTP");
+	assert_int_equal(ans.index, 3);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	/* the parent holds its own descriptor of the same file */
+	held = op.phc[0].fd;
+	assert_true(held >= 0 && held != fd);
+	assert_true(same_file(held, fd));
+	close(fd); /* the worker's copy gone: the parent's stays */
+	assert_true(fcntl(held, F_GETFD) >= 0);
+	/* asked again: opened anew, the old one closed */
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), 0);
+	assert_true(op.phc[0].fd >= 0);
+	assert_true(same_file(op.phc[0].fd, fd));
+	close(fd);
+}
+
+static void test_phc_refused(void **state)
+{
+	struct privsep_msg ans;
+	int fd = 5;
+
+	(void)state;
+	/* no such source: nothing is opened, nothing is named by the worker */
+	assert_int_equal(opener_phc(&op, 3, &ans, &fd), -ERANGE);
+	assert_int_equal(fd, -1);
+	assert_int_equal(opener_phc(&op, 1000, &ans, &fd), -ERANGE);
+	/* the simulated device needs no open */
+	assert_int_equal(opener_phc(&op, 1, &ans, &fd), -EOPNOTSUPP);
+	/* a FIFO at the configured path: refused at once, not waited on */
+	assert_int_equal(opener_phc(&op, 2, &ans, &fd), -ENODEV);
+	assert_int_equal(fd, -1);
+	assert_int_equal(op.phc[2].fd, -1);
+}
+
+static void test_phc_vanished(void **state)
+{
+	struct privsep_msg ans;
+	char path[512];
+	int fd;
+
+	(void)state;
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/dev/ptp3", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), -ENOENT);
+	assert_int_equal(fd, -1);
+	assert_int_equal(op.phc[0].fd, -1); /* the stale one let go */
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+}
+
+static void test_reload_drops_changed(void **state)
+{
+	struct privsep_msg ans;
+	struct config nc = cfg;
+	int fd;
+
+	(void)state;
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), 0);
+	close(fd);
+	opener_set_config(&op, &nc); /* unchanged: kept */
+	assert_true(op.phc[0].fd >= 0);
+	snprintf(nc.sources[0].device, sizeof(nc.sources[0].device), "auto");
+	opener_set_config(&op, &nc); /* changed: let go */
+	assert_int_equal(op.phc[0].fd, -1);
+	nc.n_sources = 0; /* requests are checked against the new copy */
+	opener_set_config(&op, &nc);
+	assert_int_equal(opener_phc(&op, 0, &ans, &fd), -ERANGE);
+	opener_set_config(&op, &cfg);
+}
+
+static void test_feed(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char got[8];
+	int srv, fd = -1;
+
+	(void)state;
+	/* chronyd not there yet */
+	assert_int_equal(opener_feed(&op, 0, &fd), -ENOENT);
+	assert_int_equal(fd, -1);
+	assert_int_equal(opener_feed(&op, 7, &fd), -ERANGE);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/feed0", dir);
+	srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(opener_feed(&op, 0, &fd), 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	/* connected: a plain send() reaches the path's socket */
+	assert_int_equal(send(fd, "sample", 6, 0), 6);
+	assert_int_equal(recv(srv, got, sizeof(got), 0), 6);
+	/* the socket at the path replaced (chronyd restarted): the old
+	 * connection is refused, a new one works */
+	close(srv);
+	unlink(sa.sun_path);
+	srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(fd, "sample", 6, 0), -1);
+	assert_true(errno == ECONNREFUSED || errno == ENOTCONN);
+	close(fd);
+	assert_int_equal(opener_feed(&op, 0, &fd), 0);
+	assert_int_equal(send(fd, "sample", 6, 0), 6);
+	close(fd);
+	close(srv);
+	unlink(sa.sun_path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_phc_opened_and_held),
+	    cmocka_unit_test(test_phc_refused),
+	    cmocka_unit_test(test_phc_vanished),
+	    cmocka_unit_test(test_reload_drops_changed),
+	    cmocka_unit_test(test_feed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
