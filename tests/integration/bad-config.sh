@@ -65,7 +65,7 @@ sock $WORK/feed.sock
 offset $1
 EOC
 }
-mkdir -m 700 "$WORK/run"
+unit_dir "$WORK/run" 700
 write_conf 1us
 start_broker "$WORK/run.conf"
 # a daemon stuck in open() never handles SIGTERM: make sure it goes

@@ -17,7 +17,7 @@ fake_pid=$!
 at_exit "kill $fake_pid"
 wait_until 10 test -S "$WORK/chronyd.sock" || fail "fakechronyd did not start: $(cat "$WORK/fake.log")"
 
-mkdir -p "$WORK/run"
+unit_dir "$WORK/run"
 cat >"$WORK/broker.conf" <<EOC
 [global]
 control_socket $WORK/ctl.sock

@@ -9,9 +9,10 @@ PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
 : "${PHCB_WRAPPER:=}"
 
 # Tests run as production does: chronyd as its own user (Debian's unit runs
-# it as _chrony), phcbrokerd with exactly the capabilities its unit keeps
-# (setpriv: there is no systemd as PID 1 here), each daemon with a private
-# runtime directory. PHCB_CHRONY_USER names chronyd's user.
+# it as _chrony), phcbrokerd as its unit runs it: the unit's User= and
+# Group=, with exactly its ambient and bounding capabilities (setpriv:
+# there is no systemd as PID 1 here), each daemon with a private runtime
+# directory. PHCB_CHRONY_USER names chronyd's user.
 : "${PHCB_CHRONY_USER:=_chrony}"
 export PHCB_CHRONY_USER
 PHCB_UNIT="$PHCB_SRCDIR/systemd/phcbrokerd.service.in"
@@ -52,33 +53,79 @@ need_root() { [ "$(id -u)" = 0 ] || skip "needs root (chronyd binds its sockets 
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 is not installed"; }
 
 # A private work directory, removed at exit (kept when the caller sets
-# PHCB_TEST_TMPDIR to hold it: tests/sanitize/run reads its logs): root's,
-# mode 0711 so that chronyd's user can reach its own directory and our
-# sockets inside it.
+# PHCB_TEST_TMPDIR to hold it: tests/sanitize/run reads its logs): the
+# unit user's, mode 0711 so that chronyd's user can reach its own directory
+# and our sockets inside it.
 make_workdir() {
 	WORK=$(mktemp -d "${PHCB_TEST_TMPDIR:-/tmp}/phcb-test.XXXXXX") || fail "mktemp"
 	chmod 711 "$WORK"
+	# the daemon's own, as its RuntimeDirectory= is: sockets the tests
+	# put here pass its directory checks (owner, not group-writable)
+	chown "$UNIT_USER:$UNIT_GROUP" "$WORK"
 	[ -n "${PHCB_TEST_TMPDIR:-}" ] || at_exit "rm -rf '$WORK'"
-	export PHCB_CLIENT_DIR="$WORK" # the probes' chronyd client sockets
+	# the probes' chronyd client sockets: the probes run as root, and a
+	# socket directory must be its user's own
+	mkdir -m 711 "$WORK/probe"
+	export PHCB_CLIENT_DIR="$WORK/probe"
 	unit_syscall_filter
 }
 
-# unit_bounding_set: the unit's CapabilityBoundingSet= as setpriv's
-# --bounding-set argument ("-all,+dac_override,+chown").
-unit_bounding_set() {
-	local caps c out="-all"
-	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$PHCB_UNIT" | tail -1)
-	for c in $caps; do
+# unit_key KEY: the unit's last KEY= value.
+unit_key() { sed -n "s/^$1=//p" "$PHCB_UNIT" | tail -1; }
+
+# caps_arg "CAP_A CAP_B": setpriv's form of a capability list
+# ("-all,+a,+b").
+caps_arg() {
+	local c out="-all"
+	for c in $1; do
 		c=${c#CAP_}
 		out="$out,+${c,,}"
 	done
 	echo "$out"
 }
 
-# "${AS_UNIT[@]}" CMD...: run CMD as the unit runs phcbrokerd: uid 0, the
-# unit's bounding set, no inheritable capabilities, no new privileges (an
-# array, not a function, so that "$!" is the daemon's own PID).
-AS_UNIT=(setpriv --bounding-set="$(unit_bounding_set)" --inh-caps=-all --no-new-privs --)
+# unit_bounding_set: the unit's CapabilityBoundingSet= as setpriv's
+# --bounding-set argument ("-all,+dac_override,+chown").
+unit_bounding_set() { caps_arg "$(unit_key CapabilityBoundingSet)"; }
+
+# The unit's User= and Group= (root without them), its ambient set.
+UNIT_USER=$(unit_key User)
+UNIT_USER=${UNIT_USER:-root}
+UNIT_GROUP=$(unit_key Group)
+UNIT_GROUP=${UNIT_GROUP:-$(id -gn "$UNIT_USER" 2>/dev/null || echo root)}
+UNIT_AMBIENT=$(caps_arg "$(unit_key AmbientCapabilities)")
+
+# unit_user_ensure: the unit's user exists, made as the package makes it
+# (systemd-sysusers with the shipped sysusers.d file; useradd without).
+unit_user_ensure() {
+	id "$UNIT_USER" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || return 0
+	if command -v systemd-sysusers >/dev/null 2>&1; then
+		systemd-sysusers "$PHCB_SRCDIR/systemd/phcbroker.sysusers" >/dev/null 2>&1
+	fi
+	id "$UNIT_USER" >/dev/null 2>&1 ||
+		useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin "$UNIT_USER" ||
+		fail "cannot create the unit's user $UNIT_USER"
+}
+
+# as_unit_cmd [SETPRIV OPTIONS]: setpriv as the unit runs phcbrokerd: its
+# user and group, no supplementary groups, its ambient capabilities
+# (which a non-root user needs to keep any), its bounding set, no new
+# privileges.
+as_unit_cmd() {
+	echo setpriv --reuid="$UNIT_USER" --regid="$UNIT_GROUP" --clear-groups \
+		--bounding-set="$(unit_bounding_set)" --inh-caps="$UNIT_AMBIENT" \
+		--ambient-caps="$UNIT_AMBIENT" --no-new-privs "$@" --
+}
+
+# unit_dir DIR: DIR made as the daemon's own (a run_dir made for it, as
+# systemd's RuntimeDirectory= would), mode 0755 unless given.
+unit_dir() { mkdir -p -m "${2:-755}" "$1" && chown "$UNIT_USER:$UNIT_GROUP" "$1"; }
+
+# "${AS_UNIT[@]}" CMD...: run CMD as the unit runs phcbrokerd (an array,
+# not a function, so that "$!" is the daemon's own PID).
+unit_user_ensure
+read -r -a AS_UNIT <<<"$(as_unit_cmd)"
 
 # unit_syscall_list OUT: the system calls the unit's SystemCallFilter=
 # lines allow, one per line, as systemd composes them: the first line
@@ -135,8 +182,8 @@ unit_syscall_filter() {
 	elif ! unit_syscall_list "$WORK/unit-syscalls"; then
 		fail "cannot expand the unit's SystemCallFilter= with systemd-analyze"
 	else
-		AS_UNIT=(setpriv --bounding-set="$(unit_bounding_set)" --inh-caps=-all --no-new-privs --
-			"$tool" "$WORK/unit-syscalls" --)
+		read -r -a AS_UNIT <<<"$(as_unit_cmd)"
+		AS_UNIT+=("$tool" "$WORK/unit-syscalls" --)
 	fi
 }
 
@@ -183,12 +230,13 @@ EOC
 }
 
 # start_fakephc MOUNTDIR DEVICE [FAKEPHC ARGS...]: fakephc mounted at
-# MOUNTDIR with its truth socket at $WORK/truth.sock, stopped and unmounted
+# MOUNTDIR, open to other users (the daemon runs as the unit's user;
+# FUSE refuses everyone but the mounter otherwise), with its truth socket at $WORK/truth.sock, stopped and unmounted
 # at exit; returns once MOUNTDIR/DEVICE exists. FAKEPHC_PID is its pid.
 start_fakephc() {
 	local mnt=$1 dev=$2
 	shift 2
-	"$PHCB_BUILDDIR/tests/fakephc/fakephc" -m "$mnt" --truth-socket "$WORK/truth.sock" "$@" 2>"$WORK/fakephc.log" &
+	"$PHCB_BUILDDIR/tests/fakephc/fakephc" -m "$mnt" --allow-other --truth-socket "$WORK/truth.sock" "$@" 2>"$WORK/fakephc.log" &
 	FAKEPHC_PID=$!
 	FAKEPHC_MNT=$mnt
 	at_exit fakephc_stop
@@ -282,6 +330,12 @@ free_port() {
 free_tcp_port() { free_port tcp; }
 free_udp_port() { free_port udp; }
 
+# "${USERNS_ROOT[@]}" CMD...: CMD (ptp4l) as root of a user namespace, off
+# the host clock, in which the unit's user is mapped too, so that it can
+# answer the daemon's sockets as ptp4l on the host does (userns_root.py).
+USERNS_ROOT=(python3 "$PHCB_SRCDIR/tests/integration/userns_root.py"
+	"$(id -u "$UNIT_USER" 2>/dev/null || echo 0)" "$(id -g "$UNIT_USER" 2>/dev/null || echo 0)")
+
 # ptp_netns_pair NS_M NS_S: two network namespaces joined by a veth pair,
 # vm in NS_M (192.0.2.1) and vs in NS_S (192.0.2.2): TEST-NET-1, only inside
 # them; removed at exit. Skips where network namespaces are unusable.
@@ -333,7 +387,7 @@ ptp_master_slave() {
 		printf 'uds_ro_address %s\nfree_running 1\n' "$WORK/ptp-s-ro" >>"$WORK/s.cfg"
 	fi
 	ptp_start_master
-	ip netns exec "phcb$1S$$" unshare -U -r "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
+	ip netns exec "phcb$1S$$" "${USERNS_ROOT[@]}" "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
 	at_exit "kill $!"
 	if [ "${major:-0}" -ge 4 ]; then
 		wait_until 10 test -S "$PTP_SLAVE_SOCK" || fail "ptp4l slave did not start: $(tail -3 "$WORK/ptp-s.log")"
@@ -341,7 +395,7 @@ ptp_master_slave() {
 	fi
 }
 ptp_start_master() {
-	ip netns exec "$PTP_NS_M" unshare -U -r "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
+	ip netns exec "$PTP_NS_M" "${USERNS_ROOT[@]}" "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >>"$WORK/ptp-m.log" 2>&1 &
 	PTP_MASTER_PID=$!
 	at_exit "kill $PTP_MASTER_PID"
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # ptp4l-ro.sh: a source gated on linuxptp 4.x's read-only management socket.
 #
-# A ptp4l 4.x slave (network namespace, `unshare -U -r`, software
+# A ptp4l 4.x slave (network namespace, a user namespace: userns_root.py, software
 # timestamping) has both a read-write socket (uds_address) and a read-only
 # one (uds_ro_address). phcbrokerd watches it twice: source ROS through the
 # read-only socket, RWS through the read-write one. Both must lock on GET
@@ -51,9 +51,9 @@ printf '[global]\nuds_address %s\nuds_ro_address %s\npriority1 100\nclockClass 6
 	"$WORK/ptp-m" "$WORK/ptp-m-ro" "$fast" >"$WORK/m.cfg"
 printf '[global]\nuds_address %s\nuds_ro_address %s\nclientOnly 1\nfree_running 1\n%s\n' \
 	"$WORK/ptp-s" "$WORK/ptp-s-ro" "$fast" >"$WORK/s.cfg"
-ip netns exec "$ns_m" unshare -U -r "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >"$WORK/ptp-m.log" 2>&1 &
+ip netns exec "$ns_m" "${USERNS_ROOT[@]}" "$PTP4L" -S -i vm -f "$WORK/m.cfg" -m >"$WORK/ptp-m.log" 2>&1 &
 at_exit "kill $!"
-ip netns exec "$ns_s" unshare -U -r "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
+ip netns exec "$ns_s" "${USERNS_ROOT[@]}" "$PTP4L" -S -i vs -f "$WORK/s.cfg" -m >"$WORK/ptp-s.log" 2>&1 &
 at_exit "kill $!"
 wait_until 10 test -S "$WORK/ptp-s-ro" || fail "ptp4l slave did not start: $(tail -5 "$WORK/ptp-s.log")"
 [ -S "$WORK/ptp-s" ] || fail "no read-write socket: $(tail -5 "$WORK/ptp-s.log")"

@@ -135,7 +135,7 @@ grep -q "GET UNKNOWN .* -> error NOT_SUPPORTED\|error NOT_SUPPORTED" "$WORK/resp
 
 if [ -x "$PROBE" ]; then
 	note "port state pushes to a subscriber (phcbroker's own client)"
-	"$PROBE" "$WORK/ptp4l" "$WORK/probe.sock" subscribe 60 10 2 >"$WORK/probe.out" 2>&1 &
+	"$PROBE" "$WORK/ptp4l" "$WORK/probe/probe.sock" subscribe 60 10 2 >"$WORK/probe.out" 2>&1 &
 	ppid=$!
 	at_exit "kill $ppid"
 	wait_until 5 grep -q SUBSCRIBED "$WORK/probe.out" || fail "no subscription: $(cat "$WORK/probe.out")"
@@ -146,9 +146,9 @@ if [ -x "$PROBE" ]; then
 		"$WORK/probe.out" || fail "no FAULTY push: $(cat "$WORK/probe.out")"
 	grep -q "^NOTIFY PORT_DATA_SET .*portState=LISTENING" "$WORK/probe.out" ||
 		fail "no LISTENING push"
-	grep -q "push FAULTY to $WORK/probe.sock" "$WORK/resp.log" || fail "push not logged"
+	grep -q "push FAULTY to $WORK/probe/probe.sock" "$WORK/resp.log" || fail "push not logged"
 	ctl state SLAVE >/dev/null
-	"$PROBE" "$WORK/ptp4l" "$WORK/probe2.sock" get >"$WORK/probe2.out" 2>&1 ||
+	"$PROBE" "$WORK/ptp4l" "$WORK/probe/probe2.sock" get >"$WORK/probe2.out" 2>&1 ||
 		fail "probe get: $(cat "$WORK/probe2.out")"
 	grep -q "portState=SLAVE" "$WORK/probe2.out" || fail "probe get: $(cat "$WORK/probe2.out")"
 else

@@ -41,12 +41,11 @@ secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }
 ns_m=phcbtgM$$
 ns_s=phcbtgS$$
 ptp_netns_pair "$ns_m" "$ns_s"
-userns="unshare -U -r"
 unshare -U -r true 2>/dev/null || skip "user namespaces unavailable (ptp4l must not touch the host clock)"
 gm="$WORK/ptp-gm"
 printf '[global]\nuds_address %s\nclockClass 248\n%s\n' "$gm" "$PTP_FAST" >"$WORK/gm.cfg"
 [ "$(ptp4l_major)" -ge 4 ] 2>/dev/null && printf 'uds_ro_address %s\n' "$gm-ro" >>"$WORK/gm.cfg"
-ip netns exec "$ns_m" $userns "$PTP4L" -S -i vm -f "$WORK/gm.cfg" -m >"$WORK/ptp-gm.log" 2>&1 &
+ip netns exec "$ns_m" "${USERNS_ROOT[@]}" "$PTP4L" -S -i vm -f "$WORK/gm.cfg" -m >"$WORK/ptp-gm.log" 2>&1 &
 at_exit "kill $!"
 wait_until 10 test -S "$gm" || fail "ptp4l did not start: $(tail -3 "$WORK/ptp-gm.log")"
 

@@ -2,18 +2,20 @@
 # unit-sandbox.sh: the shipped unit's privileges, end to end (issue 9).
 #
 # chronyd runs as _chrony with its command socket in a 0750 _chrony
-# directory (as Debian runs it); phcbrokerd runs as uid 0 with exactly the
-# unit's CapabilityBoundingSet (setpriv) and its SystemCallFilter= (lib.sh,
+# directory (as Debian runs it); phcbrokerd runs as the unit's User=
+# (phcbroker) with exactly its AmbientCapabilities= and
+# CapabilityBoundingSet= (setpriv) and its SystemCallFilter= (lib.sh,
 # seccomp_exec). Checks:
-#  - the daemon has the bounding set and a seccomp filter, and a call
-#    outside the filter is killed;
+#  - the daemon runs as the unit's user with the two capabilities
+#    effective and no others, has a seccomp filter, and a call outside
+#    the filter is killed;
 #  - the gate reaches chronyd: SET GATE NTP makes chronyd drop the PHC for
 #    its NTP server (reset sources + burst on 4.3), SET GATE AUTO brings it
 #    back, chronyd's PID never changes;
 #  - nothing of the daemon's is created in chronyd's directory; its reply
 #    socket is 0660 in chronyd's group, in its own run_dir; nothing there
 #    is world-writable; control_group gets a 0660 control socket;
-#  - with an empty bounding set (the old unit) the daemon says at error
+#  - without capabilities (the user alone) the daemon says at error
 #    level and in GET STATUS why it cannot reach chronyd and how to fix it;
 #  - an unsafe run_dir (another owner, or writable by others) is refused;
 #  - a second instance refuses to start, names the first one's PID, and
@@ -61,6 +63,11 @@ wait_until 10 reachable || fail "chronyd not reachable under the unit's capabili
 caps=$(awk '/^CapBnd/ { print $2 }' "/proc/$BROKER_PID/status")
 note "daemon pid $BROKER_PID, CapBnd $caps"
 [ "$caps" = 0000000000000003 ] || fail "the daemon's bounding set is $caps, not CAP_CHOWN|CAP_DAC_OVERRIDE"
+eff=$(awk '/^CapEff/ { print $2 }' "/proc/$BROKER_PID/status")
+[ "$eff" = 0000000000000003 ] || fail "the daemon's effective set is $eff, not CAP_CHOWN|CAP_DAC_OVERRIDE"
+uid=$(awk '/^Uid/ { print $2 }' "/proc/$BROKER_PID/status")
+[ "$uid" = "$(id -u "$UNIT_USER")" ] && [ "$uid" != 0 ] || fail "the daemon runs as uid $uid, not the unit's user $UNIT_USER"
+note "as $UNIT_USER (uid $uid), CapEff $eff"
 # the unit's SystemCallFilter= (lib.sh: seccomp_exec) is on the daemon,
 # and the tool does kill a call outside it (setpriority: @resources)
 if [[ " ${AS_UNIT[*]} " == *seccomp_exec* ]]; then
@@ -78,15 +85,15 @@ fi
 # what the daemon made, and where
 client="$WORK/run/chronyd-client.sock"
 [ -S "$client" ] || fail "no chronyd client socket at $client: $(ls -la "$WORK/run")"
-[ "$(stat -c '%a %U %G' "$client")" = "660 root $PHCB_CHRONY_USER" ] ||
-	fail "client socket is $(stat -c '%a %U %G' "$client"), not 660 root $PHCB_CHRONY_USER"
+[ "$(stat -c '%a %U %G' "$client")" = "660 $UNIT_USER $PHCB_CHRONY_USER" ] ||
+	fail "client socket is $(stat -c '%a %U %G' "$client"), not 660 $UNIT_USER $PHCB_CHRONY_USER"
 [ "$(stat -c '%a %G' "$WORK/run/control.sock")" = "660 adm" ] ||
 	fail "control socket is $(stat -c '%a %G' "$WORK/run/control.sock"), not 660 adm"
 theirs=$(find "$WORK/c" -mindepth 1 ! -name chrony.conf ! -name 'chronyd.*' ! -name pid ! -name drift -print)
 [ -z "$theirs" ] || fail "files appeared in chronyd's directory: $theirs"
 ww=$(find "$WORK/run" -perm -o+w -print)
 [ -z "$ww" ] || fail "world-writable in run_dir: $ww"
-note "client socket 660 root:$PHCB_CHRONY_USER, control socket 660 root:adm, nothing in chronyd's directory, nothing world-writable"
+note "client socket 660 $UNIT_USER:$PHCB_CHRONY_USER, control socket 660 $UNIT_USER:adm, nothing in chronyd's directory, nothing world-writable"
 
 # the gate acts on chronyd: lock, then force NTP and back
 gate_is() { [ "$(field 'GET GATE' state)" = "$1" ]; }
@@ -120,9 +127,10 @@ echo "$out" | grep -q "another phcbrokerd (pid $BROKER_PID)" || fail "second ins
 note "second instance: $out"
 stop_broker
 
-# the old unit: no capabilities at all. control_group cannot be given
-# (no CAP_CHOWN): said at error level, no socket left behind.
-no_caps=(setpriv --bounding-set=-all --inh-caps=-all --no-new-privs --)
+# the unit's user without its capabilities (the old unit had none):
+# control_group cannot be given (no CAP_CHOWN): said at error level, no
+# socket left behind.
+no_caps=(setpriv --reuid="$UNIT_USER" --regid="$UNIT_GROUP" --clear-groups --bounding-set=-all --inh-caps=-all --no-new-privs --)
 : >"$WORK/broker.log"
 "${no_caps[@]}" "$PHCBROKERD" -n -f "$WORK/broker.conf" >>"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
@@ -144,13 +152,13 @@ ctl 'GET STATUS' >/dev/null; rc=$?
 grep -q "err: cannot reach chronyd's command socket .*CAP_DAC_OVERRIDE" "$WORK/broker.log" ||
 	fail "no error-level log line about chronyd: $(cat "$WORK/broker.log")"
 [ "$(grep -c "cannot reach chronyd" "$WORK/broker.log")" = 1 ] || fail "the error was logged more than once"
-note "empty bounding set: $(grep -o "err: cannot reach chronyd.*" "$WORK/broker.log" | cut -c1-110)..."
+note "no capabilities: $(grep -o "err: cannot reach chronyd.*" "$WORK/broker.log" | cut -c1-110)..."
 stop_broker
 
 # unsafe run directories are refused
 bad=0
 for how in "chown nobody" "chmod 0777" "chmod 0775"; do
-	mkdir -p "$WORK/bad" && chown root "$WORK/bad" && chmod 0755 "$WORK/bad"
+	unit_dir "$WORK/bad"
 	$how "$WORK/bad"
 	write_conf "$WORK/bad.conf" "$WORK/bad"
 	out=$("${AS_UNIT[@]}" "$PHCBROKERD" -n -f "$WORK/bad.conf" 2>&1); rc=$?
@@ -185,14 +193,15 @@ stop_broker
 note "a live socket at control_socket kept"
 
 # the unit's exposure as systemd rates it (4.2 before the sandbox work of
-# issue 9, 3.8 after it, 2.4 with the device policy and SystemCallFilter=)
+# issue 9, 3.8 after it, 2.4 with the device policy and SystemCallFilter=,
+# 2.2 as its own user with ambient capabilities and RemoveIPC=)
 score=none
 if command -v systemd-analyze >/dev/null 2>&1; then
 	sed -e 's|@sbindir@|/usr/sbin|g' -e 's|@sysconfdir@|/etc|g' "$PHCB_UNIT" >"$WORK/phcbrokerd.service"
 	score=$(systemd-analyze security --offline=yes "$WORK/phcbrokerd.service" 2>/dev/null |
 		sed -n 's/.*exposure level for phcbrokerd.service: \([0-9.]*\).*/\1/p')
 	[ -n "$score" ] || fail "systemd-analyze security gave no score"
-	awk -v s="$score" 'BEGIN { exit !(s <= 2.4) }' || fail "the unit's exposure is $score (limit 2.4)"
+	awk -v s="$score" 'BEGIN { exit !(s <= 2.2) }' || fail "the unit's exposure is $score (limit 2.2)"
 else
 	note "systemd-analyze not installed: exposure score not measured"
 fi

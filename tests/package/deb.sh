@@ -5,7 +5,8 @@
 # Builds phcbroker_*.deb with dpkg-buildpackage -us -uc -b from the tree's
 # distribution (make distdir, which carries debian/), runs lintian (no
 # errors allowed; warnings are printed), installs it with dpkg -i, and
-# checks: the files, both conffiles, the unit enabled the Debian way
+# checks: the files, both conffiles, the unit's user made (sysusers.d),
+# the unit enabled the Debian way
 # (deb-systemd-helper's wants link), phcbrokerd --version, the shipped
 # configuration accepted by --check-config, systemd-analyze verify on the
 # installed unit, an edited conffile kept by a reinstall and by a remove,
@@ -65,6 +66,7 @@ for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineco
 	/etc/chrony/conf.d/phcbroker.conf "$unitdir/phcbrokerd.service" \
 	"$unitdir/phcbroker-ptp-kvm.service" \
 	"${catalogdir:-/usr/lib/systemd/catalog}/phcbroker.catalog" \
+	"$(pkg-config --variable=sysusersdir systemd || echo /usr/lib/sysusers.d)/phcbroker.conf" \
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
 	/usr/share/man/man5/phcbrokerd.conf.5.gz /usr/share/man/man1/phcbroker-machineconfig.1.gz \
 	/usr/share/bash-completion/completions/phcbrokerctl \
@@ -85,9 +87,18 @@ done
 at_exit "DEBIAN_FRONTEND=noninteractive apt-get purge -y -q phcbroker"
 wants=/etc/systemd/system/multi-user.target.wants/phcbrokerd.service
 [ -e "$wants" ] && fail "$wants exists before the install"
+# the unit's user is made by the install (dh_installsysusers runs
+# systemd-sysusers on the shipped file): take away the one the tests made
+if id phcbroker >/dev/null 2>&1; then
+	userdel phcbroker || fail "cannot remove the user phcbroker before the install"
+	at_exit unit_user_ensure
+fi
 DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" </dev/null >"$WORK/install.log" 2>&1 ||
 	fail "dpkg -i: $(tail -10 "$WORK/install.log")"
 installed=$(dpkg -L phcbroker)
+id phcbroker >/dev/null 2>&1 || fail "the install did not make the user phcbroker: $(tail -5 "$WORK/install.log")"
+[ "$(getent passwd phcbroker | cut -d: -f7)" = /usr/sbin/nologin ] || fail "phcbroker has a login shell: $(getent passwd phcbroker)"
+[ "$(id -u phcbroker)" -lt 1000 ] || fail "phcbroker is not a system user: uid $(id -u phcbroker)"
 [ -L "$wants" ] || fail "the unit is not enabled: no $wants"
 [ "$(readlink -f "$wants")" = "$(readlink -f "$unitdir/phcbrokerd.service")" ] || fail "$wants points to $(readlink "$wants")"
 out=$(/usr/sbin/phcbrokerd --version) || fail "phcbrokerd --version failed"
@@ -99,7 +110,7 @@ case "$out" in *"$version"*) ;; *) fail "phcbrokerd --version says '$out', not $
 systemd-analyze verify "$unitdir/phcbrokerd.service" "$unitdir/phcbroker-ptp-kvm.service" >"$WORK/verify.log" 2>&1 ||
 	fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
 grep -q phcbroker "$WORK/verify.log" && fail "systemd-analyze verify complains: $(cat "$WORK/verify.log")"
-note "installed: $(printf '%s\n' "$installed" | wc -l) paths, unit enabled, --version '$out', unit verified"
+note "installed: $(printf '%s\n' "$installed" | wc -l) paths, user phcbroker (uid $(id -u phcbroker)) made, unit enabled, --version '$out', unit verified"
 
 # ---- an edited conffile survives a reinstall and a remove ------------
 echo "# edited by deb.sh" >>/etc/phcbroker/phcbrokerd.conf
