@@ -32,21 +32,22 @@ void opener_init(struct opener *o, const struct config *cfg)
 	}
 }
 
+/* Whether source @i names the same PHC in @a and @b. */
+static bool same_phc(const struct config *a, const struct config *b, int i)
+{
+	if (i >= a->n_sources || i >= b->n_sources)
+		return false;
+	return !strcmp(a->sources[i].device, b->sources[i].device) &&
+	       !strcmp(a->sources[i].interface, b->sources[i].interface) &&
+	       !strcmp(a->global.dev_root, b->global.dev_root) &&
+	       !strcmp(a->global.sysfs_root, b->global.sysfs_root);
+}
+
 void opener_set_config(struct opener *o, const struct config *cfg)
 {
-	for (int i = 0; i < CONFIG_MAX_SOURCES; i++) {
-		const struct source_config *a = &o->cfg.sources[i],
-					   *b = &cfg->sources[i];
-		bool same = i < o->cfg.n_sources && i < cfg->n_sources &&
-			    !strcmp(a->device, b->device) &&
-			    !strcmp(a->interface, b->interface) &&
-			    !strcmp(o->cfg.global.dev_root,
-				    cfg->global.dev_root) &&
-			    !strcmp(o->cfg.global.sysfs_root,
-				    cfg->global.sysfs_root);
-		if (!same)
+	for (int i = 0; i < CONFIG_MAX_SOURCES; i++)
+		if (!same_phc(&o->cfg, cfg, i))
 			drop_phc(&o->phc[i]);
-	}
 	o->cfg = *cfg;
 }
 
@@ -83,8 +84,7 @@ static int hold(struct opener_phc *p, const char *path)
 	return 0;
 }
 
-int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans,
-	       int *fd)
+int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans, int *fd)
 {
 	const struct source_config *sc;
 	struct discover_roots roots = {o->cfg.global.dev_root,
@@ -122,8 +122,7 @@ int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans,
 	if (ans->index < 0)
 		ans->index = -1;
 	snprintf(ans->path, sizeof(ans->path), "%s", path);
-	if (discover_clock_name(&roots, path, ans->name, sizeof(ans->name)) <
-	    0)
+	if (discover_clock_name(&roots, path, ans->name, sizeof(ans->name)) < 0)
 		ans->name[0] = '\0';
 	return 0;
 }

@@ -27,8 +27,7 @@ bool privsep_client_active(void)
 
 /* Send @req and wait for the answer with its seq into @ans (text, if
  * any, is not kept) and its descriptor into @fd. */
-static int request(struct privsep_msg *req, struct privsep_msg *ans,
-		   int *fd)
+static int request(struct privsep_msg *req, struct privsep_msg *ans, int *fd)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
 	int64_t deadline = clock_now_ns(CLOCK_MONOTONIC) +
@@ -95,8 +94,7 @@ int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
 
 int privsep_connect_feed(unsigned src, int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_CONNECT_FEED,
-				  .source = src};
+	struct privsep_msg req = {.type = PRIVSEP_CONNECT_FEED, .source = src};
 	struct privsep_msg ans;
 	int r = request(&req, &ans, fd);
 
