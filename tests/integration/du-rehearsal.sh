@@ -53,8 +53,9 @@ note "applied: $(grep -c . "$WORK/apply.log") lines from the applier; $(grep -c 
 
 # ---- the NIC's PHC: an emulated device behind a sysfs fixture ----
 mkdir -p "$WORK/mnt" "$WORK/sys/class/net/ens1f0/device/ptp/ptp0" "$WORK/dev"
-# a NIC PHC as ptp4l keeps it: in TAI, 37 s ahead of UTC
-"$FAKEPHC" -m "$WORK/mnt" --truth-socket "$WORK/truth.sock" nic=nic,offset=37s >>"$WORK/fakephc.log" 2>&1 &
+# a NIC PHC as ptp4l keeps it: in TAI, 37 s ahead of UTC (allow_other: the
+# daemon reads it as its own user)
+"$FAKEPHC" -m "$WORK/mnt" --allow-other --truth-socket "$WORK/truth.sock" nic=nic,offset=37s >>"$WORK/fakephc.log" 2>&1 &
 fpid=$!
 at_exit "kill $fpid; wait $fpid; grep -q ' $WORK/mnt ' /proc/mounts && umount -l '$WORK/mnt'"
 wait_until 10 test -S "$WORK/truth.sock" || fail "fakephc did not come up: $(cat "$WORK/fakephc.log")"
