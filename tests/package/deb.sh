@@ -90,7 +90,7 @@ wants=/etc/systemd/system/multi-user.target.wants/phcbrokerd.service
 # the unit's user is made by the install (dh_installsysusers runs
 # systemd-sysusers on the shipped file): take away the one the tests made
 if id phcbroker >/dev/null 2>&1; then
-	userdel phcbroker || fail "cannot remove the user phcbroker before the install"
+	userdel phcbroker || fail "cannot remove the user phcbroker before the install: $(ps -u phcbroker -o pid,args)"
 	at_exit unit_user_ensure
 fi
 DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" </dev/null >"$WORK/install.log" 2>&1 ||
