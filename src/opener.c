@@ -20,16 +20,13 @@ static void drop_phc(struct opener_phc *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	p->fd = -1;
-	p->path[0] = '\0';
 }
 
 void opener_init(struct opener *o, const struct config *cfg)
 {
 	o->cfg = *cfg;
-	for (int i = 0; i < CONFIG_MAX_SOURCES; i++) {
+	for (int i = 0; i < CONFIG_MAX_SOURCES; i++)
 		o->phc[i].fd = -1;
-		o->phc[i].path[0] = '\0';
-	}
 }
 
 /* Whether source @i names the same PHC in @a and @b. */
@@ -80,7 +77,6 @@ static int hold(struct opener_phc *p, const char *path)
 	}
 	drop_phc(p);
 	p->fd = fd;
-	snprintf(p->path, sizeof(p->path), "%s", path);
 	return 0;
 }
 

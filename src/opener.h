@@ -12,8 +12,7 @@
 
 /* A PHC the parent holds for source N. */
 struct opener_phc {
-	char path[CONFIG_PATH_MAX]; /* as resolved, "" when none is held */
-	int fd;			    /* -1: none held */
+	int fd; /* -1: none held */
 };
 
 struct opener {
