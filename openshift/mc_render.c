@@ -223,7 +223,7 @@ int mc_render_broker_conf(const struct mc_options *o, struct strbuf *out)
 	    "chronyd_socket /run/chrony/chronyd.sock\n"
 	    "log_level notice\n"
 	    "summary_interval 60s\n"
-	    "metrics_listen 127.0.0.1:9817\n"
+	    "metrics_listen systemd\n"
 	    "\n"
 	    "[source %s]\n",
 	    o->version, mc_name(o, name, sizeof(name)), refid);
@@ -379,10 +379,11 @@ int mc_render_yaml(const struct mc_options *o, struct strbuf *out)
 		    "are base64 data URLs.\n"
 		    "# It writes " MC_CHRONY_CONF " and " MC_BROKER_CONF
 		    " (mode 0644)\n"
-		    "# and enables phcbrokerd.service and chronyd.service, "
-		    "nothing else: chronyd\n"
-		    "# is never restarted. phcbroker itself must be in the "
-		    "node image.\n");
+		    "# and enables phcbrokerd.service, its /metrics socket "
+		    "and chronyd.service,\n"
+		    "# nothing else: chronyd is never restarted. phcbroker "
+		    "itself must be in the\n"
+		    "# node image.\n");
 	strbuf_puts(out, "apiVersion: machineconfiguration.openshift.io/v1\n"
 			 "kind: MachineConfig\n"
 			 "metadata:\n"
@@ -404,6 +405,8 @@ int mc_render_yaml(const struct mc_options *o, struct strbuf *out)
 	strbuf_puts(out, "    systemd:\n"
 			 "      units:\n"
 			 "        - name: \"phcbrokerd.service\"\n"
+			 "          enabled: true\n"
+			 "        - name: \"phcbrokerd-metrics.socket\"\n"
 			 "          enabled: true\n"
 			 "        - name: \"chronyd.service\"\n"
 			 "          enabled: true\n");

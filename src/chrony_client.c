@@ -1,5 +1,6 @@
 /* chrony_client.c: client of chronyd's command socket (reports, control). */
 #include "chrony_client.h"
+#include "privsep_client.h"
 #include "uds.h"
 
 #include <errno.h>
@@ -137,6 +138,33 @@ static int rebind_for(struct chronycmd *cmd, mode_t mode, gid_t gid)
 	return bind_client(cmd, mode, gid);
 }
 
+/*
+ * Under privilege separation the parent binds and connects (OPEN_CHRONY:
+ * it reaches chronyd's directory and gives our socket chronyd's group) at
+ * the same path. Our file goes first, so that the parent can bind the
+ * path again; our old descriptor last, so that the new one has another
+ * number for the event loop.
+ */
+static int connect_via_parent(struct chronycmd *cmd)
+{
+	int fd, r;
+
+	if (cmd->bound)
+		uds_unlink_own(cmd->client_path, &cmd->client_st);
+	cmd->bound = 0;
+	cmd->connected = 0;
+	r = privsep_open_chrony(&fd);
+	if (cmd->fd >= 0)
+		close(cmd->fd);
+	cmd->fd = r < 0 ? -1 : fd;
+	if (r < 0)
+		return r;
+	/* the file's identity, for ensure_bound() and our unlink */
+	cmd->bound = lstat(cmd->client_path, &cmd->client_st) == 0;
+	cmd->connected = 1;
+	return 0;
+}
+
 static int connect_server(struct chronycmd *cmd)
 {
 	struct sockaddr_un sa;
@@ -144,6 +172,8 @@ static int connect_server(struct chronycmd *cmd)
 	gid_t gid = (gid_t)-1;
 	int ret;
 
+	if (privsep_client_active())
+		return connect_via_parent(cmd);
 	ret = uds_addr(&sa, NULL, cmd->server_path);
 	if (ret == 0)
 		ret = wanted_access(cmd, &mode, &gid);
@@ -165,6 +195,10 @@ static int ensure_bound(struct chronycmd *cmd)
 	if (cmd->bound && lstat(cmd->client_path, &st) == 0 &&
 	    uds_same_file(&st, &cmd->client_st))
 		return 0;
+	cmd->reconnects++;
+	if (privsep_client_active())
+		return connect_via_parent(cmd);
+	cmd->reconnects--;
 	unbind_client(cmd);
 	cmd->reconnects++;
 	return bind_client(cmd, cmd->client_mode, cmd->client_gid);
@@ -188,6 +222,12 @@ int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 	ret = copy_path(cmd->server_path, server_path);
 	if (ret == 0)
 		ret = choose_client_path(cmd, client_dir_or_path);
+	if (ret == 0 && privsep_client_active()) {
+		/* the parent binds and connects, now or on the first send */
+		(void)connect_server(cmd);
+		*out = cmd;
+		return 0;
+	}
 	if (ret == 0 && wanted_access(cmd, &mode, &gid) < 0) {
 		mode = 0600; /* chronyd not there yet: fixed on connecting */
 		gid = (gid_t)-1;
@@ -202,6 +242,22 @@ int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 	(void)connect_server(cmd);
 	*out = cmd;
 	return 0;
+}
+
+int chronycmd_connect_new(const char *server_path, const char *client_path)
+{
+	struct chronycmd cmd = {.fd = -1};
+	int ret = copy_path(cmd.server_path, server_path);
+
+	if (ret == 0)
+		ret = copy_path(cmd.client_path, client_path);
+	if (ret == 0)
+		ret = connect_server(&cmd);
+	if (ret < 0) {
+		unbind_client(&cmd);
+		return ret;
+	}
+	return cmd.fd;
 }
 
 void chronycmd_close(struct chronycmd *cmd)

@@ -27,6 +27,9 @@
  */
 struct chronycmd;
 
+/* The daemon's client socket, in its run_dir. */
+#define CHRONYCMD_CLIENT_NAME "chronyd-client.sock"
+
 /* Default time a blocking caller waits for a reply, retries included. */
 #define CHRONYCMD_DEFAULT_TIMEOUT_MS 1000
 
@@ -47,6 +50,16 @@ struct chronycmd;
  */
 int chronycmd_open(const char *server_path, const char *client_dir_or_path,
 		   struct chronycmd **out);
+
+/*
+ * chronycmd_connect_new - what the privileged parent does for its worker
+ * (OPEN_CHRONY): a datagram socket bound at @client_path with the mode and
+ * group chronyd's socket calls for (as chronycmd_open()), connected to
+ * @server_path. Under privilege separation chronycmd_open() and the
+ * reconnects ask the parent for this instead of binding themselves.
+ * Returns the descriptor, or -errno with nothing left at @client_path.
+ */
+int chronycmd_connect_new(const char *server_path, const char *client_path);
 
 /*
  * chronycmd_close - close the socket, unlink its path, free the client.

@@ -299,6 +299,10 @@ static int set_listen(struct parser *p, const char *key, const char *val,
 		dst[0] = '\0';
 		return 0;
 	}
+	if (strcmp(val, "systemd") == 0) { /* metrics_socket.h */
+		snprintf(dst, len, "%s", val);
+		return 0;
+	}
 	if (strlen(val) >= len)
 		return fail(p, "%s: value longer than %zu characters", key,
 			    len - 1);

@@ -77,7 +77,8 @@ struct global_config {
 	int hypervisor;		  /* config_hypervisors[]: 0 = auto */
 	int log_level;		  /* syslog priority */
 	double summary_interval_s; /* periodic summary in the log, 0 = never */
-	char metrics_listen[64];   /* "address:port" of /metrics, "" = off */
+	char metrics_listen[64];   /* "address:port" of /metrics, "systemd"
+				      (socket activation), "" = off */
 	char metrics_textfile[CONFIG_PATH_MAX]; /* written each summary, "" = off */
 	char chrony_conf[CONFIG_PATH_MAX]; /* chronyd's, audited; "" = none */
 	double audit_interval_s;	   /* audit this often, 0 = on demand */

@@ -12,6 +12,7 @@
 
 #include "daemon.h"
 #include "audit_scan.h"
+#include "chrony_client.h"
 #include "chrony_watch.h"
 #include "clockset.h"
 #include "control.h"
@@ -21,7 +22,9 @@
 #include "log.h"
 #include "metrics.h"
 #include "metrics_http.h"
+#include "metrics_socket.h"
 #include "notify.h"
+#include "privsep_client.h"
 #include "resume.h"
 #include "rundir.h"
 #include "source.h"
@@ -37,7 +40,6 @@
 #define PRIO_COUNT 2
 #define LOW_BATCH 8
 #define LOW_BATCH_US 1000
-#define CHRONY_CLIENT_NAME "chronyd-client.sock" /* in run_dir */
 /* A step of the system clock smaller than this is not judged. */
 #define FOREIGN_STEP_MIN_NS 1e6
 /* A foreign step stays a finding for this many audit intervals (at
@@ -327,7 +329,7 @@ static void open_chrony_watch(struct daemon *d)
 	if (d->chrony || !path[0])
 		return;
 	snprintf(client, sizeof(client), "%s/%s", d->cfg.global.run_dir,
-		 CHRONY_CLIENT_NAME);
+		 CHRONYCMD_CLIENT_NAME);
 	r = chronywatch_open(d->base, path, client,
 			     (int)(d->cfg.global.chronyd_interval_s * 1000),
 			     &d->chrony);
@@ -348,6 +350,18 @@ static void render_scrape(void *ctx, struct evbuffer *out)
 	metrics_render(d, &d->mself, out);
 }
 
+/* The listening socket of /metrics: from the parent under privilege
+ * separation, else bound here or systemd's. A descriptor or -errno. */
+static int metrics_listener(const char *listen)
+{
+	int fd, r;
+
+	if (!privsep_client_active())
+		return metrics_socket_open(listen);
+	r = privsep_open_metrics(&fd);
+	return r < 0 ? r : fd;
+}
+
 /* Serve /metrics if configured and not served yet; failures are logged
  * once each and tried again by the status timer. */
 static void open_metrics(struct daemon *d)
@@ -357,10 +371,14 @@ static void open_metrics(struct daemon *d)
 
 	if (d->metrics || !listen[0])
 		return;
-	r = metrics_http_open(d->base, listen, render_scrape, d, &d->metrics);
+	r = metrics_listener(listen);
+	if (r >= 0)
+		r = metrics_http_open(d->base, r, render_scrape, d,
+				      &d->metrics);
 	if (r < 0 && r != d->metrics_open_error)
-		log_err(NULL, "cannot serve metrics on %s: %s; trying again "
-			"every %d s", listen, strerror(-r), STATUS_INTERVAL_S);
+		log_err(NULL, "cannot serve metrics on %s: %s%s; trying "
+			"again every %d s", listen, strerror(-r),
+			metrics_socket_hint(r), STATUS_INTERVAL_S);
 	else if (r == 0)
 		log_info(NULL, "metrics on http://%s/metrics", listen);
 	if (r == 0 && d->metrics_open_error)

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "notify.h"
 #include "print_chrony_conf.h"
+#include "metrics_socket.h"
 #include "privsep_client.h"
 #include "supervise.h"
 
@@ -224,6 +225,12 @@ int main(int argc, char **argv)
 		free(cfg);
 		return 0;
 	}
+	/* systemd's sockets (LISTEN_PID is this process: before detach) */
+	if (wfd < 0 && metrics_socket_take_systemd() > 0 &&
+	    strcmp(cfg->global.metrics_listen, METRICS_LISTEN_SYSTEMD) != 0)
+		log_notice(NULL, "systemd passed a socket for /metrics, but "
+			   "metrics_listen is not 'systemd': it is not served "
+			   "(mask phcbrokerd-metrics.socket for none)");
 	/* a worker is in the foreground of its detached parent */
 	if (!foreground && wfd < 0 && detach() < 0) {
 		fprintf(stderr, "phcbrokerd: cannot detach: %s\n",

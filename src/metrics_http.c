@@ -1,9 +1,7 @@
 /* metrics_http.c: /metrics over HTTP (libevent's evhttp) and the
  * textfile-collector file. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +14,9 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
-#include "listen_addr.h"
 #include "log.h"
 #include "metrics_http.h"
 
-#define METRICS_BACKLOG 16
 #define METRICS_MAX_HEADERS 8192
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -125,41 +121,6 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 		evconnlistener_enable(l);
 }
 
-/* The listening socket for @a, bound and non-blocking; -errno. */
-static int bind_socket(const struct listen_addr *a)
-{
-	struct sockaddr_storage ss = {0};
-	socklen_t len;
-	int one = 1, fd;
-
-	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)a->port);
-		inet_pton(AF_INET6, a->host, &s6->sin6_addr);
-		len = sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)a->port);
-		inet_pton(AF_INET, a->host, &s4->sin_addr);
-		len = sizeof(*s4);
-	}
-	fd = socket(a->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (a->family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-	    listen(fd, METRICS_BACKLOG) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
 /* evhttp on the bound socket @fd, bounded requests; on_request answers
  * other methods than GET and HEAD with 405. */
 static int start_http(struct metrics_http *m, struct event_base *base, int fd)
@@ -190,21 +151,14 @@ static int start_http(struct metrics_http *m, struct event_base *base, int fd)
 	return 0;
 }
 
-int metrics_http_open(struct event_base *base, const char *listen,
+int metrics_http_open(struct event_base *base, int fd,
 		      metrics_render_fn render, void *ctx,
 		      struct metrics_http **out)
 {
-	struct listen_addr a;
 	struct metrics_http *m;
-	char why[128];
-	int fd, r;
+	int r;
 
 	*out = NULL;
-	if (listen_addr_parse(listen, &a, why, sizeof(why)) < 0)
-		return -EINVAL;
-	fd = bind_socket(&a);
-	if (fd < 0)
-		return fd;
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		close(fd);

@@ -16,15 +16,15 @@ typedef void (*metrics_render_fn)(void *ctx, struct evbuffer *out);
 struct metrics_http;
 
 /**
- * metrics_http_open - serve GET /metrics on @listen ("127.0.0.1:9817",
- * "[::1]:9817"; see listen_addr.h) from the event loop @base.
+ * metrics_http_open - serve GET /metrics on the listening socket @fd
+ * (metrics_socket.h), which it takes, from the event loop @base.
  * @render: called for each scrape with @ctx
  * @out:    the server, for metrics_http_close()
  * Scrapes within METRICS_REUSE_MS of a rendering get its text again.
- * Other paths get 404, other methods 405. Returns 0, -EINVAL for a bad
- * address, or the negative errno of the bind (e.g. -EADDRINUSE).
+ * Other paths get 404, other methods 405. Returns 0 or -ENOMEM (@fd
+ * closed).
  */
-int metrics_http_open(struct event_base *base, const char *listen,
+int metrics_http_open(struct event_base *base, int fd,
 		      metrics_render_fn render, void *ctx,
 		      struct metrics_http **out);
 

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "chrony_client.h"
+#include "metrics_socket.h"
 #include "opener.h"
 #include "uds.h"
 
@@ -46,6 +48,39 @@ void opener_set_config(struct opener *o, const struct config *cfg)
 		if (!same_phc(&o->cfg, cfg, i))
 			drop_phc(&o->phc[i]);
 	o->cfg = *cfg;
+}
+
+int opener_chrony(const struct opener *o, int *fd)
+{
+	const struct global_config *g = &o->cfg.global;
+	char client[sizeof(g->run_dir) + sizeof(CHRONYCMD_CLIENT_NAME) + 1];
+	int r;
+
+	*fd = -1;
+	if (!g->chronyd_socket[0])
+		return -EOPNOTSUPP;
+	snprintf(client, sizeof(client), "%s/%s", g->run_dir,
+		 CHRONYCMD_CLIENT_NAME);
+	r = chronycmd_connect_new(g->chronyd_socket, client);
+	if (r < 0)
+		return r;
+	*fd = r;
+	return 0;
+}
+
+int opener_metrics(const struct opener *o, int *fd)
+{
+	const char *listen = o->cfg.global.metrics_listen;
+	int r;
+
+	*fd = -1;
+	if (!listen[0])
+		return -EOPNOTSUPP;
+	r = metrics_socket_open(listen);
+	if (r < 0)
+		return r;
+	*fd = r;
+	return 0;
 }
 
 void opener_close_all(struct opener *o)

@@ -53,6 +53,24 @@ int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans,
  */
 int opener_feed(const struct opener *o, unsigned src, int *fd);
 
+/**
+ * opener_chrony - the daemon's client socket of chronyd's command socket
+ * (OPEN_CHRONY): bound at run_dir/chronyd-client.sock with the mode and
+ * group chronyd's socket calls for, connected to chronyd_socket, into
+ * @fd. Returns 0, -EOPNOTSUPP when no chronyd_socket is configured, or
+ * the -errno of chronycmd_connect_new() (-ENOENT: chronyd is not there,
+ * -EADDRINUSE: a live socket is at the path).
+ */
+int opener_chrony(const struct opener *o, int *fd);
+
+/**
+ * opener_metrics - the listening socket of /metrics as configured
+ * (OPEN_METRICS): systemd's (metrics_listen systemd) or one bound anew to
+ * the address, into @fd. Returns 0, -EOPNOTSUPP when metrics are off, or
+ * the -errno of metrics_socket_open().
+ */
+int opener_metrics(const struct opener *o, int *fd);
+
 /** opener_close_all - close every PHC held. */
 void opener_close_all(struct opener *o);
 

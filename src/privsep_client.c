@@ -100,3 +100,21 @@ int privsep_connect_feed(unsigned src, int *fd)
 
 	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
 }
+
+int privsep_open_metrics(int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_METRICS};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
+int privsep_open_chrony(int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_CHRONY};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}

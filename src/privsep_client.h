@@ -36,4 +36,22 @@ int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
  */
 int privsep_connect_feed(unsigned src, int *fd);
 
+/**
+ * privsep_open_metrics - ask the parent for the listening socket of
+ * /metrics as its configuration says (metrics_listen), into @fd. Returns
+ * as privsep_open_phc (-ENOENT: no socket from systemd, -EAFNOSUPPORT:
+ * the unit forbids internet sockets).
+ */
+int privsep_open_metrics(int *fd);
+
+/**
+ * privsep_open_chrony - ask the parent for the daemon's client socket of
+ * chronyd's command socket: bound at run_dir/chronyd-client.sock (nothing
+ * may be there: the caller unlinks its own first), given chronyd's group,
+ * connected to chronyd_socket (chronycmd_connect_new()), into @fd.
+ * Returns as privsep_open_phc (-ENOENT, -ECONNREFUSED: chronyd is not
+ * there; -EOPNOTSUPP: no chronyd_socket configured).
+ */
+int privsep_open_chrony(int *fd);
+
 #endif

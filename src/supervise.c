@@ -174,8 +174,12 @@ static void answer_open(struct supervisor *s, const struct privsep_msg *m)
 
 	if (m->type == PRIVSEP_OPEN_PHC)
 		r = opener_phc(s->op, m->source, &ans, &fd);
-	else
+	else if (m->type == PRIVSEP_CONNECT_FEED)
 		r = opener_feed(s->op, m->source, &fd);
+	else if (m->type == PRIVSEP_OPEN_CHRONY)
+		r = opener_chrony(s->op, &fd);
+	else
+		r = opener_metrics(s->op, &fd);
 	if (r < 0) {
 		memset(&ans, 0, sizeof(ans));
 		ans.type = PRIVSEP_ERR;
@@ -228,6 +232,8 @@ static void on_chan(struct supervisor *s)
 		break;
 	case PRIVSEP_OPEN_PHC:
 	case PRIVSEP_CONNECT_FEED:
+	case PRIVSEP_OPEN_CHRONY:
+	case PRIVSEP_OPEN_METRICS:
 		answer_open(s, &m);
 		break;
 	default:

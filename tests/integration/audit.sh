@@ -73,10 +73,11 @@ start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust
 refclock PHC $dev/ptp0 poll 0 refid KVMP noselect"
 conf=$WORK/broker.conf
 mport=$(free_tcp_port)
+METRICS_ADDR=127.0.0.1:$mport # phcbrokerd-metrics.socket
 scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://127.0.0.1:$mport/metrics"; }
 cat >"$conf" <<EOC
 $(broker_global c)
-metrics_listen 127.0.0.1:$mport
+metrics_listen systemd
 dev_root $dev
 sysfs_root $sys
 hypervisor kvm

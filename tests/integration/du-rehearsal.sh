@@ -88,6 +88,8 @@ grep -q "^ptp4l_socket $root/var/run/ptp/ptp4l.0.socket" "$WORK/broker.conf" ||
 	fail "the broker's configuration does not watch linuxptp-daemon's ptp4l: $(cat "$root/etc/phcbroker/phcbrokerd.conf")"
 "$PHCBROKERD" --check-config -f "$WORK/broker.conf" >"$WORK/check.log" 2>&1 ||
 	fail "the rewritten configuration was refused: $(cat "$WORK/check.log")"
+grep -qx "metrics_listen systemd" "$WORK/broker.conf" || fail "the MachineConfig's phcbrokerd.conf does not take /metrics from systemd"
+METRICS_ADDR=127.0.0.1:$(free_tcp_port) # as phcbrokerd-metrics.socket passes it
 start_broker "$WORK/broker.conf"
 
 ctl() { "$CTL" -s "$WORK/ctl.sock" "$@" 2>/dev/null; }
@@ -102,6 +104,9 @@ wait_until 90 gate_is PTP || fail "the gate never locked: $(gate_field condition
 ctl 'GET DEVICES' | grep -q "$WORK/dev/ptp0" || fail "the PHC of ens1f0 was not found through sysfs: $(ctl 'GET DEVICES')"
 wait_until 20 selected c PHC0 || fail "chronyd did not select PHC0: $(chronyc_of c sources)"
 note "chronyd follows PHC0 (ens1f0's ptp0) through the generated configuration"
+python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+	"http://$METRICS_ADDR/metrics" >"$WORK/scrape.txt" || fail "no /metrics on the socket systemd would pass"
+grep -q '^phcbroker_' "$WORK/scrape.txt" || fail "/metrics has no phcbroker series: $(head -3 "$WORK/scrape.txt")"
 
 # ---- ptp4l loses its master: NTP; it comes back: the PHC ----
 kill "$PTP_MASTER_PID"

@@ -38,10 +38,11 @@ sock=/run/chrony.phcbt-hostenv-$$.sock
 start_chronyd c "refclock SOCK $sock refid HV poll 0 prefer trust"
 conf=$WORK/broker.conf
 mport=$(free_tcp_port)
+METRICS_ADDR=127.0.0.1:$mport # phcbrokerd-metrics.socket
 write_conf() {
 	cat >"$conf" <<EOC
 $(broker_global c)
-metrics_listen 127.0.0.1:$mport
+metrics_listen systemd
 dev_root $dev
 sysfs_root $sys
 hypervisor $1

@@ -164,9 +164,9 @@ unit_syscall_list() {
 }
 
 # unit_syscall_filter: from here on "${AS_UNIT[@]}" also applies the unit's
-# SystemCallFilter= (tests/integration/seccomp_exec: a call outside it
-# kills the daemon, where the unit's SystemCallErrorNumber=EPERM would fail
-# it), unless PHCB_NO_SECCOMP gives a reason not to or PHCB_WRAPPER (valgrind)
+# SystemCallFilter= and RestrictAddressFamilies= (tests/integration/
+# seccomp_exec: a call outside the list kills the daemon, where the unit's
+# SystemCallErrorNumber=EPERM would fail it), unless PHCB_NO_SECCOMP gives a reason not to or PHCB_WRAPPER (valgrind)
 # is set; says so when it cannot.
 unit_syscall_filter() {
 	local tool="$PHCB_BUILDDIR/tests/integration/seccomp_exec"
@@ -183,7 +183,14 @@ unit_syscall_filter() {
 		fail "cannot expand the unit's SystemCallFilter= with systemd-analyze"
 	else
 		read -r -a AS_UNIT <<<"$(as_unit_cmd)"
-		AS_UNIT+=("$tool" "$WORK/unit-syscalls" --)
+		AS_UNIT+=("$tool")
+		# RestrictAddressFamilies= (an allow-list): socket() of any
+		# other family fails with EAFNOSUPPORT
+		local fams
+		fams=$(unit_key RestrictAddressFamilies)
+		[ -z "$fams" ] || [ "${fams:0:1}" = "~" ] ||
+			AS_UNIT+=(--families "${fams// /,}")
+		AS_UNIT+=("$WORK/unit-syscalls" --)
 	fi
 }
 
@@ -282,8 +289,15 @@ EOC
 # in $WORK/broker.log.
 # PHCB_BROKER_ARGS: more options for every phcbrokerd the tests start
 # (PHCB_BROKER_ARGS=--privsep make check: the whole suite with a parent).
+# METRICS_ADDR=address:port: start_broker hands phcbrokerd a socket
+# listening there, named "metrics", as systemd's phcbrokerd-metrics.socket
+# does (socket_activate.py; the config says metrics_listen systemd): the
+# unit allows the daemon no internet socket of its own.
 start_broker() {
-	"${AS_UNIT[@]}" $PHCB_WRAPPER "$PHCBROKERD" ${PHCB_BROKER_ARGS:-} -n -f "$1" >>"$WORK/broker.log" 2>&1 &
+	local sa=()
+	[ -z "${METRICS_ADDR:-}" ] ||
+		sa=(python3 "$PHCB_SRCDIR/tests/integration/socket_activate.py" "$METRICS_ADDR" metrics --)
+	"${sa[@]}" "${AS_UNIT[@]}" $PHCB_WRAPPER "$PHCBROKERD" ${PHCB_BROKER_ARGS:-} -n -f "$1" >>"$WORK/broker.log" 2>&1 &
 	BROKER_PID=$!
 	at_exit "kill $BROKER_PID"
 }

@@ -74,8 +74,10 @@ check_applied() {
 	done
 	units=$(grep '^unit ' "$a")
 	[ "$units" = "unit phcbrokerd.service enabled yes mask no contents no dropins 0
+unit phcbrokerd-metrics.socket enabled yes mask no contents no dropins 0
 unit chronyd.service enabled yes mask no contents no dropins 0" ] || fail "$name: units: $units"
 	[ "$(cat "$root/etc/systemd/system-preset/20-ignition.preset")" = "enable phcbrokerd.service
+enable phcbrokerd-metrics.socket
 enable chronyd.service" ] || fail "$name: presets: $(cat "$root/etc/systemd/system-preset/20-ignition.preset")"
 	# no timer, no unit file or drop-in, nothing that runs systemctl
 	f=$(find "$root" \( -name '*.timer' -o -path "$root/etc/systemd/system/*" \) -print)

@@ -13,6 +13,7 @@ make_workdir
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
 
 port=$(free_tcp_port)
+METRICS_ADDR=127.0.0.1:$port # phcbrokerd-metrics.socket
 
 sock=/run/chrony.phcbt-mabuse-$$.sock
 start_chronyd c "refclock SOCK $sock refid MAB poll 0 prefer trust"
@@ -21,7 +22,7 @@ cat >"$WORK/broker.conf" <<EOC
 run_dir $WORK/run
 control_socket $WORK/ctl.sock
 chronyd_socket $WORK/c/chronyd.sock
-metrics_listen 127.0.0.1:$port
+metrics_listen systemd
 [source MAB]
 device sim
 sock $sock

@@ -13,6 +13,7 @@ CTL="$PHCB_BUILDDIR/phcbrokerctl"
 SRC=$PHCB_SRCDIR
 
 port=$(free_tcp_port)
+METRICS_ADDR=127.0.0.1:$port # phcbrokerd-metrics.socket
 
 sock=/run/chrony.phcbt-metrics-$$.sock
 start_chronyd c "refclock SOCK $sock refid MTR poll 0 prefer trust"
@@ -23,7 +24,7 @@ run_dir $WORK/run
 control_socket $WORK/ctl.sock
 chronyd_socket $WORK/c/chronyd.sock
 summary_interval 2s
-metrics_listen 127.0.0.1:$port
+metrics_listen systemd
 metrics_textfile $WORK/prom/phcbroker.prom
 [source MTR]
 device sim
@@ -204,4 +205,27 @@ wait_until 5 grep -q "reload refused: metrics_listen" "$WORK/broker.log" || fail
 scrape "$URL" >"$WORK/scrape2.txt" 2>/dev/null || fail "no metrics after the refused reload"
 grep -q '^phcbroker_config_reloads_total{result="refused"} 1$' "$WORK/scrape2.txt" || fail "refused reload not counted"
 stop_broker
+
+# 7. metrics_listen systemd with no socket passed: said so, with the fix,
+# and the daemon runs on
+: >"$WORK/broker.log"
+sed -i "s/^metrics_listen .*/metrics_listen systemd/" "$WORK/broker.conf"
+METRICS_ADDR='' start_broker "$WORK/broker.conf"
+wait_until 10 grep -q "systemd passed no socket named 'metrics'; is phcbrokerd-metrics.socket enabled" "$WORK/broker.log" ||
+	fail "no socket from systemd: not said: $(tail -3 "$WORK/broker.log")"
+wait_until 10 test -S "$WORK/ctl.sock" || fail "the daemon stopped without its metrics socket"
+stop_broker
+# 8. an address of its own, under the unit's RestrictAddressFamilies=
+# (lib.sh applies it when it applies the system call filter): refused by
+# the kernel, and the log says what to do instead
+if [[ " ${AS_UNIT[*]} " == *" --families "* ]]; then
+	: >"$WORK/broker.log"
+	sed -i "s/^metrics_listen .*/metrics_listen 127.0.0.1:$port/" "$WORK/broker.conf"
+	METRICS_ADDR='' start_broker "$WORK/broker.conf"
+	wait_until 10 grep -q "Address family not supported.*allows only AF_UNIX: use metrics_listen systemd" "$WORK/broker.log" ||
+		fail "an internet socket under the unit: $(tail -3 "$WORK/broker.log")"
+	stop_broker
+else
+	note "not under the unit's RestrictAddressFamilies=: the refusal of an own address is not checked"
+fi
 echo "metrics: families=$families series=$series bytes=$(wc -c <"$WORK/scrape.txt") promtool=$lint names=$names live_rules=$rules $(cat "$WORK/agree.out" | sed 's/^agree: //')"

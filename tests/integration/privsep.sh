@@ -4,6 +4,8 @@
 # call filter, feeding the real chronyd (as _chrony). Checks:
 #  - the parent runs the worker as its child with the same bounding set;
 #    the pid file names the parent;
+#  - the worker reads chronyd's view on the client socket the parent
+#    bound and connected (OPEN_CHRONY);
 #  - a PHC (fakephc, where /dev/fuse is) is opened by the parent, which
 #    holds it, also between workers; the worker reads a passed copy and
 #    chronyd gets its samples (sent on a socket the parent connected);
@@ -14,6 +16,9 @@
 #    of the source never gets older than 3 s (its poll is 1 s);
 #  - the new worker takes over the gate's PTP (cause "resumed") and an
 #    operator's override (SET GATE NTP) from the one before;
+#  - /metrics, on the socket systemd passes (metrics_listen systemd), is
+#    the parent's to keep: each worker serves a copy, and a scrape that
+#    comes while no worker runs is answered by the next one;
 #  - a worker that keeps dying is started again after 1 s, then 2 s;
 #    SIGSYS is reported as its seccomp filter's doing;
 #  - a stopped (wedged) worker is killed after 10 s without heartbeats and
@@ -52,6 +57,7 @@ control_socket $WORK/run/control.sock
 chronyd_socket $WORK/c/chronyd.sock
 chrony_conf none
 log_level info
+metrics_listen systemd
 [source PSEP]
 device sim
 sock $sock
@@ -71,6 +77,8 @@ feeding() { [ "$(field 'GET SOURCES' chronyd_receiving)" = yes ] && [ "$(field '
 # lastrx: seconds since chronyd's last sample of PSEP
 lastrx() { chronyc_of c sources | awk -F, '$3 == "PSEP" { print $7; exit }'; }
 
+scrape() { python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=8).read().decode())' "http://$METRICS_ADDR/metrics"; }
+METRICS_ADDR=127.0.0.1:$(free_tcp_port) # as phcbrokerd-metrics.socket
 PHCB_BROKER_ARGS=--privsep start_broker "$WORK/broker.conf"
 parent=$BROKER_PID
 wait_until 30 selected c PSEP || fail "chronyd did not select PSEP: $(chronyc_of c sources; tail -5 "$WORK/broker.log")"
@@ -84,6 +92,11 @@ cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
 [ "$(cat "$WORK/run/phcbrokerd.pid")" = "$parent" ] || fail "phcbrokerd.pid holds $(cat "$WORK/run/phcbrokerd.pid"), not the parent $parent"
 grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
 note "parent $parent, worker $w1, CapBnd $cap_w"
+# chronyd's command socket: the client socket the parent bound (in
+# chronyd's group) and connected, used by the worker
+synced() { ctl 'GET CHRONY' | grep -q "synced_to_broker *yes"; }
+wait_until 15 synced || fail "the worker does not see chronyd follow PSEP: $(ctl 'GET CHRONY' | head -5)"
+[ -S "$WORK/run/chronyd-client.sock" ] || fail "no client socket in run_dir"
 
 # ---- the PHC: opened by the parent, which keeps it; the worker's a copy ----
 # receives NAME: chronyd's reach of refclock NAME is not 0
@@ -125,17 +138,24 @@ grep -q "PSEP: gate STARTUP -> PTP: resumed: the worker before this one fed the 
 [ "$max_lastrx" -le 3 ] || fail "chronyd's last PSEP sample got $max_lastrx s old across the restart"
 selected c PSEP || fail "chronyd lost PSEP after the restart: $(chronyc_of c sources)"
 note "SIGABRT: feeding again after ${gap}s, chronyd's last sample at most ${max_lastrx}s old, PSEP still selected"
+scrape | grep -q '^phcbroker_build_info' || fail "the new worker does not serve /metrics"
 
 # ---- dying again at once: backoff 1 s, then 2 s; SIGSYS named ----
 w2=$(worker_of "$parent")
 kill -SYS "$w2"
+wait_until 1 sh -c "! kill -0 $w2 2>/dev/null" || fail "worker $w2 did not die of SIGSYS"
 if [ $phc = yes ]; then # in the 1 s without a worker the device stays open
-	wait_until 1 sh -c "! kill -0 $w2 2>/dev/null" || fail "worker $w2 did not die of SIGSYS"
 	[ -z "$(worker_of "$parent")" ] || fail "a worker already, during the 1 s backoff"
 	holds "$parent" || fail "the parent let the PHC go with its worker"
 	note "between workers the parent holds the PHC"
 fi
+# a scrape while no worker runs waits in systemd's socket for the next
+scrape >"$WORK/scrape.gap" 2>&1 &
+spid=$!
 wait_until 10 replaced "$w2" || fail "no worker after SIGSYS"
+wait "$spid" || fail "a scrape during the restart was not answered: $(cat "$WORK/scrape.gap")"
+grep -q '^phcbroker_build_info' "$WORK/scrape.gap" || fail "the scrape during the restart: $(head -3 "$WORK/scrape.gap")"
+note "/metrics: a scrape sent while no worker ran answered by the next one"
 grep -q "worker was killed by its seccomp filter (SIGSYS) after [0-9]* s; starting it again in 1 s (restart 2)" "$WORK/broker.log" ||
 	fail "SIGSYS not reported as the filter's: $(grep worker "$WORK/broker.log" | tail -2)"
 w3=$(worker_of "$parent")

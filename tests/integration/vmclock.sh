@@ -44,11 +44,12 @@ log refclocks"
 ntp_selected() { chronyc_of c sources | grep -q "^^,\*,127.0.0.1,"; }
 
 mport=$(free_tcp_port)
+METRICS_ADDR=127.0.0.1:$mport # phcbrokerd-metrics.socket
 scrape() { python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "http://127.0.0.1:$mport/metrics"; }
 write_conf() {
 	cat >"$WORK/broker.conf" <<EOC
 $(broker_global c)
-metrics_listen 127.0.0.1:$mport
+metrics_listen systemd
 dev_root $dev
 sysfs_root $sys
 chrony_conf none

@@ -64,7 +64,7 @@ catalogdir=$(pkg-config --variable=catalogdir systemd)
 for f in /usr/sbin/phcbrokerd /usr/bin/phcbrokerctl /usr/bin/phcbroker-machineconfig \
 	/etc/phcbroker/phcbrokerd.conf \
 	/etc/chrony/conf.d/phcbroker.conf "$unitdir/phcbrokerd.service" \
-	"$unitdir/phcbroker-ptp-kvm.service" \
+	"$unitdir/phcbroker-ptp-kvm.service" "$unitdir/phcbrokerd-metrics.socket" \
 	"${catalogdir:-/usr/lib/systemd/catalog}/phcbroker.catalog" \
 	"$(pkg-config --variable=sysusersdir systemd || echo /usr/lib/sysusers.d)/phcbroker.conf" \
 	/usr/share/man/man8/phcbrokerd.8.gz /usr/share/man/man8/phcbrokerctl.8.gz \
@@ -101,13 +101,15 @@ id phcbroker >/dev/null 2>&1 || fail "the install did not make the user phcbroke
 [ "$(id -u phcbroker)" -lt 1000 ] || fail "phcbroker is not a system user: uid $(id -u phcbroker)"
 [ -L "$wants" ] || fail "the unit is not enabled: no $wants"
 [ "$(readlink -f "$wants")" = "$(readlink -f "$unitdir/phcbrokerd.service")" ] || fail "$wants points to $(readlink "$wants")"
+swants=/etc/systemd/system/sockets.target.wants/phcbrokerd-metrics.socket
+[ -L "$swants" ] || fail "the metrics socket is not enabled: no $swants"
 out=$(/usr/sbin/phcbrokerd --version) || fail "phcbrokerd --version failed"
 case "$out" in *"$version"*) ;; *) fail "phcbrokerd --version says '$out', not $version" ;; esac
 /usr/bin/phcbrokerctl -h >/dev/null 2>&1 || fail "phcbrokerctl -h failed"
 /usr/bin/phcbroker-machineconfig --version | grep -qx "phcbroker-machineconfig $version" || fail "phcbroker-machineconfig --version failed"
 /usr/sbin/phcbrokerd --check-config -f /etc/phcbroker/phcbrokerd.conf >"$WORK/check.log" 2>&1 ||
 	fail "the shipped configuration is refused: $(cat "$WORK/check.log")"
-systemd-analyze verify "$unitdir/phcbrokerd.service" "$unitdir/phcbroker-ptp-kvm.service" >"$WORK/verify.log" 2>&1 ||
+systemd-analyze verify "$unitdir/phcbrokerd.service" "$unitdir/phcbroker-ptp-kvm.service" "$unitdir/phcbrokerd-metrics.socket" >"$WORK/verify.log" 2>&1 ||
 	fail "systemd-analyze verify: $(cat "$WORK/verify.log")"
 grep -q phcbroker "$WORK/verify.log" && fail "systemd-analyze verify complains: $(cat "$WORK/verify.log")"
 note "installed: $(printf '%s\n' "$installed" | wc -l) paths, user phcbroker (uid $(id -u phcbroker)) made, unit enabled, --version '$out', unit verified"
@@ -134,7 +136,7 @@ while IFS= read -r p; do
 	[ -d "$p" ] && continue
 	[ -e "$p" ] || [ -L "$p" ] && left="$left $p"
 done <<<"$installed"
-for p in /etc/phcbroker /usr/share/doc/phcbroker "$wants" \
+for p in /etc/phcbroker /usr/share/doc/phcbroker "$wants" "$swants" \
 	/var/lib/systemd/deb-systemd-helper-enabled/phcbrokerd.service.dsh-also \
 	/var/lib/systemd/deb-systemd-helper-enabled/multi-user.target.wants/phcbrokerd.service; do
 	[ -e "$p" ] || [ -L "$p" ] && left="$left $p"

@@ -70,6 +70,7 @@ done
 preset=$(rpm -qlp "$rpmfile" | grep 'system-preset/.*\.preset$')
 [ -n "$preset" ] || fail "no systemd preset in the package"
 grep -qx "enable phcbrokerd.service" "$WORK/dest$preset" || fail "$preset does not enable phcbrokerd.service"
+grep -qx "enable phcbrokerd-metrics.socket" "$WORK/dest$preset" || fail "$preset does not enable phcbrokerd-metrics.socket"
 scripts=$(rpm -qp --scripts "$rpmfile")
 printf '%s\n' "$scripts" | grep -q 'preset phcbrokerd\.service\|install-system-units phcbrokerd\.service' ||
 	fail "%post does not apply the preset to phcbrokerd.service: $scripts"
@@ -78,5 +79,7 @@ unitpath=$(rpm -qlp "$rpmfile" | grep '/phcbrokerd.service$')
 case "$unitpath" in /usr/lib/systemd/system/*) ;; *) fail "the unit is at $unitpath, not in /usr/lib/systemd/system" ;; esac
 rpm -qlp "$rpmfile" | grep -qx "${unitpath%/*}/phcbroker-ptp-kvm.service" ||
 	fail "phcbroker-ptp-kvm.service is not beside phcbrokerd.service"
+rpm -qlp "$rpmfile" | grep -qx "${unitpath%/*}/phcbrokerd-metrics.socket" ||
+	fail "phcbrokerd-metrics.socket is not beside phcbrokerd.service"
 note "configs noreplace: $configs; preset $preset; unit $unitpath"
 echo "rpm: package=$(basename "$rpmfile") files=$(wc -l <"$WORK/rpm.list") configs=2 preset=yes"

@@ -406,7 +406,7 @@ static void test_summary_interval(void **state)
 	}
 }
 
-/* metrics_listen: none or a numeric address:port; a bad one names its
+/* metrics_listen: none, systemd or a numeric address:port; a bad one names its
  * line and why. metrics_textfile: an absolute path or none. */
 static void test_metrics_keys(void **state)
 {
@@ -431,6 +431,10 @@ static void test_metrics_keys(void **state)
 	assert_int_equal(parse("[global]\nmetrics_listen none\n[source A]\n"),
 			 0);
 	assert_string_equal(cfg.global.metrics_listen, "");
+	/* systemd's socket (socket activation), kept as the word */
+	assert_int_equal(
+	    parse("[global]\nmetrics_listen systemd\n[source A]\n"), 0);
+	assert_string_equal(cfg.global.metrics_listen, "systemd");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text),
 			 "[global]\n\nmetrics_listen %s\n[source A]\n",

@@ -184,7 +184,7 @@ static void test_broker_conf(void **state)
 			    "chronyd_socket /run/chrony/chronyd.sock\n"
 			    "log_level notice\n"
 			    "summary_interval 60s\n"
-			    "metrics_listen 127.0.0.1:9817\n"
+			    "metrics_listen systemd\n"
 			    "[source PHC0]\n"
 			    "interface ens1f0\n"
 			    "sock /run/chrony.PHC0.sock\n"
@@ -297,6 +297,8 @@ static void test_yaml(void **state)
 			       "    systemd:\n"
 			       "      units:\n"
 			       "        - name: \"phcbrokerd.service\"\n"
+			       "          enabled: true\n"
+			       "        - name: \"phcbrokerd-metrics.socket\"\n"
 			       "          enabled: true\n"
 			       "        - name: \"chronyd.service\"\n"
 			       "          enabled: true\n"));

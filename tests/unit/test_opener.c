@@ -1,7 +1,8 @@
 /* test_opener.c: what the privileged parent opens for the worker, from its
  * own configuration only: the PHC of a source (resolved under the
  * configured roots, held across requests, anew each time), a socket
- * connected to a source's chronyd path; what it refuses. */
+ * connected to a source's chronyd path, the /metrics listener, the client
+ * socket of chronyd's command socket; what it refuses. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -202,6 +205,109 @@ static void test_feed(void **state)
 	unlink(sa.sun_path);
 }
 
+/* A free TCP port on loopback, for a moment. */
+static unsigned free_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
+	close(s);
+	return ntohs(sa.sin_port);
+}
+
+/* OPEN_METRICS: nothing when metrics are off, ENOENT for systemd's socket
+ * when systemd passed none, a listening socket bound to an address. */
+static void test_metrics(void **state)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	struct opener mo;
+	struct config mc = cfg;
+	unsigned port = free_port();
+	int fd = -1, acc = 0;
+
+	(void)state;
+	mc.global.metrics_listen[0] = '\0';
+	opener_init(&mo, &mc);
+	assert_int_equal(opener_metrics(&mo, &fd), -EOPNOTSUPP);
+	assert_int_equal(fd, -1);
+	snprintf(mc.global.metrics_listen, sizeof(mc.global.metrics_listen),
+		 "systemd");
+	opener_set_config(&mo, &mc);
+	assert_int_equal(opener_metrics(&mo, &fd), -ENOENT);
+	snprintf(mc.global.metrics_listen, sizeof(mc.global.metrics_listen),
+		 "127.0.0.1:%u", port);
+	opener_set_config(&mo, &mc);
+	assert_int_equal(opener_metrics(&mo, &fd), 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	assert_int_equal(ntohs(sa.sin_port), port);
+	len = sizeof(acc);
+	assert_int_equal(
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len), 0);
+	assert_int_equal(acc, 1);
+	close(fd);
+	opener_close_all(&mo);
+}
+
+/* OPEN_CHRONY: the client socket bound in run_dir and connected to
+ * chronyd's; nothing left behind when chronyd is not there; a live socket
+ * at the path is not replaced. */
+static void test_chrony(void **state)
+{
+	struct sockaddr_un srv_sa = {.sun_family = AF_UNIX}, from;
+	socklen_t len = sizeof(from);
+	struct opener co;
+	struct config cc = cfg;
+	char client[sizeof(cc.global.run_dir) + 32], got[8];
+	struct stat st;
+	int srv, fd = -1;
+
+	(void)state;
+	cc.global.chronyd_socket[0] = '\0';
+	opener_init(&co, &cc);
+	assert_int_equal(opener_chrony(&co, &fd), -EOPNOTSUPP);
+	snprintf(cc.global.run_dir, sizeof(cc.global.run_dir), "%s/run", dir);
+	assert_int_equal(mkdir(cc.global.run_dir, 0755), 0);
+	snprintf(cc.global.chronyd_socket, sizeof(cc.global.chronyd_socket),
+		 "%s/chronyd.sock", dir);
+	snprintf(client, sizeof(client), "%s/chronyd-client.sock",
+		 cc.global.run_dir);
+	opener_set_config(&co, &cc);
+	/* chronyd not there: refused, and no file left at the path */
+	assert_int_equal(opener_chrony(&co, &fd), -ENOENT);
+	assert_int_equal(fd, -1);
+	assert_int_equal(lstat(client, &st), -1);
+	snprintf(srv_sa.sun_path, sizeof(srv_sa.sun_path), "%s",
+		 cc.global.chronyd_socket);
+	srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&srv_sa, sizeof(srv_sa)),
+			 0);
+	assert_int_equal(opener_chrony(&co, &fd), 0);
+	/* ours (chronyd's socket is): 0600 */
+	assert_int_equal(lstat(client, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* connected, and chronyd sees the request come from the path */
+	assert_int_equal(send(fd, "req", 3, 0), 3);
+	assert_int_equal(recvfrom(srv, got, sizeof(got), 0,
+				  (struct sockaddr *)&from, &len),
+			 3);
+	assert_string_equal(from.sun_path, client);
+	/* the socket still held at the path: not taken over */
+	assert_int_equal(opener_chrony(&co, &fd), -EADDRINUSE);
+	close(fd);
+	unlink(client);
+	close(srv);
+	unlink(cc.global.chronyd_socket);
+	rmdir(cc.global.run_dir);
+	opener_close_all(&co);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +316,8 @@ int main(void)
 	    cmocka_unit_test(test_phc_vanished),
 	    cmocka_unit_test(test_reload_drops_changed),
 	    cmocka_unit_test(test_feed),
+	    cmocka_unit_test(test_metrics),
+	    cmocka_unit_test(test_chrony),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
