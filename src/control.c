@@ -13,6 +13,7 @@
 #include <event2/bufferevent.h>
 
 #include "control.h"
+#include "privsep_client.h"
 #include "ctlfmt.h"
 #include "log.h"
 #include "uds.h"
@@ -408,6 +409,26 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
 /* 0600, or 0660 in the read group: created so, never chmod'ed by name. */
 static int bind_socket(const char *path, const struct control_access *acc,
 		       struct stat *st)
+{
+	int fd, r;
+
+	if (privsep_client_active()) {
+		/* the parent binds it: the group needs CAP_CHOWN */
+		r = privsep_open_control(&fd);
+		if (r < 0)
+			return r;
+		if (lstat(path, st) < 0) { /* for our unlink at the end */
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		return fd;
+	}
+	return control_bind(path, acc, st);
+}
+
+int control_bind(const char *path, const struct control_access *acc,
+		 struct stat *st)
 {
 	int fd = uds_bind(SOCK_STREAM, path, acc->have_read_group ? 0660 : 0600,
 			  acc->have_read_group ? acc->read_group : (gid_t)-1,

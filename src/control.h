@@ -3,6 +3,7 @@
 #define PHCB_CONTROL_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <event2/buffer.h>
@@ -58,6 +59,17 @@ typedef void (*control_handler_fn)(void *ctx, const struct control_peer *peer,
 				   const char *arg, struct evbuffer *out);
 
 struct control;
+
+/**
+ * control_bind - the listening socket of control_open(), bound at @path
+ * with mode 0600, or 0660 in @acc's read group (given with fchownat(),
+ * which needs CAP_CHOWN unless we are a member), through uds_bind().
+ * @st: the identity of the socket file, or NULL.
+ * Under privilege separation the parent does this (OPEN_CONTROL) and
+ * control_open() asks it. Returns the descriptor or -errno.
+ */
+int control_bind(const char *path, const struct control_access *acc,
+		 struct stat *st);
 
 /**
  * control_open - listen on a Unix stream socket at @path.

@@ -246,8 +246,8 @@ static int slot_start(struct daemon *d, struct slot *slot,
 		slot->src = NULL;
 		return -ENOMEM;
 	}
-	source_gate_open(&slot->gate, d->base, sc, d->cfg.global.run_dir,
-			 ++d->ptp_clients);
+	source_gate_open(&slot->gate, d->base, sc, slot->src->index,
+			 d->cfg.global.run_dir, ++d->ptp_clients);
 	if (resume_text)
 		source_gate_resume(slot->src, resume_text,
 				   clock_now_ns(CLOCK_MONOTONIC));

@@ -3,6 +3,7 @@
  * Nothing here reads bytes from a peer; every path comes from the
  * parent's own configuration. */
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,9 +14,11 @@
 
 #include "discover.h"
 #include "chrony_client.h"
+#include "control.h"
 #include "metrics_socket.h"
 #include "opener.h"
 #include "uds.h"
+#include "vmclock_map.h"
 
 static void drop_phc(struct opener_phc *p)
 {
@@ -65,6 +68,87 @@ int opener_chrony(const struct opener *o, int *fd)
 	if (r < 0)
 		return r;
 	*fd = r;
+	return 0;
+}
+
+int opener_ptp4l(const struct opener *o, unsigned src, int sock)
+{
+	struct sockaddr_un sa;
+	socklen_t len, olen = sizeof(int);
+	int dom = 0, type = 0, r;
+
+	if (src >= (unsigned)o->cfg.n_sources)
+		return -ERANGE;
+	if (!o->cfg.sources[src].ptp4l_socket[0])
+		return -EOPNOTSUPP;
+	/* only what the request is for: a Unix datagram socket */
+	if (sock < 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_DOMAIN, &dom, &olen) < 0 ||
+	    getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &olen) < 0 ||
+	    dom != AF_UNIX || type != SOCK_DGRAM)
+		return -ENOTSOCK;
+	r = uds_addr(&sa, &len, o->cfg.sources[src].ptp4l_socket);
+	if (r < 0)
+		return r;
+	return connect(sock, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
+}
+
+int opener_control(const struct opener *o, int *fd)
+{
+	const struct global_config *g = &o->cfg.global;
+	struct control_access acc = {0};
+	struct group *gr;
+	int r;
+
+	*fd = -1;
+	if (!g->control_socket[0])
+		return -EOPNOTSUPP;
+	/* a missing group: 0600, as the worker logs it */
+	if (g->control_group[0] && (gr = getgrnam(g->control_group))) {
+		acc.have_read_group = true;
+		acc.read_group = gr->gr_gid;
+	}
+	r = control_bind(g->control_socket, &acc, NULL);
+	if (r < 0)
+		return r;
+	*fd = r;
+	return 0;
+}
+
+int opener_vmclock(const struct opener *o, unsigned src, int *fd)
+{
+	const struct source_config *sc;
+	struct discover_roots roots = {o->cfg.global.dev_root,
+				       o->cfg.global.sysfs_root};
+	char phc[CONFIG_PATH_MAX], name[64] = "", path[CONFIG_PATH_MAX];
+	struct stat st;
+	int r, f;
+
+	*fd = -1;
+	if (src >= (unsigned)o->cfg.n_sources)
+		return -ERANGE;
+	sc = &o->cfg.sources[src];
+	if (!sc->vmclock[0])
+		return -EOPNOTSUPP;
+	/* auto: the page of the source's PHC, by its clock_name */
+	if (!strcmp(sc->vmclock, "auto") &&
+	    ((r = discover_resolve(&roots, sc->device, sc->interface, phc,
+				   sizeof(phc))) < 0 ||
+	     (r = discover_clock_name(&roots, phc, name, sizeof(name))) < 0))
+		return r;
+	r = vmclock_map_path(sc->vmclock, o->cfg.global.dev_root, name, path,
+			     sizeof(path));
+	if (r < 0)
+		return r;
+	f = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (f < 0)
+		return -errno;
+	/* a character device, or a test's page in a file: nothing else */
+	if (fstat(f, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(f);
+		return -ENODEV;
+	}
+	*fd = f;
 	return 0;
 }
 

@@ -64,6 +64,35 @@ int opener_feed(const struct opener *o, unsigned src, int *fd);
 int opener_chrony(const struct opener *o, int *fd);
 
 /**
+ * opener_ptp4l - connect @sock, the worker's bound datagram socket, to
+ * source @src's ptp4l_socket (CONNECT_PTP4L). The parent's privilege is in
+ * the connect (ptp4l's socket is root's); it never reads the socket.
+ * Returns 0, -ERANGE for a source the configuration does not have,
+ * -EOPNOTSUPP for one without ptp4l_socket, -ENOTSOCK when @sock is not a
+ * Unix datagram socket, or the -errno of connect() (-ENOENT: ptp4l is not
+ * there).
+ */
+int opener_ptp4l(const struct opener *o, unsigned src, int sock);
+
+/**
+ * opener_control - the control socket (OPEN_CONTROL): bound at
+ * control_socket, 0660 in control_group (0600 without one, or when the
+ * group does not exist), listening, into @fd. Returns 0, -EOPNOTSUPP when
+ * no control_socket is configured, or the -errno of control_bind().
+ */
+int opener_control(const struct opener *o, int *fd);
+
+/**
+ * opener_vmclock - source @src's VMClock page (OPEN_VMCLOCK): the vmclock
+ * key's path, or for auto the page of the source's PHC (its clock_name,
+ * resolved as for OPEN_PHC), opened read-only, into @fd; only a character
+ * device or a regular file. Returns 0, -ERANGE, -EOPNOTSUPP for a source
+ * without vmclock, -ENOENT (no page for that PHC), -ENODEV (not a device
+ * or file), or the -errno of resolving or opening.
+ */
+int opener_vmclock(const struct opener *o, unsigned src, int *fd);
+
+/**
  * opener_metrics - the listening socket of /metrics as configured
  * (OPEN_METRICS): systemd's (metrics_listen systemd) or one bound anew to
  * the address, into @fd. Returns 0, -EOPNOTSUPP when metrics are off, or

@@ -25,9 +25,11 @@ bool privsep_client_active(void)
 	return chan >= 0;
 }
 
-/* Send @req and wait for the answer with its seq into @ans (text, if
- * any, is not kept) and its descriptor into @fd. */
-static int request(struct privsep_msg *req, struct privsep_msg *ans, int *fd)
+/* Send @req (with the descriptor @give, -1: none) and wait for the
+ * answer with its seq into @ans (text, if any, is not kept) and its
+ * descriptor into @fd. */
+static int request_with(struct privsep_msg *req, int give,
+			struct privsep_msg *ans, int *fd)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
 	int64_t deadline = clock_now_ns(CLOCK_MONOTONIC) +
@@ -38,7 +40,7 @@ static int request(struct privsep_msg *req, struct privsep_msg *ans, int *fd)
 	if (chan < 0)
 		return -ECONNRESET;
 	req->seq = next_seq++;
-	if ((r = privsep_send(chan, req, -1)) < 0)
+	if ((r = privsep_send(chan, req, give)) < 0)
 		return r;
 	for (;;) {
 		int64_t left = deadline - clock_now_ns(CLOCK_MONOTONIC);
@@ -62,6 +64,11 @@ static int request(struct privsep_msg *req, struct privsep_msg *ans, int *fd)
 			close(*fd);
 		*fd = -1;
 	}
+}
+
+static int request(struct privsep_msg *req, struct privsep_msg *ans, int *fd)
+{
+	return request_with(req, -1, ans, fd);
 }
 
 /* The answer's verdict: 0 for @want, the parent's -errno for ERR. */
@@ -113,6 +120,39 @@ int privsep_open_metrics(int *fd)
 int privsep_open_chrony(int *fd)
 {
 	struct privsep_msg req = {.type = PRIVSEP_OPEN_CHRONY};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
+int privsep_connect_ptp4l(unsigned src, int sock)
+{
+	struct privsep_msg req = {.type = PRIVSEP_CONNECT_PTP4L, .source = src};
+	struct privsep_msg ans;
+	int fd, r = request_with(&req, sock, &ans, &fd);
+
+	if (r < 0)
+		return r;
+	if (fd >= 0) /* none is due */
+		close(fd);
+	return ans.type == PRIVSEP_OK	 ? 0
+	       : ans.type == PRIVSEP_ERR ? -ans.error
+					 : -EPROTO;
+}
+
+int privsep_open_control(int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_CONTROL};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
+int privsep_open_vmclock(unsigned src, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_VMCLOCK, .source = src};
 	struct privsep_msg ans;
 	int r = request(&req, &ans, fd);
 

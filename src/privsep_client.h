@@ -54,4 +54,29 @@ int privsep_open_metrics(int *fd);
  */
 int privsep_open_chrony(int *fd);
 
+/**
+ * privsep_connect_ptp4l - ask the parent to connect @sock, our bound
+ * datagram socket, to source @src's ptp4l_socket (ptp4l's socket is
+ * root's: the connect needs the parent's privilege, the sends on it then
+ * none). Returns 0, or as privsep_open_phc (-ENOENT, -ECONNREFUSED: ptp4l
+ * is not there; -ENOTSOCK: @sock is not a datagram Unix socket).
+ */
+int privsep_connect_ptp4l(unsigned src, int sock);
+
+/**
+ * privsep_open_control - ask the parent for the control socket, bound at
+ * control_socket in control_group (control_bind()) and listening, into
+ * @fd. Returns as privsep_open_phc (-EADDRINUSE: another process listens
+ * there; -EPERM: the group could not be given).
+ */
+int privsep_open_control(int *fd);
+
+/**
+ * privsep_open_vmclock - ask the parent for source @src's VMClock page as
+ * its configuration names it (vmclock: a path, or auto: by the PHC's
+ * clock_name), opened read-only, into @fd. Returns as privsep_open_phc
+ * (-EOPNOTSUPP: the source has no vmclock key).
+ */
+int privsep_open_vmclock(unsigned src, int *fd);
+
 #endif

@@ -35,7 +35,7 @@ static const struct {
 	[PRIVSEP_PHC] = { "PHC", B_PHC, true },
 	[PRIVSEP_CONNECT_FEED] = { "CONNECT_FEED", B_U32, false },
 	[PRIVSEP_OPEN_CHRONY] = { "OPEN_CHRONY", B_U32, false },
-	[PRIVSEP_OPEN_PTP4L] = { "OPEN_PTP4L", B_PTP4L, false },
+	[PRIVSEP_CONNECT_PTP4L] = { "CONNECT_PTP4L", B_PTP4L, true },
 	[PRIVSEP_OPEN_CONTROL] = { "OPEN_CONTROL", B_NONE, false },
 	[PRIVSEP_OPEN_METRICS] = { "OPEN_METRICS", B_NONE, false },
 	[PRIVSEP_OPEN_VMCLOCK] = { "OPEN_VMCLOCK", B_U32, false },
@@ -119,7 +119,7 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 static bool names_source(enum privsep_type t)
 {
 	return t == PRIVSEP_OPEN_PHC || t == PRIVSEP_CONNECT_FEED ||
-	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_OPEN_PTP4L;
+	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_CONNECT_PTP4L;
 }
 
 static bool string_ok(const char *s, size_t cap)

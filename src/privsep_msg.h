@@ -25,7 +25,7 @@ enum privsep_type {
 	PRIVSEP_PHC,		 /* p: path, clock_name, index (+ fd) */
 	PRIVSEP_CONNECT_FEED,	 /* w: source */
 	PRIVSEP_OPEN_CHRONY,	 /* w: generation */
-	PRIVSEP_OPEN_PTP4L,	 /* w: source, generation */
+	PRIVSEP_CONNECT_PTP4L,	 /* w: source, generation (+ its socket) */
 	PRIVSEP_OPEN_CONTROL,	 /* w: - */
 	PRIVSEP_OPEN_METRICS,	 /* w: - */
 	PRIVSEP_OPEN_VMCLOCK,	 /* w: source */
@@ -45,9 +45,9 @@ struct privsep_msg {
 	enum privsep_type type;
 	uint32_t seq;
 	uint32_t version;	       /* HELLO */
-	uint32_t source;	       /* OPEN_PHC, CONNECT_FEED, OPEN_PTP4L,
+	uint32_t source;	       /* OPEN_PHC, CONNECT_FEED, CONNECT_PTP4L,
 					  OPEN_VMCLOCK: index, < SOURCES_MAX */
-	uint32_t generation;	       /* OPEN_CHRONY, OPEN_PTP4L, CONFIG,
+	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG,
 					  RELOAD */
 	int32_t error;		       /* ERR: a positive errno */
 	int32_t index;		       /* PHC: N of /dev/ptpN, -1 */
@@ -64,7 +64,8 @@ const char *privsep_type_name(enum privsep_type t);
 
 /**
  * privsep_carries_fd - whether a message of @t may come with a descriptor
- * (PHC and OK), so a receiver closes any other it is sent.
+ * (PHC, OK, and CONNECT_PTP4L from the worker), so a receiver closes any
+ * other it is sent.
  */
 bool privsep_carries_fd(enum privsep_type t);
 

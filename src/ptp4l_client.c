@@ -1,4 +1,5 @@
 /* ptp4l_client.c: non-blocking client for ptp4l's management Unix socket. */
+#include "privsep_client.h"
 #include "ptp4l_client.h"
 #include "uds.h"
 
@@ -28,6 +29,8 @@ struct ptpmgmt_client {
 	socklen_t server_len;
 	char client_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct stat client_st; /* identity of our socket file */
+	int parent_src;	       /* >= 0: the parent connects us to ptp4l */
+	bool connected;	       /* by the parent */
 	struct ptpmgmt_pending pending[PTPMGMT_CLIENT_MAX_PENDING];
 };
 
@@ -56,6 +59,7 @@ int ptpmgmt_client_open(const char *server_path, const char *client_path,
 	if (!c)
 		return -ENOMEM;
 	c->fd = -1;
+	c->parent_src = -1;
 	c->domain = (uint8_t)domain;
 	c->source.port = (uint16_t)getpid();
 	err = uds_addr(&c->server, &c->server_len, server_path);
@@ -79,6 +83,44 @@ void ptpmgmt_client_close(struct ptpmgmt_client *client)
 	if (client->client_path[0])
 		uds_unlink_own(client->client_path, &client->client_st);
 	free(client);
+}
+
+void ptpmgmt_client_via_parent(struct ptpmgmt_client *client, unsigned src)
+{
+	client->parent_src = (int)src;
+	client->connected = false;
+}
+
+/* Send @len bytes of @buf to ptp4l: addressed to its path, or on our
+ * socket the parent connected (again, once, when ptp4l's socket is a new
+ * one: ptp4l restarted). 0 or -errno. */
+static int send_to_ptp4l(struct ptpmgmt_client *c, const uint8_t *buf,
+			 size_t len)
+{
+	int r = -ENOTCONN;
+
+	if (c->parent_src < 0)
+		return sendto(c->fd, buf, len, MSG_NOSIGNAL,
+			      (const struct sockaddr *)&c->server,
+			      c->server_len) < 0
+			   ? -errno
+			   : 0;
+	for (int tries = 0; tries < 2; tries++) {
+		if (!c->connected) {
+			r = privsep_connect_ptp4l((unsigned)c->parent_src,
+						  c->fd);
+			if (r < 0)
+				return r;
+			c->connected = true;
+		}
+		if (send(c->fd, buf, len, MSG_NOSIGNAL) >= 0)
+			return 0;
+		r = -errno;
+		if (r != -ECONNREFUSED && r != -ENOTCONN)
+			return r;
+		c->connected = false;
+	}
+	return r;
 }
 
 int ptpmgmt_client_fd(const struct ptpmgmt_client *client)
@@ -133,7 +175,7 @@ int ptpmgmt_client_send(struct ptpmgmt_client *client,
 	struct ptpmgmt_addr addr;
 	struct ptpmgmt_pending *slot;
 	uint16_t seq;
-	int n;
+	int n, r;
 
 	if (!client)
 		return -EINVAL;
@@ -146,10 +188,9 @@ int ptpmgmt_client_send(struct ptpmgmt_client *client,
 			   sizeof(buf));
 	if (n < 0)
 		return n;
-	if (sendto(client->fd, buf, (size_t)n, MSG_NOSIGNAL,
-		   (const struct sockaddr *)&client->server,
-		   client->server_len) < 0)
-		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	r = send_to_ptp4l(client, buf, (size_t)n);
+	if (r < 0)
+		return r == -EWOULDBLOCK ? -EAGAIN : r;
 	client->next_sequence_id++;
 	*slot = (struct ptpmgmt_pending){
 		.used = true,

@@ -59,6 +59,15 @@ int ptpmgmt_client_open(const char *server_path, const char *client_path,
 			int domain, struct ptpmgmt_client **out);
 
 /*
+ * ptpmgmt_client_via_parent - under privilege separation: reach ptp4l on
+ * the client's own socket, which the parent connects to source @src's
+ * ptp4l_socket (privsep_connect_ptp4l(): ptp4l's socket is root's) before
+ * the first send and again when ptp4l restarted, instead of addressing
+ * each message to the path.
+ */
+void ptpmgmt_client_via_parent(struct ptpmgmt_client *client, unsigned src);
+
+/*
  * ptpmgmt_client_close - close the socket, unlink the client path, free.
  * @client: client to close; NULL is ignored.
  */

@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "ptp4l_client.h"
+#include "privsep_client.h"
 #include "ptp4l_watch.h"
 #include "timeutil.h"
 
@@ -301,7 +302,7 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 int ptpwatch_open(struct event_base *base, const char *name,
 		  const char *server_path,
 		  const char *client_path, int domain, int interval_ms,
-		  struct ptpwatch **out)
+		  int parent_src, struct ptpwatch **out)
 {
 	struct timeval tv = { interval_ms / 1000, (interval_ms % 1000) * 1000 };
 	struct ptpwatch *w = calloc(1, sizeof(*w));
@@ -322,6 +323,8 @@ int ptpwatch_open(struct event_base *base, const char *name,
 		free(w);
 		return r;
 	}
+	if (parent_src >= 0 && privsep_client_active())
+		ptpmgmt_client_via_parent(w->client, (unsigned)parent_src);
 	w->ev_read = event_new(base, ptpmgmt_client_fd(w->client),
 			       EV_READ | EV_PERSIST, on_readable, w);
 	w->ev_poll = event_new(base, -1, EV_PERSIST, on_poll, w);

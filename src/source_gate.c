@@ -10,6 +10,7 @@
 #include "log.h"
 #include "resume.h"
 #include "source.h"
+#include "privsep_client.h"
 #include "source_gate.h"
 #include "timeutil.h"
 
@@ -92,6 +93,19 @@ static void build_input(const struct source_gate *slot,
 
 /* Map the source's VMClock page (for auto, once its PHC is open and
  * named); retried every VM_RETRY_NS, each new failure logged once. */
+/* The page at @path (for the log; under privilege separation the parent
+ * resolves it from its own configuration and opens it). */
+static int vm_open(const struct source *s, const char *path,
+		   struct vmclock_map *m)
+{
+	int fd, r;
+
+	if (!privsep_client_active())
+		return vmclock_map_open(path, m);
+	r = privsep_open_vmclock((unsigned)s->index, &fd);
+	return r < 0 ? r : vmclock_map_fd(fd, m);
+}
+
 static void vm_try_map(struct source_gate *g, const struct source *s,
 		       int64_t mono)
 {
@@ -108,7 +122,7 @@ static void vm_try_map(struct source_gate *g, const struct source *s,
 			     sizeof(path)) < 0)
 		return;
 	snprintf(g->vm_path, sizeof(g->vm_path), "%s", path);
-	r = vmclock_map_open(path, &g->vm);
+	r = vm_open(s, path, &g->vm);
 	if (r < 0 && r != g->vm_error)
 		log_warn(s->cfg.name, "cannot map the VMClock page %s: %s; "
 			 "live migrations show only as steps", path,
@@ -283,8 +297,8 @@ void source_gate_before_poll(struct source_gate *slot, struct source *s,
 }
 
 int source_gate_open(struct source_gate *g, struct event_base *base,
-		     const struct source_config *sc, const char *run_dir,
-		     unsigned generation)
+		     const struct source_config *sc, int index,
+		     const char *run_dir, unsigned generation)
 {
 	char client[CONFIG_PATH_MAX + 32];
 	int r;
@@ -297,7 +311,7 @@ int source_gate_open(struct source_gate *g, struct event_base *base,
 	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock", run_dir,
 		 sc->name, generation);
 	r = ptpwatch_open(base, sc->name, sc->ptp4l_socket, client, sc->domain,
-			  PTP_POLL_MS, &g->ptp);
+			  PTP_POLL_MS, index, &g->ptp);
 	if (r < 0)
 		log_err(sc->name, "cannot watch ptp4l at %s (client socket "
 			"%s): %s; gating on the device alone", sc->ptp4l_socket,

@@ -36,14 +36,16 @@ struct source_gate {
 
 /**
  * source_gate_open - start watching the source's ptp4l, if it has one.
+ * @index:      the source's index in the configuration (privilege
+ *              separation: the parent connects to ptp4l)
  * @run_dir:    where the ptp4l client socket goes
  * @generation: makes the socket's name unique among this daemon's starts
  * Returns 0 or a negative errno (logged; the source then gates on its
  * device alone, and the gate is still usable).
  */
 int source_gate_open(struct source_gate *g, struct event_base *base,
-		     const struct source_config *sc, const char *run_dir,
-		     unsigned generation);
+		     const struct source_config *sc, int index,
+		     const char *run_dir, unsigned generation);
 
 /** source_gate_close - stop watching ptp4l, unmap the VMClock page. */
 void source_gate_close(struct source_gate *g);

@@ -166,8 +166,10 @@ static void close_chan(struct supervisor *s)
 	s->chan = -1;
 }
 
-/* Answer an open request: what it asks for, or ERR with the errno. */
-static void answer_open(struct supervisor *s, const struct privsep_msg *m)
+/* Answer an open request: what it asks for, or ERR with the errno.
+ * @given: the descriptor that came with it (CONNECT_PTP4L), or -1. */
+static void answer_open(struct supervisor *s, const struct privsep_msg *m,
+			int given)
 {
 	struct privsep_msg ans = {.type = PRIVSEP_OK};
 	int fd = -1, r;
@@ -178,6 +180,12 @@ static void answer_open(struct supervisor *s, const struct privsep_msg *m)
 		r = opener_feed(s->op, m->source, &fd);
 	else if (m->type == PRIVSEP_OPEN_CHRONY)
 		r = opener_chrony(s->op, &fd);
+	else if (m->type == PRIVSEP_CONNECT_PTP4L)
+		r = opener_ptp4l(s->op, m->source, given);
+	else if (m->type == PRIVSEP_OPEN_CONTROL)
+		r = opener_control(s->op, &fd);
+	else if (m->type == PRIVSEP_OPEN_VMCLOCK)
+		r = opener_vmclock(s->op, m->source, &fd);
 	else
 		r = opener_metrics(s->op, &fd);
 	if (r < 0) {
@@ -203,8 +211,9 @@ static void on_chan(struct supervisor *s)
 	struct privsep_msg m;
 	int fd = -1, r = privsep_recv(s->chan, buf, sizeof(buf), &m, &fd);
 
-	if (fd >= 0)
-		close(fd); /* the worker sends no descriptors */
+	/* a descriptor comes only with the types that may carry one
+	 * (privsep_recv closes any other); CONNECT_PTP4L's is used below,
+	 * and every one is closed at the end */
 	if (r == -ECONNRESET) {
 		close_chan(s); /* it is exiting: SIGCHLD follows */
 		return;
@@ -234,7 +243,10 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_CONNECT_FEED:
 	case PRIVSEP_OPEN_CHRONY:
 	case PRIVSEP_OPEN_METRICS:
-		answer_open(s, &m);
+	case PRIVSEP_CONNECT_PTP4L:
+	case PRIVSEP_OPEN_CONTROL:
+	case PRIVSEP_OPEN_VMCLOCK:
+		answer_open(s, &m, fd);
 		break;
 	default:
 		if (s->refused++ % 1000 == 0)
@@ -245,6 +257,8 @@ static void on_chan(struct supervisor *s)
 				 s->refused);
 		break;
 	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The worker is gone: stop, or start another in a while. */

@@ -46,16 +46,21 @@ static size_t readable_len(int fd, size_t page, bool *regular)
 
 int vmclock_map_open(const char *path, struct vmclock_map *m)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	m->page = NULL;
+	return fd < 0 ? -errno : vmclock_map_fd(fd, m);
+}
+
+int vmclock_map_fd(int fd, struct vmclock_map *m)
+{
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct vmclock_state st;
 	void *p;
-	int fd, r;
+	int r;
 
 	m->page = NULL;
 	m->regular = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
 	m->len = readable_len(fd, page, &m->regular);
 	if (m->len == 0) {
 		close(fd);

@@ -40,6 +40,12 @@ int vmclock_map_path(const char *cfg_value, const char *dev_root,
 int vmclock_map_open(const char *path, struct vmclock_map *m);
 
 /**
+ * vmclock_map_fd - as vmclock_map_open(), from the page opened read-only
+ * at @fd (privilege separation: the parent opens it), which it takes.
+ */
+int vmclock_map_fd(int fd, struct vmclock_map *m);
+
+/**
  * vmclock_map_read - a consistent decoded copy of the page now.
  * Returns 0 or vmclock_read()'s error.
  */

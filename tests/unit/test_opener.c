@@ -2,9 +2,11 @@
  * own configuration only: the PHC of a source (resolved under the
  * configured roots, held across requests, anew each time), a socket
  * connected to a source's chronyd path, the /metrics listener, the client
- * socket of chronyd's command socket; what it refuses. */
+ * socket of chronyd's command socket, the worker's ptp4l socket connected,
+ * the control socket, a VMClock page; what it refuses. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -308,6 +310,128 @@ static void test_chrony(void **state)
 	opener_close_all(&co);
 }
 
+/* CONNECT_PTP4L: the worker's own socket connected to the configured
+ * ptp4l_socket; anything but a Unix datagram socket refused. */
+static void test_ptp4l(void **state)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct opener po;
+	struct config pc = cfg;
+	char got[8];
+	int srv, cli, stream, file;
+
+	(void)state;
+	pc.sources[1].ptp4l_socket[0] = '\0';
+	snprintf(pc.sources[0].ptp4l_socket,
+		 sizeof(pc.sources[0].ptp4l_socket), "%s/ptp4l.sock", dir);
+	opener_init(&po, &pc);
+	cli = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(bind(cli, (struct sockaddr *)&sa, sizeof(sa_family_t)),
+			 0); /* autobind: an address to answer to */
+	assert_int_equal(opener_ptp4l(&po, 0, cli), -ENOENT);
+	assert_int_equal(opener_ptp4l(&po, 9, cli), -ERANGE);
+	assert_int_equal(opener_ptp4l(&po, 1, cli), -EOPNOTSUPP);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s",
+		 pc.sources[0].ptp4l_socket);
+	srv = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	stream = socket(AF_UNIX, SOCK_STREAM, 0);
+	file = open("/dev/null", O_RDONLY);
+	assert_int_equal(opener_ptp4l(&po, 0, stream), -ENOTSOCK);
+	assert_int_equal(opener_ptp4l(&po, 0, file), -ENOTSOCK);
+	assert_int_equal(opener_ptp4l(&po, 0, -1), -ENOTSOCK);
+	assert_int_equal(opener_ptp4l(&po, 0, cli), 0);
+	/* connected: a plain send() reaches ptp4l, and ptp4l's answer us */
+	assert_int_equal(send(cli, "get", 3, 0), 3);
+	assert_int_equal(recv(srv, got, sizeof(got), 0), 3);
+	close(file);
+	close(stream);
+	close(cli);
+	close(srv);
+	unlink(sa.sun_path);
+	opener_close_all(&po);
+}
+
+/* OPEN_CONTROL: the control socket bound, in control_group, listening;
+ * 0600 when the group does not exist. */
+static void test_control(void **state)
+{
+	struct opener co;
+	struct config cc = cfg;
+	struct group *gr = getgrgid(getegid());
+	struct stat st;
+	socklen_t len = sizeof(int);
+	int fd = -1, acc = 0;
+
+	(void)state;
+	assert_non_null(gr);
+	cc.global.control_socket[0] = '\0';
+	opener_init(&co, &cc);
+	assert_int_equal(opener_control(&co, &fd), -EOPNOTSUPP);
+	snprintf(cc.global.control_socket, sizeof(cc.global.control_socket),
+		 "%s/ctl.sock", dir);
+	snprintf(cc.global.control_group, sizeof(cc.global.control_group),
+		 "%s", gr->gr_name);
+	opener_set_config(&co, &cc);
+	assert_int_equal(opener_control(&co, &fd), 0);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len),
+			 0);
+	assert_int_equal(acc, 1);
+	assert_int_equal(lstat(cc.global.control_socket, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0660);
+	assert_int_equal(st.st_gid, getegid());
+	/* held: not taken over */
+	assert_int_equal(opener_control(&co, &acc), -EADDRINUSE);
+	close(fd);
+	snprintf(cc.global.control_group, sizeof(cc.global.control_group),
+		 "no-such-group-phcb");
+	opener_set_config(&co, &cc);
+	assert_int_equal(opener_control(&co, &fd), 0); /* the stale one goes */
+	assert_int_equal(lstat(cc.global.control_socket, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	close(fd);
+	unlink(cc.global.control_socket);
+	opener_close_all(&co);
+}
+
+/* OPEN_VMCLOCK: the configured page opened read-only; auto follows the
+ * PHC's clock_name (ptp3 is KVM's: no page); a directory is refused. */
+static void test_vmclock(void **state)
+{
+	struct opener vo;
+	struct config vc = cfg;
+	char page[sizeof(vc.sources[0].vmclock)];
+	int fd = -1;
+	FILE *f;
+
+	(void)state;
+	vc.sources[0].vmclock[0] = '\0';
+	opener_init(&vo, &vc);
+	assert_int_equal(opener_vmclock(&vo, 0, &fd), -EOPNOTSUPP);
+	assert_int_equal(opener_vmclock(&vo, 9, &fd), -ERANGE);
+	snprintf(page, sizeof(page), "%s/vmclock-page", dir);
+	f = fopen(page, "w");
+	assert_non_null(f);
+	fputs("page", f);
+	fclose(f);
+	snprintf(vc.sources[0].vmclock, sizeof(vc.sources[0].vmclock), "%s",
+		 page);
+	opener_set_config(&vo, &vc);
+	assert_int_equal(opener_vmclock(&vo, 0, &fd), 0);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	close(fd);
+	snprintf(vc.sources[0].vmclock, sizeof(vc.sources[0].vmclock), "auto");
+	opener_set_config(&vo, &vc);
+	assert_int_equal(opener_vmclock(&vo, 0, &fd), -ENOENT);
+	snprintf(vc.sources[0].vmclock, sizeof(vc.sources[0].vmclock), "%s",
+		 dir);
+	opener_set_config(&vo, &vc);
+	assert_int_equal(opener_vmclock(&vo, 0, &fd), -ENODEV);
+	assert_int_equal(fd, -1);
+	unlink(page);
+	opener_close_all(&vo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +442,9 @@ int main(void)
 	    cmocka_unit_test(test_feed),
 	    cmocka_unit_test(test_metrics),
 	    cmocka_unit_test(test_chrony),
+	    cmocka_unit_test(test_ptp4l),
+	    cmocka_unit_test(test_control),
+	    cmocka_unit_test(test_vmclock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -50,6 +50,7 @@ static void test_every_type(void **state)
 	assert_string_equal(privsep_type_name(0), "?");
 	assert_true(privsep_carries_fd(PRIVSEP_PHC));
 	assert_true(privsep_carries_fd(PRIVSEP_OK));
+	assert_true(privsep_carries_fd(PRIVSEP_CONNECT_PTP4L));
 	assert_false(privsep_carries_fd(PRIVSEP_ERR));
 	assert_false(privsep_carries_fd(PRIVSEP_CONFIG));
 }
@@ -67,7 +68,7 @@ static void test_fields(void **state)
 	assert_string_equal(d.path, "/dev/ptp4");
 	assert_string_equal(d.name, "hyperv");
 
-	m = (struct privsep_msg){ .type = PRIVSEP_OPEN_PTP4L, .source = 15,
+	m = (struct privsep_msg){ .type = PRIVSEP_CONNECT_PTP4L, .source = 15,
 				  .generation = 42 };
 	round_trip(&m, &d);
 	assert_int_equal(d.source, 15);
