@@ -12,6 +12,7 @@
 
 #include "driver.h"
 #include "hostenv_probe.h"
+#include "privsep_client.h"
 #include "log.h"
 
 #define SYSTEMD_BUS_TIMEOUT_US 2000000 /* a start must not hang on D-Bus */
@@ -106,7 +107,12 @@ void hostenv_probe_methods(const char *dev_root, struct hostenv *env)
 		int r;
 
 		snprintf(path, sizeof(path), "%s/ptp%d", dev_root, p->index);
-		r = phc_driver_ptp.open(&args, &dev);
+		/* under privilege separation the parent opens it */
+		r = privsep_client_active()
+			? privsep_open_host_phc(p->index, &args.fd)
+			: 0;
+		if (r == 0)
+			r = phc_driver_ptp.open(&args, &dev);
 		if (r < 0) {
 			p->open_error = -r;
 			continue;

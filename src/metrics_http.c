@@ -16,6 +16,8 @@
 
 #include "log.h"
 #include "metrics_http.h"
+#include "privsep_client.h"
+#include "textfile.h"
 
 #define METRICS_MAX_HEADERS 8192
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -200,21 +202,13 @@ unsigned long metrics_http_requests(const struct metrics_http *m)
 int metrics_write_textfile(const char *path, struct evbuffer *text)
 {
 	char tmp[4096];
-	int fd, r = 0;
+	int fd, c, r = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	/* a new file, never one already there (a link someone planted) */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-		fd = open(tmp,
-			  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			  0644);
+	/* under privilege separation the parent creates and renames */
+	fd = privsep_client_active() ? privsep_open_textfile()
+				     : textfile_create(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
-	fchmod(fd, 0644); /* whatever the umask */
+		return fd;
 	while (evbuffer_get_length(text) > 0) {
 		int n = evbuffer_write(text, fd);
 		if (n < 0) {
@@ -224,9 +218,7 @@ int metrics_write_textfile(const char *path, struct evbuffer *text)
 	}
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	c = privsep_client_active() ? privsep_commit_textfile(r == 0)
+				    : textfile_commit(tmp, path, r == 0);
+	return r < 0 ? r : c;
 }

@@ -17,6 +17,7 @@
 #include "control.h"
 #include "metrics_socket.h"
 #include "opener.h"
+#include "textfile.h"
 #include "uds.h"
 #include "vmclock_map.h"
 
@@ -32,6 +33,7 @@ void opener_init(struct opener *o, const struct config *cfg)
 	o->cfg = *cfg;
 	for (int i = 0; i < CONFIG_MAX_SOURCES; i++)
 		o->phc[i].fd = -1;
+	o->textfile_tmp[0] = '\0';
 }
 
 /* Whether source @i names the same PHC in @a and @b. */
@@ -167,10 +169,43 @@ int opener_metrics(const struct opener *o, int *fd)
 	return 0;
 }
 
+int opener_textfile(struct opener *o, int *fd)
+{
+	const char *path = o->cfg.global.metrics_textfile;
+	int r;
+
+	*fd = -1;
+	if (o->textfile_tmp[0]) /* the last worker died writing it */
+		opener_textfile_commit(o, false);
+	if (!path[0])
+		return -EOPNOTSUPP;
+	r = textfile_create(path, o->textfile_tmp, sizeof(o->textfile_tmp));
+	if (r < 0) {
+		o->textfile_tmp[0] = '\0';
+		return r;
+	}
+	snprintf(o->textfile, sizeof(o->textfile), "%s", path);
+	*fd = r;
+	return 0;
+}
+
+int opener_textfile_commit(struct opener *o, bool ok)
+{
+	int r;
+
+	if (!o->textfile_tmp[0])
+		return -ENOENT;
+	r = textfile_commit(o->textfile_tmp, o->textfile, ok);
+	o->textfile_tmp[0] = '\0';
+	return r;
+}
+
 void opener_close_all(struct opener *o)
 {
 	for (int i = 0; i < CONFIG_MAX_SOURCES; i++)
 		drop_phc(&o->phc[i]);
+	if (o->textfile_tmp[0])
+		opener_textfile_commit(o, false);
 }
 
 /* A PHC is a character device; an emulated one (fakephc, FUSE) a
@@ -239,6 +274,22 @@ int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans, int *fd)
 	snprintf(ans->path, sizeof(ans->path), "%s", path);
 	if (discover_clock_name(&roots, path, ans->name, sizeof(ans->name)) < 0)
 		ans->name[0] = '\0';
+	return 0;
+}
+
+int opener_host_phc(const struct opener *o, int n, int *fd)
+{
+	struct opener_phc p = {.fd = -1};
+	char path[CONFIG_PATH_MAX + 16];
+	int r;
+
+	*fd = -1;
+	if (n < 0 || n >= PRIVSEP_PTP_INDEX_MAX)
+		return -ERANGE;
+	snprintf(path, sizeof(path), "%s/ptp%d", o->cfg.global.dev_root, n);
+	if ((r = hold(&p, path)) < 0)
+		return r;
+	*fd = p.fd;
 	return 0;
 }
 

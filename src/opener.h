@@ -5,6 +5,7 @@
 #ifndef PHCB_OPENER_H
 #define PHCB_OPENER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -18,6 +19,8 @@ struct opener_phc {
 struct opener {
 	struct config cfg; /* the parent's copy, the only paths it opens */
 	struct opener_phc phc[CONFIG_MAX_SOURCES];
+	char textfile_tmp[CONFIG_PATH_MAX + 32]; /* being written, "": none */
+	char textfile[CONFIG_PATH_MAX];		 /* what it is to replace */
 };
 
 /** opener_init - an opener of @cfg holding nothing. */
@@ -93,6 +96,14 @@ int opener_control(const struct opener *o, int *fd);
 int opener_vmclock(const struct opener *o, unsigned src, int *fd);
 
 /**
+ * opener_host_phc - dev_root/ptp@n, the N of a request and the configured
+ * root, never a path (OPEN_HOST_PHC, for the host probe), opened read-only
+ * as OPEN_PHC opens, into @fd. Returns 0, -ERANGE for @n outside
+ * 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV for anything but a PHC, or -errno.
+ */
+int opener_host_phc(const struct opener *o, int n, int *fd);
+
+/**
  * opener_metrics - the listening socket of /metrics as configured
  * (OPEN_METRICS): systemd's (metrics_listen systemd) or one bound anew to
  * the address, into @fd. Returns 0, -EOPNOTSUPP when metrics are off, or
@@ -100,7 +111,22 @@ int opener_vmclock(const struct opener *o, unsigned src, int *fd);
  */
 int opener_metrics(const struct opener *o, int *fd);
 
-/** opener_close_all - close every PHC held. */
+/**
+ * opener_textfile - a new temporary file beside metrics_textfile
+ * (OPEN_TEXTFILE, textfile_create()), for writing, into @fd; one left by
+ * a worker that died before its commit is removed first. Returns 0,
+ * -EOPNOTSUPP when no metrics_textfile is configured, or -errno.
+ */
+int opener_textfile(struct opener *o, int *fd);
+
+/**
+ * opener_textfile_commit - rename the temporary file over the path it was
+ * made for (@ok), or remove it (COMMIT_TEXTFILE). Returns 0, -ENOENT when
+ * none is open, or the -errno of rename().
+ */
+int opener_textfile_commit(struct opener *o, bool ok);
+
+/** opener_close_all - close every PHC held, remove a temporary file. */
 void opener_close_all(struct opener *o);
 
 #endif

@@ -83,6 +83,16 @@ static int verdict(const struct privsep_msg *ans, enum privsep_type want,
 	return ans->type == PRIVSEP_ERR ? -ans->error : -EPROTO;
 }
 
+/* The verdict of an answer that brings no descriptor: 0 for OK. */
+static int plain_verdict(const struct privsep_msg *ans, int fd)
+{
+	if (fd >= 0) /* none is due */
+		close(fd);
+	return ans->type == PRIVSEP_OK	  ? 0
+	       : ans->type == PRIVSEP_ERR ? -ans->error
+					  : -EPROTO;
+}
+
 int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
 		     size_t name_len, int *fd)
 {
@@ -132,13 +142,7 @@ int privsep_connect_ptp4l(unsigned src, int sock)
 	struct privsep_msg ans;
 	int fd, r = request_with(&req, sock, &ans, &fd);
 
-	if (r < 0)
-		return r;
-	if (fd >= 0) /* none is due */
-		close(fd);
-	return ans.type == PRIVSEP_OK	 ? 0
-	       : ans.type == PRIVSEP_ERR ? -ans.error
-					 : -EPROTO;
+	return r < 0 ? r : plain_verdict(&ans, fd);
 }
 
 int privsep_open_control(int *fd)
@@ -156,5 +160,39 @@ int privsep_open_vmclock(unsigned src, int *fd)
 	struct privsep_msg ans;
 	int r = request(&req, &ans, fd);
 
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
+int privsep_open_textfile(void)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_TEXTFILE};
+	struct privsep_msg ans;
+	int fd, r = request(&req, &ans, &fd);
+
+	if (r == 0)
+		r = verdict(&ans, PRIVSEP_OK, &fd);
+	return r < 0 ? r : fd;
+}
+
+int privsep_commit_textfile(bool ok)
+{
+	struct privsep_msg req = {.type = PRIVSEP_COMMIT_TEXTFILE,
+				  .commit = ok};
+	struct privsep_msg ans;
+	int fd, r = request(&req, &ans, &fd);
+
+	return r < 0 ? r : plain_verdict(&ans, fd);
+}
+
+int privsep_open_host_phc(int n, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_HOST_PHC, .index = n};
+	struct privsep_msg ans;
+	int r;
+
+	*fd = -1;
+	if (n < 0 || n >= PRIVSEP_PTP_INDEX_MAX)
+		return -ERANGE;
+	r = request(&req, &ans, fd);
 	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
 }

@@ -79,4 +79,27 @@ int privsep_open_control(int *fd);
  */
 int privsep_open_vmclock(unsigned src, int *fd);
 
+/**
+ * privsep_open_textfile - ask the parent for a new temporary file beside
+ * metrics_textfile (textfile_create()), opened for writing. Returns the
+ * descriptor, or as privsep_open_phc (-EOPNOTSUPP: no metrics_textfile
+ * configured). Each one is followed by privsep_commit_textfile().
+ */
+int privsep_open_textfile(void);
+
+/**
+ * privsep_commit_textfile - have the parent rename the written temporary
+ * file over metrics_textfile (@ok), or remove it. Returns 0 or as
+ * privsep_open_phc (-ENOENT: no temporary file is open).
+ */
+int privsep_commit_textfile(bool ok);
+
+/**
+ * privsep_open_host_phc - ask the parent for dev_root/ptp@n, read-only,
+ * for the host probe's method check (every PHC of the host, not only the
+ * configured ones), into @fd. Returns as privsep_open_phc (-ERANGE: @n
+ * outside 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV: not a PHC).
+ */
+int privsep_open_host_phc(int n, int *fd);
+
 #endif

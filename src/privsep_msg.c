@@ -41,12 +41,14 @@ static const struct {
 	[PRIVSEP_OPEN_VMCLOCK] = { "OPEN_VMCLOCK", B_U32, false },
 	[PRIVSEP_OK] = { "OK", B_NONE, true },
 	[PRIVSEP_ERR] = { "ERR", B_ERR, false },
-	[PRIVSEP_WRITE_TEXTFILE] = { "WRITE_TEXTFILE", B_TEXT, false },
+	[PRIVSEP_OPEN_TEXTFILE] = { "OPEN_TEXTFILE", B_NONE, false },
 	[PRIVSEP_NOTIFY] = { "NOTIFY", B_TEXT, false },
 	[PRIVSEP_HEARTBEAT] = { "HEARTBEAT", B_NONE, false },
 	[PRIVSEP_RELOAD] = { "RELOAD", B_CONFIG, false },
 	[PRIVSEP_STOP] = { "STOP", B_NONE, false },
 	[PRIVSEP_RESUME] = { "RESUME", B_TEXT, false },
+	[PRIVSEP_COMMIT_TEXTFILE] = { "COMMIT_TEXTFILE", B_U32, false },
+	[PRIVSEP_OPEN_HOST_PHC] = { "OPEN_HOST_PHC", B_U32, false },
 };
 
 static bool type_known(unsigned t)
@@ -95,6 +97,10 @@ static uint32_t u32_of(const struct privsep_msg *m)
 		return m->version;
 	case PRIVSEP_OPEN_CHRONY:
 		return m->generation;
+	case PRIVSEP_COMMIT_TEXTFILE:
+		return m->commit;
+	case PRIVSEP_OPEN_HOST_PHC:
+		return (uint32_t)m->index;
 	default:
 		return m->source;
 	}
@@ -108,6 +114,12 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 		break;
 	case PRIVSEP_OPEN_CHRONY:
 		m->generation = v;
+		break;
+	case PRIVSEP_COMMIT_TEXTFILE:
+		m->commit = v;
+		break;
+	case PRIVSEP_OPEN_HOST_PHC:
+		m->index = (int32_t)v;
 		break;
 	default:
 		m->source = v;
@@ -131,6 +143,9 @@ static bool string_ok(const char *s, size_t cap)
 static int check_out(const struct privsep_msg *m, enum body b)
 {
 	if (names_source(m->type) && m->source >= PRIVSEP_SOURCES_MAX)
+		return -EINVAL;
+	if (m->type == PRIVSEP_OPEN_HOST_PHC &&
+	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
 		return -EINVAL;
 	if (b == B_ERR && (m->error <= 0 || m->error > ERRNO_MAX))
 		return -EINVAL;
@@ -249,6 +264,9 @@ static int take_body(struct privsep_msg *m, enum body b, uint8_t *p)
 	}
 	if (r == 0 && names_source(m->type) &&
 	    m->source >= PRIVSEP_SOURCES_MAX)
+		r = -ERANGE;
+	if (r == 0 && m->type == PRIVSEP_OPEN_HOST_PHC &&
+	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
 		r = -ERANGE;
 	return r;
 }

@@ -15,6 +15,7 @@
 #define PRIVSEP_PATH_MAX 256
 #define PRIVSEP_NAME_MAX 64
 #define PRIVSEP_SOURCES_MAX 16	/* CONFIG_MAX_SOURCES */
+#define PRIVSEP_PTP_INDEX_MAX 1024 /* the N of /dev/ptpN a request names */
 
 /* What a message is. Requests come from the worker, answers from the
  * parent with the request's seq; RELOAD and STOP come unasked. */
@@ -31,12 +32,14 @@ enum privsep_type {
 	PRIVSEP_OPEN_VMCLOCK,	 /* w: source */
 	PRIVSEP_OK,		 /* p: - (+ fd) */
 	PRIVSEP_ERR,		 /* p: errno */
-	PRIVSEP_WRITE_TEXTFILE,	 /* w: text */
+	PRIVSEP_OPEN_TEXTFILE,	 /* w: - */
 	PRIVSEP_NOTIFY,		 /* w: text for sd_notify */
 	PRIVSEP_HEARTBEAT,	 /* w: - */
 	PRIVSEP_RELOAD,		 /* p: generation, path, text */
 	PRIVSEP_STOP,		 /* p: - */
 	PRIVSEP_RESUME,		 /* w: the gates' states, for its successor */
+	PRIVSEP_COMMIT_TEXTFILE, /* w: commit (1: rename, 0: discard) */
+	PRIVSEP_OPEN_HOST_PHC,	 /* w: N of dev_root/ptpN (the host probe) */
 	PRIVSEP_TYPE_END
 };
 
@@ -50,10 +53,12 @@ struct privsep_msg {
 	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG,
 					  RELOAD */
 	int32_t error;		       /* ERR: a positive errno */
-	int32_t index;		       /* PHC: N of /dev/ptpN, -1 */
+	uint32_t commit;	       /* COMMIT_TEXTFILE: 1 rename, 0 discard */
+	int32_t index;		       /* PHC: N of /dev/ptpN, -1; OPEN_HOST_PHC:
+					  N, < PRIVSEP_PTP_INDEX_MAX */
 	char path[PRIVSEP_PATH_MAX];   /* CONFIG, RELOAD, PHC */
 	char name[PRIVSEP_NAME_MAX];   /* PHC: clock_name */
-	const char *text;	       /* CONFIG, RELOAD, WRITE_TEXTFILE,
+	const char *text;	       /* CONFIG, RELOAD,
 					  NOTIFY, RESUME: into the decoded buffer,
 					  NUL-terminated there */
 	size_t text_len;

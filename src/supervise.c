@@ -73,13 +73,19 @@ static int64_t now_ns(void)
 }
 
 /* In the child: the channel at a known number, then the worker itself.
- * It dies with the parent (PR_SET_PDEATHSIG survives the exec). */
+ * It dies with the parent (PR_SET_PDEATHSIG survives the exec). Its
+ * ambient capabilities (the unit's, AmbientCapabilities=) are cleared, so
+ * that the exec leaves a worker that is not root with none at all: what
+ * needs them, the parent opens. NO_NEW_PRIVS keeps it so (the unit sets
+ * it too). */
 static void exec_worker(struct supervisor *s, int child_end)
 {
 	char num[16], *argv[16];
 	int n = 0, fd = fcntl(child_end, F_DUPFD, 3); /* without CLOEXEC */
 
-	if (fd < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+	if (fd < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(2);
 	if (getppid() == 1) /* the parent died before the prctl */
 		_exit(2);
@@ -186,6 +192,12 @@ static void answer_open(struct supervisor *s, const struct privsep_msg *m,
 		r = opener_control(s->op, &fd);
 	else if (m->type == PRIVSEP_OPEN_VMCLOCK)
 		r = opener_vmclock(s->op, m->source, &fd);
+	else if (m->type == PRIVSEP_OPEN_TEXTFILE)
+		r = opener_textfile(s->op, &fd);
+	else if (m->type == PRIVSEP_COMMIT_TEXTFILE)
+		r = opener_textfile_commit(s->op, m->commit != 0);
+	else if (m->type == PRIVSEP_OPEN_HOST_PHC)
+		r = opener_host_phc(s->op, m->index, &fd);
 	else
 		r = opener_metrics(s->op, &fd);
 	if (r < 0) {
@@ -246,6 +258,9 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_CONNECT_PTP4L:
 	case PRIVSEP_OPEN_CONTROL:
 	case PRIVSEP_OPEN_VMCLOCK:
+	case PRIVSEP_OPEN_TEXTFILE:
+	case PRIVSEP_COMMIT_TEXTFILE:
+	case PRIVSEP_OPEN_HOST_PHC:
 		answer_open(s, &m, fd);
 		break;
 	default:

@@ -2,7 +2,9 @@
 # privsep.sh: phcbrokerd --privsep, the parent that keeps its worker
 # running (issue 16, first step), under the unit's capabilities and system
 # call filter, feeding the real chronyd (as _chrony). Checks:
-#  - the parent runs the worker as its child with the same bounding set;
+#  - the parent runs the worker as its child with the same bounding set,
+#    but without any capability (CapEff, CapPrm, CapAmb 0; its
+#    credentials cannot open a root 0600 file, as the PHCs are);
 #    the pid file names the parent;
 #  - the worker reads chronyd's view on the client socket the parent
 #    bound and connected (OPEN_CHRONY);
@@ -92,6 +94,32 @@ cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
 [ "$(cat "$WORK/run/phcbrokerd.pid")" = "$parent" ] || fail "phcbrokerd.pid holds $(cat "$WORK/run/phcbrokerd.pid"), not the parent $parent"
 grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
 note "parent $parent, worker $w1, CapBnd $cap_w"
+# the worker has no capabilities (the parent cleared its ambient set; as
+# the unit's user the exec left it none); the parent keeps the unit's
+caps() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
+if [ "$(id -u "$UNIT_USER")" != 0 ]; then
+	for k in CapEff CapPrm CapAmb; do
+		[ "$(caps "$w1" $k)" = 0000000000000000 ] || fail "worker's $k is $(caps "$w1" $k), not empty"
+	done
+	[ "$(caps "$parent" CapEff)" = "$cap_p" ] || fail "parent's CapEff $(caps "$parent" CapEff), not the unit's $cap_p"
+	[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "/proc/$w1/status")" = 1 ] || fail "worker without NO_NEW_PRIVS"
+	# so what the parent opens with CAP_DAC_OVERRIDE, a root file of mode
+	# 0600 (as /dev/ptp* are), is closed to it: tried by a process with
+	# the worker's credentials as /proc shows them (uid, gid, groups, no
+	# capabilities)
+	install -m 600 /dev/null "$WORK/root-only"
+	wuid=$(awk '$1 == "Uid:" { print $2 }' "/proc/$w1/status")
+	wgid=$(awk '$1 == "Gid:" { print $2 }' "/proc/$w1/status")
+	wgroups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$w1/status" | xargs | tr ' ' ,)
+	out=$(setpriv --reuid "$wuid" --regid "$wgid" ${wgroups:+--groups "$wgroups"} ${wgroups:---clear-groups} \
+		--inh-caps=-all --ambient-caps=-all -- cat "$WORK/root-only" 2>&1) &&
+		fail "the worker's credentials opened a root 0600 file"
+	grep -q "Permission denied" <<<"$out" || fail "the worker's credentials: $out"
+	note "the worker's credentials: a root 0600 file refused (EACCES)"
+	note "worker: CapEff=CapPrm=CapAmb=0, NoNewPrivs; parent CapEff $cap_p"
+else
+	note "the unit's user is root: the worker keeps root's capabilities"
+fi
 # chronyd's command socket: the client socket the parent bound (in
 # chronyd's group) and connected, used by the worker
 synced() { ctl 'GET CHRONY' | grep -q "synced_to_broker *yes"; }

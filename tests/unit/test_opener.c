@@ -3,7 +3,9 @@
  * configured roots, held across requests, anew each time), a socket
  * connected to a source's chronyd path, the /metrics listener, the client
  * socket of chronyd's command socket, the worker's ptp4l socket connected,
- * the control socket, a VMClock page; what it refuses. */
+ * the control socket, a VMClock page, the metrics textfile, a PHC of the
+ * host by number; what it refuses. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -432,6 +434,87 @@ static void test_vmclock(void **state)
 	opener_close_all(&vo);
 }
 
+/* How many temporary files (".tmp.") the fixture's directory holds. */
+static int temporaries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strstr(e->d_name, ".tmp.") != NULL;
+	closedir(d);
+	return n;
+}
+
+/* OPEN_TEXTFILE, COMMIT_TEXTFILE: the parent creates the temporary file,
+ * the worker writes it, the parent renames it (or removes it; and one
+ * left by a worker that died). */
+static void test_textfile(void **state)
+{
+	struct opener to;
+	struct config tc = cfg;
+	char path[sizeof(tc.global.metrics_textfile)], got[8] = "";
+	struct stat st;
+	int fd = -1;
+	FILE *f;
+
+	(void)state;
+	tc.global.metrics_textfile[0] = '\0';
+	opener_init(&to, &tc);
+	assert_int_equal(opener_textfile(&to, &fd), -EOPNOTSUPP);
+	assert_int_equal(opener_textfile_commit(&to, true), -ENOENT);
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	snprintf(tc.global.metrics_textfile,
+		 sizeof(tc.global.metrics_textfile), "%s", path);
+	opener_set_config(&to, &tc);
+	assert_int_equal(opener_textfile(&to, &fd), 0);
+	assert_int_equal(write(fd, "one\n", 4), 4);
+	close(fd);
+	assert_int_equal(lstat(path, &st), -1); /* not in place yet */
+	assert_int_equal(opener_textfile_commit(&to, true), 0);
+	assert_int_equal(opener_textfile_commit(&to, true), -ENOENT);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(got, sizeof(got), f));
+	fclose(f);
+	assert_string_equal(got, "one\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	/* a worker that died writing: its file goes with the next open */
+	assert_int_equal(opener_textfile(&to, &fd), 0);
+	close(fd);
+	assert_int_equal(opener_textfile(&to, &fd), 0);
+	assert_int_equal(write(fd, "two\n", 4), 4);
+	close(fd);
+	/* discarded: the last good file stays, no temporary one is left */
+	assert_int_equal(opener_textfile_commit(&to, false), 0);
+	f = fopen(path, "r");
+	assert_non_null(fgets(got, sizeof(got), f));
+	fclose(f);
+	assert_string_equal(got, "one\n");
+	assert_int_equal(temporaries(), 0);
+	unlink(path);
+	opener_close_all(&to);
+}
+
+/* OPEN_HOST_PHC: dev_root/ptpN by its number, a PHC only. */
+static void test_host_phc(void **state)
+{
+	int fd = -1;
+
+	(void)state;
+	assert_int_equal(opener_host_phc(&op, 3, &fd), 0); /* the file */
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	close(fd);
+	assert_int_equal(opener_host_phc(&op, 4, &fd), -ENODEV); /* FIFO */
+	assert_int_equal(opener_host_phc(&op, 7, &fd), -ENOENT);
+	assert_int_equal(opener_host_phc(&op, -1, &fd), -ERANGE);
+	assert_int_equal(opener_host_phc(&op, 1024, &fd), -ERANGE);
+	assert_int_equal(fd, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +528,8 @@ int main(void)
 	    cmocka_unit_test(test_ptp4l),
 	    cmocka_unit_test(test_control),
 	    cmocka_unit_test(test_vmclock),
+	    cmocka_unit_test(test_textfile),
+	    cmocka_unit_test(test_host_phc),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -79,7 +79,12 @@ static void test_fields(void **state)
 	assert_int_equal(d.generation, 5);
 	assert_int_equal(d.source, 0);
 
-	m = (struct privsep_msg){ .type = PRIVSEP_WRITE_TEXTFILE, .text = text,
+	m = (struct privsep_msg){ .type = PRIVSEP_COMMIT_TEXTFILE, .commit = 1 };
+	round_trip(&m, &d);
+	assert_int_equal(d.commit, 1);
+	assert_int_equal(d.source, 0);
+
+	m = (struct privsep_msg){ .type = PRIVSEP_RESUME, .text = text,
 				  .text_len = strlen(text) };
 	round_trip(&m, &d);
 	assert_int_equal(d.text_len, strlen(text));
@@ -93,6 +98,10 @@ static void test_fields(void **state)
 	m = (struct privsep_msg){ .type = PRIVSEP_ERR, .error = ENOENT };
 	round_trip(&m, &d);
 	assert_int_equal(d.error, ENOENT);
+
+	m = (struct privsep_msg){ .type = PRIVSEP_OPEN_HOST_PHC, .index = 1023 };
+	round_trip(&m, &d);
+	assert_int_equal(d.index, 1023);
 }
 
 static void test_encode_refuses(void **state)
@@ -104,6 +113,8 @@ static void test_encode_refuses(void **state)
 	m = (struct privsep_msg){ .type = PRIVSEP_TYPE_END };
 	assert_int_equal(privsep_encode(&m, buf, sizeof(buf)), -EINVAL);
 	m = (struct privsep_msg){ .type = PRIVSEP_ERR, .error = 0 };
+	assert_int_equal(privsep_encode(&m, buf, sizeof(buf)), -EINVAL);
+	m = (struct privsep_msg){ .type = PRIVSEP_OPEN_HOST_PHC, .index = -1 };
 	assert_int_equal(privsep_encode(&m, buf, sizeof(buf)), -EINVAL);
 	m = (struct privsep_msg){ .type = PRIVSEP_CONFIG };
 	memset(m.path, 'a', sizeof(m.path)); /* no NUL */
@@ -170,6 +181,15 @@ static void test_decode_refuses(void **state)
 	body[0] = PRIVSEP_SOURCES_MAX - 1;
 	n = raw(PRIVSEP_CONNECT_FEED, body, 4);
 	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), 0);
+	/* a /dev/ptpN the host probe cannot mean (and a negative one) */
+	body[0] = PRIVSEP_PTP_INDEX_MAX & 0xff;
+	body[1] = PRIVSEP_PTP_INDEX_MAX >> 8;
+	n = raw(PRIVSEP_OPEN_HOST_PHC, body, 4);
+	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), -ERANGE);
+	memset(body, 0xff, 4);
+	n = raw(PRIVSEP_OPEN_HOST_PHC, body, 4);
+	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), -ERANGE);
+	memset(body, 0, 4);
 	/* an errno out of range */
 	memset(body, 0xff, 4);
 	n = raw(PRIVSEP_ERR, body, 4);
