@@ -70,53 +70,10 @@ make_workdir() {
 	unit_syscall_filter
 }
 
-# unit_key KEY: the unit's last KEY= value.
-unit_key() { sed -n "s/^$1=//p" "$PHCB_UNIT" | tail -1; }
-
-# caps_arg "CAP_A CAP_B": setpriv's form of a capability list
-# ("-all,+a,+b").
-caps_arg() {
-	local c out="-all"
-	for c in $1; do
-		c=${c#CAP_}
-		out="$out,+${c,,}"
-	done
-	echo "$out"
-}
-
-# unit_bounding_set: the unit's CapabilityBoundingSet= as setpriv's
-# --bounding-set argument ("-all,+dac_override,+chown").
-unit_bounding_set() { caps_arg "$(unit_key CapabilityBoundingSet)"; }
-
-# The unit's User= and Group= (root without them), its ambient set.
-UNIT_USER=$(unit_key User)
-UNIT_USER=${UNIT_USER:-root}
-UNIT_GROUP=$(unit_key Group)
-UNIT_GROUP=${UNIT_GROUP:-$(id -gn "$UNIT_USER" 2>/dev/null || echo root)}
-UNIT_AMBIENT=$(caps_arg "$(unit_key AmbientCapabilities)")
-
-# unit_user_ensure: the unit's user exists, made as the package makes it
-# (systemd-sysusers with the shipped sysusers.d file; useradd without).
-unit_user_ensure() {
-	id "$UNIT_USER" >/dev/null 2>&1 && return 0
-	[ "$(id -u)" = 0 ] || return 0
-	if command -v systemd-sysusers >/dev/null 2>&1; then
-		systemd-sysusers "$PHCB_SRCDIR/systemd/phcbroker.sysusers" >/dev/null 2>&1
-	fi
-	id "$UNIT_USER" >/dev/null 2>&1 ||
-		useradd --system --no-create-home --home-dir / --shell /usr/sbin/nologin "$UNIT_USER" ||
-		fail "cannot create the unit's user $UNIT_USER"
-}
-
-# as_unit_cmd [SETPRIV OPTIONS]: setpriv as the unit runs phcbrokerd: its
-# user and group, no supplementary groups, its ambient capabilities
-# (which a non-root user needs to keep any), its bounding set, no new
-# privileges.
-as_unit_cmd() {
-	echo setpriv --reuid="$UNIT_USER" --regid="$UNIT_GROUP" --clear-groups \
-		--bounding-set="$(unit_bounding_set)" --inh-caps="$UNIT_AMBIENT" \
-		--ambient-caps="$UNIT_AMBIENT" --no-new-privs "$@" --
-}
+# the unit's user, groups and capabilities (unit_key, caps_arg,
+# UNIT_USER, UNIT_GROUP, UNIT_AMBIENT, unit_user_ensure, as_unit_cmd)
+PHCB_SYSUSERS="$PHCB_SRCDIR/systemd/phcbroker.sysusers"
+. "$PHCB_SRCDIR/tests/common/unit_identity.sh"
 
 # unit_dir DIR: DIR made as the daemon's own (a run_dir made for it, as
 # systemd's RuntimeDirectory= would), mode 0755 unless given.
@@ -124,7 +81,7 @@ unit_dir() { mkdir -p -m "${2:-755}" "$1" && chown "$UNIT_USER:$UNIT_GROUP" "$1"
 
 # "${AS_UNIT[@]}" CMD...: run CMD as the unit runs phcbrokerd (an array,
 # not a function, so that "$!" is the daemon's own PID).
-unit_user_ensure
+unit_user_ensure || fail "cannot create the unit's user $UNIT_USER"
 read -r -a AS_UNIT <<<"$(as_unit_cmd)"
 
 # unit_syscall_list OUT: the system calls the unit's SystemCallFilter=
