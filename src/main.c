@@ -17,6 +17,7 @@
 #include "print_chrony_conf.h"
 #include "metrics_socket.h"
 #include "privsep_client.h"
+#include "worker_filter.h"
 #include "supervise.h"
 
 static void usage(FILE *out)
@@ -100,6 +101,25 @@ static int worker_fd(const char *arg)
 		return -1;
 	}
 	return (int)fd;
+}
+
+/* In the worker: its own system call filter, or exit status 2 (a
+ * security fence that cannot be set up is not skipped). */
+static int load_worker_filter(void)
+{
+	int r = worker_filter_load();
+
+	if (r == -EOPNOTSUPP) {
+		log_notice(NULL, "built without libseccomp: the worker has no "
+			   "system call filter of its own");
+		return 0;
+	}
+	if (r < 0) {
+		log_err(NULL, "cannot load the worker's system call filter: %s",
+			strerror(-r));
+		return 2;
+	}
+	return 0;
 }
 
 /* Run as the parent: the worker is this program again, in the foreground
@@ -251,6 +271,10 @@ int main(int argc, char **argv)
 		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
 		notify_use_parent(wfd);
 		privsep_client_init(wfd);
+		if ((code = load_worker_filter()) != 0) {
+			free(cfg);
+			return code;
+		}
 	}
 	code = daemon_run(path, cfg);
 	free(cfg);

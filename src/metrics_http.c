@@ -128,6 +128,9 @@ static void on_accept_error(struct evconnlistener *l, void *arg)
 static int start_http(struct metrics_http *m, struct event_base *base, int fd)
 {
 	m->http = evhttp_new(base);
+	/* backlog 0: listening already (metrics_socket.c, systemd, the
+	 * parent), so libevent does not call listen(), which the worker's
+	 * filter forbids */
 	m->listener = evconnlistener_new(
 	    base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0,
 	    fd);

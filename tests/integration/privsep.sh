@@ -4,7 +4,8 @@
 # call filter, feeding the real chronyd (as _chrony). Checks:
 #  - the parent runs the worker as its child with the same bounding set,
 #    but without any capability (CapEff, CapPrm, CapAmb 0; its
-#    credentials cannot open a root 0600 file, as the PHCs are);
+#    credentials cannot open a root 0600 file, as the PHCs are), and with
+#    a seccomp filter of its own on top of the parent's;
 #    the pid file names the parent;
 #  - the worker reads chronyd's view on the client socket the parent
 #    bound and connected (OPEN_CHRONY);
@@ -119,6 +120,16 @@ if [ "$(id -u "$UNIT_USER")" != 0 ]; then
 	note "worker: CapEff=CapPrm=CapAmb=0, NoNewPrivs; parent CapEff $cap_p"
 else
 	note "the unit's user is root: the worker keeps root's capabilities"
+fi
+# the worker's own system call filter, on top of whatever the parent has
+# (tests/unit/test_worker_filter checks what it refuses)
+filters() { awk '$1 == "Seccomp_filters:" { print $2 }' "/proc/$1/status"; }
+if grep -q "no system call filter of its own" "$WORK/broker.log"; then
+	note "built without libseccomp: the worker has no filter of its own"
+else
+	[ "$(filters "$w1")" -gt "$(filters "$parent")" ] ||
+		fail "the worker has $(filters "$w1") seccomp filters, its parent $(filters "$parent"): none of its own"
+	note "the worker runs under $(filters "$w1") seccomp filters, its parent $(filters "$parent")"
 fi
 # chronyd's command socket: the client socket the parent bound (in
 # chronyd's group) and connected, used by the worker

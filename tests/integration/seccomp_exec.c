@@ -69,19 +69,23 @@ static unsigned long long family_set(const char *list)
  * systemd's RestrictAddressFamilies=). 0 or a negative errno. */
 static int restrict_families(scmp_filter_ctx ctx, unsigned long long set)
 {
+	/* spelled out: SCMP_A0() leaves datum_b to the compiler */
+	struct scmp_arg_cmp c = {.arg = 0, .op = SCMP_CMP_EQ, .datum_b = 0};
 	int r = 0;
 
-	for (int af = 0; af < AF_MAX && r == 0; af++)
+	for (int af = 0; af < AF_MAX && r == 0; af++) {
+		c.datum_a = (scmp_datum_t)af;
 		r = seccomp_rule_add(ctx,
 				     set & (1ULL << af)
 					 ? SCMP_ACT_ALLOW
 					 : SCMP_ACT_ERRNO(EAFNOSUPPORT),
-				     SCMP_SYS(socket), 1,
-				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)af));
+				     SCMP_SYS(socket), 1, c);
+	}
+	c.op = SCMP_CMP_GE;
+	c.datum_a = AF_MAX;
 	return r ? r
 		 : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-				    SCMP_SYS(socket), 1,
-				    SCMP_A0(SCMP_CMP_GE, AF_MAX));
+				    SCMP_SYS(socket), 1, c);
 }
 
 /* Add every call named in @path to @ctx; returns the count, or -1. */

@@ -1,0 +1,27 @@
+/* worker_filter.h: the worker's own system call filter (privilege
+ * separation, doc/design-notes.md). */
+#ifndef PHCB_WORKER_FILTER_H
+#define PHCB_WORKER_FILTER_H
+
+#include <stdbool.h>
+
+/**
+ * worker_filter_available - whether this build has the filter (it needs
+ * libseccomp at build time).
+ */
+bool worker_filter_available(void);
+
+/**
+ * worker_filter_load - in the worker, once its parent passed what it
+ * opens: kill the process on the calls a worker never makes (starting a
+ * program, tracing or reading another process's memory, listening,
+ * changing its identity or capabilities, mounting, namespaces), and fail
+ * socket() for any family but AF_UNIX with EAFNOSUPPORT (a library that
+ * tries is refused, not killed). It narrows the unit's
+ * SystemCallFilter=, which both processes have, for the worker alone;
+ * it stays across exec and fork, and cannot be undone.
+ * Returns 0, -EOPNOTSUPP without libseccomp, or a negative errno.
+ */
+int worker_filter_load(void);
+
+#endif
