@@ -13,33 +13,34 @@
 #include <seccomp.h>
 #include <sys/socket.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD 1
-#endif
-
 /* Calls that kill the worker. In a sanitizer build ptrace and exec stay
  * allowed: LeakSanitizer traces the process at exit, and a report runs
  * the symbolizer. */
 static const int killed[] = {
-#ifndef SANITIZER_BUILD
-	SCMP_SYS(ptrace),	     SCMP_SYS(execve),
-	SCMP_SYS(execveat),
+#ifndef WORKER_FILTER_SANITIZER_BUILD
+    SCMP_SYS(ptrace),
+    SCMP_SYS(execve),
+    SCMP_SYS(execveat),
 #endif
-	SCMP_SYS(process_vm_readv),  SCMP_SYS(process_vm_writev),
-	SCMP_SYS(listen),	     SCMP_SYS(setuid),
-	SCMP_SYS(setgid),	     SCMP_SYS(setreuid),
-	SCMP_SYS(setregid),	     SCMP_SYS(setresuid),
-	SCMP_SYS(setresgid),	     SCMP_SYS(setgroups),
-	SCMP_SYS(setfsuid),	     SCMP_SYS(setfsgid),
-	SCMP_SYS(capset),	     SCMP_SYS(mount),
-	SCMP_SYS(umount2),	     SCMP_SYS(pivot_root),
-	SCMP_SYS(chroot),	     SCMP_SYS(unshare),
-	SCMP_SYS(setns),
+    SCMP_SYS(process_vm_readv),
+    SCMP_SYS(process_vm_writev),
+    SCMP_SYS(listen),
+    SCMP_SYS(setuid),
+    SCMP_SYS(setgid),
+    SCMP_SYS(setreuid),
+    SCMP_SYS(setregid),
+    SCMP_SYS(setresuid),
+    SCMP_SYS(setresgid),
+    SCMP_SYS(setgroups),
+    SCMP_SYS(setfsuid),
+    SCMP_SYS(setfsgid),
+    SCMP_SYS(capset),
+    SCMP_SYS(mount),
+    SCMP_SYS(umount2),
+    SCMP_SYS(pivot_root),
+    SCMP_SYS(chroot),
+    SCMP_SYS(unshare),
+    SCMP_SYS(setns),
 };
 
 bool worker_filter_available(void)

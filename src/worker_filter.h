@@ -5,6 +5,17 @@
 
 #include <stdbool.h>
 
+/* Defined in a build with AddressSanitizer (gcc's and clang's ways of
+ * saying so), where the filter leaves ptrace and exec allowed. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WORKER_FILTER_SANITIZER_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define WORKER_FILTER_SANITIZER_BUILD 1
+#endif
+
 /**
  * worker_filter_available - whether this build has the filter (it needs
  * libseccomp at build time).

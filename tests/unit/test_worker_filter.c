@@ -18,15 +18,6 @@
 
 #include "worker_filter.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZER_BUILD 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZER_BUILD 1
-#endif
-
 enum attempt { EXEC, LISTEN, SETUID, INET, INET6, UNIX_SOCK, PLAIN, FORKED };
 
 /* In the child, under the filter: the exit status says what happened. */
@@ -105,7 +96,7 @@ static void assert_exit(int st, int code)
 static void test_killed(void **state)
 {
 	(void)state;
-#ifndef SANITIZER_BUILD /* there exec and ptrace stay allowed */
+#ifndef WORKER_FILTER_SANITIZER_BUILD /* there exec and ptrace stay allowed */
 	assert_killed(run(EXEC));
 #endif
 	assert_killed(run(LISTEN));
