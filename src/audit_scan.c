@@ -156,7 +156,8 @@ static void scan_chrony(const struct audit_scan_input *in,
 {
 	struct chronyconf_scan *scan = calloc(1, sizeof(*scan));
 	int index[CHRONYCONF_MAX_ENTRIES];
-	const char *conf = in->g->chrony_conf, *read_path;
+	const char *conf = in->g->chrony_conf, *read_path = NULL;
+	int err;
 
 	if (!scan)
 		return;
@@ -164,7 +165,16 @@ static void scan_chrony(const struct audit_scan_input *in,
 		/* the default falls back to Red Hat's place */
 		if (strcmp(conf, CONFIG_DEFAULT_CHRONY_CONF) == 0)
 			conf = NULL;
-		(void)chronyconf_read(conf, scan, &read_path);
+		err = chronyconf_read(conf, scan, &read_path);
+		/* said, not skipped: a file we cannot read (under privilege
+		 * separation the worker reads it without capabilities) leaves
+		 * chronyd's refclocks unexplained; no chrony.conf in the
+		 * default places is no chrony */
+		if (err < 0 && read_path && (conf || err != -ENOENT))
+			audit_add(r, "chrony_conf", read_path, AUDIT_WARNING,
+				  "cannot read %s: %s; chronyd's sources are "
+				  "not checked against it",
+				  read_path, strerror(-err));
 	}
 	chronyconf_indexes(scan, index);
 	audit_check_chrony(r, scan, index, in->broker, in->chrony);

@@ -71,6 +71,11 @@ ln -s "$mnt/kvm" "$dev/ptp0"
 sock=/run/chrony.phcbt-audit-$$.sock
 start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust
 refclock PHC $dev/ptp0 poll 0 refid KVMP noselect"
+# chrony.conf where the daemon's user reads it, as /etc/chrony/chrony.conf
+# (0644): chronyd's own directory is 0750 _chrony, closed to a worker
+# without capabilities (--privsep)
+publish_conf() { install -m 644 "$WORK/c/chrony.conf" "$WORK/chrony.conf"; }
+publish_conf
 conf=$WORK/broker.conf
 mport=$(free_tcp_port)
 METRICS_ADDR=127.0.0.1:$mport # phcbrokerd-metrics.socket
@@ -81,7 +86,7 @@ metrics_listen systemd
 dev_root $dev
 sysfs_root $sys
 hypervisor kvm
-chrony_conf $WORK/c/chrony.conf
+chrony_conf $WORK/chrony.conf
 audit_interval 1s
 [source AU]
 device $dev/ptp0
@@ -114,8 +119,8 @@ logged() { [ "$(grep -cF "audit: $1" "$WORK/broker.log")" = "${2:-1}" ]; }
 
 # ---- chronyd's second refclock on the broker's PHC ----------------------
 chronyc_of c sources | grep -q "^#,.,KVMP," || fail "chronyd has no KVMP refclock: $(chronyc_of c sources)"
-wait_until 5 found chrony "$WORK/c/chrony.conf:7" warning || fail "refclock PHC not found: $(ctl 'GET AUDIT')"
-rec=$(finding "$(ctl 'GET AUDIT')" chrony "$WORK/c/chrony.conf:7")
+wait_until 5 found chrony "$WORK/chrony.conf:7" warning || fail "refclock PHC not found: $(ctl 'GET AUDIT')"
+rec=$(finding "$(ctl 'GET AUDIT')" chrony "$WORK/chrony.conf:7")
 field "$rec" detail | grep -q "refclock PHC $dev/ptp0 (refid KVMP, in use) reads the PHC of source AU" ||
 	fail "detail: $rec"
 [ "$(status_field healthy)" = no ] || fail "healthy with a warning: $(ctl 'GET STATUS')"
@@ -132,12 +137,13 @@ note "chrony: refclock PHC on the broker's PHC found, in use; STATUS unhealthy"
 # chronyd restarted without it: cleared, STATUS healthy again
 stop_chronyd c
 start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust"
-wait_until 5 gone chrony "$WORK/c/chrony.conf:7" || fail "not cleared: $(ctl 'GET AUDIT')"
+publish_conf
+wait_until 5 gone chrony "$WORK/chrony.conf:7" || fail "not cleared: $(ctl 'GET AUDIT')"
 wait_until 20 selected c AU || fail "AU not selected after chronyd's restart"
 wait_until 5 sh -c "[ \"\$('$CTL' -s '$WORK/ctl.sock' 'GET STATUS' | awk '\$1 == \"healthy\" {print \$2}')\" = yes ]" ||
 	fail "not healthy after the refclock went: $(ctl 'GET STATUS')"
-logged "chrony $WORK/c/chrony.conf:7: refclock PHC" || fail "found not logged once: $(grep audit: "$WORK/broker.log")"
-logged "chrony $WORK/c/chrony.conf:7 cleared" || fail "cleared not logged once: $(grep audit: "$WORK/broker.log")"
+logged "chrony $WORK/chrony.conf:7: refclock PHC" || fail "found not logged once: $(grep audit: "$WORK/broker.log")"
+logged "chrony $WORK/chrony.conf:7 cleared" || fail "cleared not logged once: $(grep audit: "$WORK/broker.log")"
 scrape | grep -qx 'phcbroker_audit_findings{severity="warning"} 0' || fail "/metrics: $(scrape | grep audit)"
 note "chrony: cleared when chronyd's configuration dropped it; healthy again"
 
@@ -222,6 +228,14 @@ note "hyperv: TimeSync an info, with timesync_implicit=Y a warning; cleared"
 wait_until 5 sh -c "[ \"\$('$CTL' -s '$WORK/ctl.sock' 'GET AUDIT' | awk '\$1 == \"findings\" {print \$2}')\" = 0 ]" ||
 	fail "findings left: $(ctl 'GET AUDIT')"
 [ "$(status_field audit_warnings)" = 0 ] || fail "audit_warnings not 0"
+# a chrony.conf that cannot be read is a warning, not a silent skip
+sed -i "s|^chrony_conf .*|chrony_conf $WORK/missing.conf|" "$conf"
+kill -HUP "$BROKER_PID"
+wait_until 10 found chrony_conf "$WORK/missing.conf" warning || fail "an unreadable chrony.conf not said: $(ctl 'GET AUDIT')"
+sed -i "s|^chrony_conf .*|chrony_conf $WORK/chrony.conf|" "$conf"
+kill -HUP "$BROKER_PID"
+wait_until 10 gone chrony_conf "$WORK/missing.conf" || fail "the unreadable chrony.conf finding stayed"
+note "chrony_conf: an unreadable file is a warning, cleared when it reads again"
 sed -i 's/^audit_interval .*/audit_interval 0/' "$conf"
 kill -HUP "$BROKER_PID"
 wait_until 10 grep -q "configuration reloaded" "$WORK/broker.log" || fail "reload"

@@ -92,6 +92,9 @@ def bind_dgram(path):
         pass
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
+    # world-writable, as journald's own socket is: every process logs,
+    # a worker without capabilities (--privsep) too
+    os.chmod(path, 0o666)
     return sock
 
 
