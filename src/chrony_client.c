@@ -198,9 +198,7 @@ static int ensure_bound(struct chronycmd *cmd)
 	cmd->reconnects++;
 	if (privsep_client_active())
 		return connect_via_parent(cmd);
-	cmd->reconnects--;
 	unbind_client(cmd);
-	cmd->reconnects++;
 	return bind_client(cmd, cmd->client_mode, cmd->client_gid);
 }
 

@@ -172,34 +172,46 @@ static void close_chan(struct supervisor *s)
 	s->chan = -1;
 }
 
+/* Do what request @m asks (src/opener.c): 0 or -errno; a descriptor for
+ * the worker into @fd, the answer's fields into @ans. @given: the
+ * descriptor that came with it (CONNECT_PTP4L), or -1. */
+static int do_open(struct supervisor *s, const struct privsep_msg *m,
+		   int given, struct privsep_msg *ans, int *fd)
+{
+	switch (m->type) {
+	case PRIVSEP_OPEN_PHC:
+		return opener_phc(s->op, m->source, ans, fd);
+	case PRIVSEP_OPEN_HOST_PHC:
+		return opener_host_phc(s->op, m->index, fd);
+	case PRIVSEP_CONNECT_FEED:
+		return opener_feed(s->op, m->source, fd);
+	case PRIVSEP_OPEN_CHRONY:
+		return opener_chrony(s->op, fd);
+	case PRIVSEP_CONNECT_PTP4L:
+		return opener_ptp4l(s->op, m->source, given);
+	case PRIVSEP_OPEN_CONTROL:
+		return opener_control(s->op, fd);
+	case PRIVSEP_OPEN_METRICS:
+		return opener_metrics(s->op, fd);
+	case PRIVSEP_OPEN_VMCLOCK:
+		return opener_vmclock(s->op, m->source, fd);
+	case PRIVSEP_OPEN_TEXTFILE:
+		return opener_textfile(s->op, fd);
+	case PRIVSEP_COMMIT_TEXTFILE:
+		return opener_textfile_commit(s->op, m->commit != 0);
+	default:
+		return -EPROTO;
+	}
+}
+
 /* Answer an open request: what it asks for, or ERR with the errno.
  * @given: the descriptor that came with it (CONNECT_PTP4L), or -1. */
 static void answer_open(struct supervisor *s, const struct privsep_msg *m,
 			int given)
 {
 	struct privsep_msg ans = {.type = PRIVSEP_OK};
-	int fd = -1, r;
+	int fd = -1, r = do_open(s, m, given, &ans, &fd);
 
-	if (m->type == PRIVSEP_OPEN_PHC)
-		r = opener_phc(s->op, m->source, &ans, &fd);
-	else if (m->type == PRIVSEP_CONNECT_FEED)
-		r = opener_feed(s->op, m->source, &fd);
-	else if (m->type == PRIVSEP_OPEN_CHRONY)
-		r = opener_chrony(s->op, &fd);
-	else if (m->type == PRIVSEP_CONNECT_PTP4L)
-		r = opener_ptp4l(s->op, m->source, given);
-	else if (m->type == PRIVSEP_OPEN_CONTROL)
-		r = opener_control(s->op, &fd);
-	else if (m->type == PRIVSEP_OPEN_VMCLOCK)
-		r = opener_vmclock(s->op, m->source, &fd);
-	else if (m->type == PRIVSEP_OPEN_TEXTFILE)
-		r = opener_textfile(s->op, &fd);
-	else if (m->type == PRIVSEP_COMMIT_TEXTFILE)
-		r = opener_textfile_commit(s->op, m->commit != 0);
-	else if (m->type == PRIVSEP_OPEN_HOST_PHC)
-		r = opener_host_phc(s->op, m->index, &fd);
-	else
-		r = opener_metrics(s->op, &fd);
 	if (r < 0) {
 		memset(&ans, 0, sizeof(ans));
 		ans.type = PRIVSEP_ERR;
