@@ -1,12 +1,10 @@
 /* metrics_http.c: /metrics over HTTP (libevent's evhttp) and the
  * textfile-collector file. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 

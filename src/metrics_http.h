@@ -37,7 +37,9 @@ void metrics_http_close(struct metrics_http *m);
 /**
  * metrics_write_textfile - write @text to @path atomically: a temporary
  * file beside it (mode 0644), then rename(2) over it, as node_exporter's
- * textfile collector expects. Returns 0 or a negative errno.
+ * textfile collector expects (src/textfile.c; under privilege separation
+ * the parent creates and renames, this process writes). Returns 0 or a
+ * negative errno.
  */
 int metrics_write_textfile(const char *path, struct evbuffer *text);
 

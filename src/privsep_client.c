@@ -93,6 +93,17 @@ static int plain_verdict(const struct privsep_msg *ans, int fd)
 					  : -EPROTO;
 }
 
+/* A request of type @t (naming source @src where it names one) whose
+ * answer is OK with a descriptor, into @fd. */
+static int ask_fd(enum privsep_type t, unsigned src, int *fd)
+{
+	struct privsep_msg req = {.type = t, .source = src};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
 int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
 		     size_t name_len, int *fd)
 {
@@ -111,29 +122,17 @@ int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
 
 int privsep_connect_feed(unsigned src, int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_CONNECT_FEED, .source = src};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
-
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd(PRIVSEP_CONNECT_FEED, src, fd);
 }
 
 int privsep_open_metrics(int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_METRICS};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
-
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd(PRIVSEP_OPEN_METRICS, 0, fd);
 }
 
 int privsep_open_chrony(int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_CHRONY};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
-
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd(PRIVSEP_OPEN_CHRONY, 0, fd);
 }
 
 int privsep_connect_ptp4l(unsigned src, int sock)
@@ -147,30 +146,18 @@ int privsep_connect_ptp4l(unsigned src, int sock)
 
 int privsep_open_control(int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_CONTROL};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
-
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd(PRIVSEP_OPEN_CONTROL, 0, fd);
 }
 
 int privsep_open_vmclock(unsigned src, int *fd)
 {
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_VMCLOCK, .source = src};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
-
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd(PRIVSEP_OPEN_VMCLOCK, src, fd);
 }
 
 int privsep_open_textfile(void)
 {
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_TEXTFILE};
-	struct privsep_msg ans;
-	int fd, r = request(&req, &ans, &fd);
+	int fd, r = ask_fd(PRIVSEP_OPEN_TEXTFILE, 0, &fd);
 
-	if (r == 0)
-		r = verdict(&ans, PRIVSEP_OK, &fd);
 	return r < 0 ? r : fd;
 }
 
