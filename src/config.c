@@ -16,7 +16,7 @@
 #include "loglevel.h"
 #include "units.h"
 
-#define CONFIG_FILE_MAX (1 << 20)
+#define CONFIG_FILE_MAX CONFIG_TEXT_MAX
 #define UTC_OFFSET_MAX 100 /* TAI - UTC is 37 s since 2017 */
 
 /* Parser state: where we are, what we fill, where errors go. */
@@ -990,14 +990,14 @@ static ssize_t read_all(int fd, char *buf)
 	return -EFBIG;
 }
 
-int config_load(const char *path, struct config *cfg, char *err,
-		size_t errlen)
+int config_read_text(const char *path, char **text, char *err,
+		     size_t errlen)
 {
 	int fd = open_regular(path, err, errlen);
 	char *buf;
 	ssize_t n;
-	int r;
 
+	*text = NULL;
 	if (fd < 0)
 		return fd;
 	buf = malloc(CONFIG_FILE_MAX + 1);
@@ -1010,7 +1010,7 @@ int config_load(const char *path, struct config *cfg, char *err,
 	close(fd);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: %s", path,
-			 n == -EFBIG ? "larger than 1 MiB"
+			 n == -EFBIG ? "larger than 64 KiB"
 				     : strerror((int)-n));
 		free(buf);
 		return (int)n;
@@ -1021,7 +1021,19 @@ int config_load(const char *path, struct config *cfg, char *err,
 		free(buf);
 		return -EINVAL;
 	}
-	r = config_parse(buf, path, cfg, err, errlen);
-	free(buf);
+	*text = buf;
+	return 0;
+}
+
+int config_load(const char *path, struct config *cfg, char *err,
+		size_t errlen)
+{
+	char *text;
+	int r = config_read_text(path, &text, err, errlen);
+
+	if (r < 0)
+		return r;
+	r = config_parse(text, path, cfg, err, errlen);
+	free(text);
 	return r;
 }

@@ -13,6 +13,9 @@
 #define CONFIG_SOCK_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 #define CONFIG_NAME_MAX 5   /* a chrony refid: 1..4 characters + NUL */
 #define CONFIG_MAX_READS 8  /* reads per poll */
+/* The largest configuration file: what privilege separation passes to the
+ * worker in one message (PRIVSEP_TEXT_MAX). */
+#define CONFIG_TEXT_MAX 65536
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -124,11 +127,22 @@ int config_parse(const char *text, const char *filename, struct config *cfg,
 		 char *err, size_t errlen);
 
 /**
+ * config_read_text - the text of the file at @path, which must be a
+ * regular file (or a symbolic link to one) of at most CONFIG_TEXT_MAX bytes
+ * without a NUL, into *@text (malloc'd; the caller frees it). A FIFO,
+ * device or directory is refused at once ("PATH: not a regular file")
+ * without blocking on it. Returns 0, -EINVAL (see @err), -EFBIG or -errno
+ * from opening or reading it.
+ */
+int config_read_text(const char *path, char **text, char *err,
+		     size_t errlen);
+
+/**
  * config_load - read and parse the file at @path, which must be a regular
  * file (or a symbolic link to one): a FIFO, device or directory is refused
  * at once ("PATH: not a regular file") without blocking on it.
  * Returns 0, -EINVAL (bad content or not a regular file, see @err), -EFBIG
- * (over 1 MiB) or -errno from opening or reading it.
+ * (over CONFIG_TEXT_MAX) or -errno from opening or reading it.
  */
 int config_load(const char *path, struct config *cfg, char *err,
 		size_t errlen);

@@ -723,6 +723,23 @@ static void redetect_host(struct daemon *d)
 	free(before);
 }
 
+/* The file again: read by the parent under privilege separation (the
+ * worker opens no file), by this process otherwise. */
+static int reload_config(struct daemon *d, struct config *nc, char *err,
+			 size_t errlen)
+{
+	char path[CONFIG_PATH_MAX], *text;
+	int r;
+
+	if (!privsep_client_active())
+		return config_load(d->cfg_path, nc, err, errlen);
+	r = privsep_config(true, path, sizeof(path), &text, err, errlen);
+	if (r == 0)
+		r = config_parse(text, path, nc, err, errlen);
+	free(text);
+	return r;
+}
+
 static void on_reload(evutil_socket_t sig, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -737,7 +754,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 			    "the running configuration");
 		return;
 	}
-	if (config_load(d->cfg_path, nc, err, sizeof(err)) < 0) {
+	if (reload_config(d, nc, err, sizeof(err)) < 0) {
 		log_refused(d, err, "reload refused: %s; keeping the running "
 			    "configuration", err);
 		d->mself.reloads_bad++;

@@ -122,10 +122,33 @@ static int load_worker_filter(void)
 	return 0;
 }
 
+/*
+ * The configuration into @cfg, its text into *@text (freed by the caller):
+ * a worker's from its parent (it opens no file; *@path becomes the file
+ * the parent read), anyone else's from the file *@path. Returns 0, or a
+ * negative errno with @err set ("FILE:LINE: what is wrong").
+ */
+static int read_config(bool from_parent, const char **path, char **text,
+		       struct config *cfg, char *err, size_t errlen)
+{
+	static char parent_path[PATH_MAX];
+	int r;
+
+	if (from_parent) {
+		r = privsep_config(false, parent_path, sizeof(parent_path),
+				   text, err, errlen);
+		if (r == 0)
+			*path = parent_path;
+	} else {
+		r = config_read_text(*path, text, err, errlen);
+	}
+	return r < 0 ? r : config_parse(*text, *path, cfg, err, errlen);
+}
+
 /* Run as the parent: the worker is this program again, in the foreground
  * (the parent detached already), on the same file. */
 static int run_parent(const char *path, const struct config *cfg,
-		      bool foreground, bool debug)
+		      const char *text, bool foreground, bool debug)
 {
 	char *argv[8];
 	int n = 0;
@@ -140,7 +163,7 @@ static int run_parent(const char *path, const struct config *cfg,
 	argv[n++] = "--worker-fd";
 	argv[n++] = "FD";
 	argv[n] = NULL;
-	return supervise_run(argv, path, cfg);
+	return supervise_run(argv, path, cfg, text);
 }
 
 int main(int argc, char **argv)
@@ -165,7 +188,7 @@ int main(int argc, char **argv)
 	bool foreground = false, debug = false, check = false;
 	bool print_chrony = false, privsep = false;
 	struct config *cfg;
-	char err[512], abs_path[PATH_MAX];
+	char err[512], abs_path[PATH_MAX], *text = NULL;
 	int c, code, wfd = -1;
 
 	while ((c = getopt_long(argc, argv, "f:ndVh", opts, NULL)) != -1) {
@@ -223,13 +246,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "phcbrokerd: out of memory\n");
 		return 2;
 	}
-	if (config_load(path, cfg, err, sizeof(err)) < 0) {
+	if (wfd >= 0) {
+		/* exec'd as /proc/self/exe: "exe" in ps and pgrep otherwise */
+		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
+		notify_use_parent(wfd);
+		privsep_client_init(wfd);
+	}
+	if (read_config(wfd >= 0, &path, &text, cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "phcbrokerd: %s\n", err);
 		free(cfg);
 		return 1;
 	}
 	/* absolute, so that SIGHUP finds it after detach() changed to / */
-	if (realpath(path, abs_path))
+	if (wfd < 0 && realpath(path, abs_path))
 		path = abs_path;
 	if (print_chrony) {
 		int r = print_chrony_conf(cfg, chrony_conf, stdout);
@@ -261,22 +290,11 @@ int main(int argc, char **argv)
 	log_init(foreground && !log_stderr_is_journal() ? LOG_TARGET_STDERR
 							: LOG_TARGET_JOURNAL,
 		 debug ? LOG_DEBUG : cfg->global.log_level);
-	if (privsep && wfd < 0) {
-		code = run_parent(path, cfg, foreground, debug);
-		free(cfg);
-		return code;
-	}
-	if (wfd >= 0) {
-		/* exec'd as /proc/self/exe: "exe" in ps and pgrep otherwise */
-		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
-		notify_use_parent(wfd);
-		privsep_client_init(wfd);
-		if ((code = load_worker_filter()) != 0) {
-			free(cfg);
-			return code;
-		}
-	}
-	code = daemon_run(path, cfg);
+	if (privsep && wfd < 0)
+		code = run_parent(path, cfg, text, foreground, debug);
+	else if (wfd < 0 || (code = load_worker_filter()) == 0)
+		code = daemon_run(path, cfg);
+	free(text);
 	free(cfg);
 	return code;
 }

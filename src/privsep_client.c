@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -182,4 +183,53 @@ int privsep_open_host_phc(int n, int *fd)
 		return -ERANGE;
 	r = request(&req, &ans, fd);
 	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
+/* The CONFIG answer's path and a copy of its text, or REFUSED's line into
+ * @err. */
+static int take_config(const struct privsep_msg *ans, char *path,
+		       size_t path_len, char **text, char *err, size_t errlen)
+{
+	if (ans->type == PRIVSEP_REFUSED) {
+		snprintf(err, errlen, "%s", ans->text);
+		return -EINVAL;
+	}
+	if (ans->type != PRIVSEP_CONFIG) {
+		snprintf(err, errlen, "the parent answered %s, not CONFIG",
+			 privsep_type_name(ans->type));
+		return -EPROTO;
+	}
+	*text = strdup(ans->text);
+	if (!*text) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(path, path_len, "%s", ans->path);
+	return 0;
+}
+
+int privsep_config(bool reload, char *path, size_t path_len, char **text,
+		   char *err, size_t errlen)
+{
+	struct privsep_msg req = {
+		.type = reload ? PRIVSEP_RELOAD : PRIVSEP_HELLO,
+		.version = PRIVSEP_VERSION,
+	};
+	struct privsep_msg ans;
+	int fd, r = request(&req, &ans, &fd);
+
+	*text = NULL;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
+		snprintf(err, errlen, "no configuration from the parent: %s",
+			 strerror(-r));
+		return r;
+	}
+	if (ans.type == PRIVSEP_ERR) {
+		snprintf(err, errlen, "the parent refused %s: %s",
+			 privsep_type_name(req.type), strerror(ans.error));
+		return -ans.error;
+	}
+	return take_config(&ans, path, path_len, text, err, errlen);
 }

@@ -20,6 +20,18 @@ void privsep_client_init(int fd);
 bool privsep_client_active(void);
 
 /**
+ * privsep_config - the configuration, from the parent: at start (HELLO,
+ * @reload false) the text it runs on, on a reload (RELOAD) the file read
+ * again. Its path into @path and the text into *@text (malloc'd, the
+ * caller frees it); the worker opens no file for it.
+ * Returns 0, or a negative errno with @err set: -EINVAL with the parent's
+ * reason when it could not read the file ("PATH: not a regular file"),
+ * -ETIMEDOUT, -ECONNRESET, -EPROTO.
+ */
+int privsep_config(bool reload, char *path, size_t path_len, char **text,
+		   char *err, size_t errlen);
+
+/**
  * privsep_open_phc - ask the parent for the PHC of source @src (its index
  * in the configuration): its resolved path, its clock_name and a
  * read-only descriptor into @fd.

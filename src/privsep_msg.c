@@ -44,11 +44,12 @@ static const struct {
 	[PRIVSEP_OPEN_TEXTFILE] = { "OPEN_TEXTFILE", B_NONE, false },
 	[PRIVSEP_NOTIFY] = { "NOTIFY", B_TEXT, false },
 	[PRIVSEP_HEARTBEAT] = { "HEARTBEAT", B_NONE, false },
-	[PRIVSEP_RELOAD] = { "RELOAD", B_CONFIG, false },
+	[PRIVSEP_RELOAD] = { "RELOAD", B_NONE, false },
 	[PRIVSEP_STOP] = { "STOP", B_NONE, false },
 	[PRIVSEP_RESUME] = { "RESUME", B_TEXT, false },
 	[PRIVSEP_COMMIT_TEXTFILE] = { "COMMIT_TEXTFILE", B_U32, false },
 	[PRIVSEP_OPEN_HOST_PHC] = { "OPEN_HOST_PHC", B_U32, false },
+	[PRIVSEP_REFUSED] = { "REFUSED", B_TEXT, false },
 };
 
 static bool type_known(unsigned t)

@@ -10,7 +10,7 @@
 
 #define PRIVSEP_VERSION 1
 #define PRIVSEP_HEADER_LEN 12
-#define PRIVSEP_TEXT_MAX 65536	/* a configuration file, metrics text */
+#define PRIVSEP_TEXT_MAX 65536	/* a configuration file (CONFIG_TEXT_MAX) */
 #define PRIVSEP_MSG_MAX (PRIVSEP_HEADER_LEN + 4 + 256 + PRIVSEP_TEXT_MAX)
 #define PRIVSEP_PATH_MAX 256
 #define PRIVSEP_NAME_MAX 64
@@ -20,8 +20,8 @@
 /* What a message is. Requests come from the worker, answers from the
  * parent with the request's seq; RELOAD and STOP come unasked. */
 enum privsep_type {
-	PRIVSEP_HELLO = 1,	 /* w: version */
-	PRIVSEP_CONFIG,		 /* p: generation, path, text */
+	PRIVSEP_HELLO = 1,	 /* w: version; answered CONFIG */
+	PRIVSEP_CONFIG,		 /* p: generation, path, text of the file */
 	PRIVSEP_OPEN_PHC,	 /* w: source */
 	PRIVSEP_PHC,		 /* p: path, clock_name, index (+ fd) */
 	PRIVSEP_CONNECT_FEED,	 /* w: source */
@@ -35,11 +35,12 @@ enum privsep_type {
 	PRIVSEP_OPEN_TEXTFILE,	 /* w: - */
 	PRIVSEP_NOTIFY,		 /* w: text for sd_notify */
 	PRIVSEP_HEARTBEAT,	 /* w: - */
-	PRIVSEP_RELOAD,		 /* p: generation, path, text */
+	PRIVSEP_RELOAD,		 /* w: -; the file again: CONFIG or REFUSED */
 	PRIVSEP_STOP,		 /* p: - */
 	PRIVSEP_RESUME,		 /* w: the gates' states, for its successor */
 	PRIVSEP_COMMIT_TEXTFILE, /* w: commit (1: rename, 0: discard) */
 	PRIVSEP_OPEN_HOST_PHC,	 /* w: N of dev_root/ptpN (the host probe) */
+	PRIVSEP_REFUSED,	 /* p: why the file could not be read, a line */
 	PRIVSEP_TYPE_END
 };
 
@@ -50,16 +51,15 @@ struct privsep_msg {
 	uint32_t version;	       /* HELLO */
 	uint32_t source;	       /* OPEN_PHC, CONNECT_FEED, CONNECT_PTP4L,
 					  OPEN_VMCLOCK: index, < SOURCES_MAX */
-	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG,
-					  RELOAD */
+	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG */
 	int32_t error;		       /* ERR: a positive errno */
 	uint32_t commit;	       /* COMMIT_TEXTFILE: 1 rename, 0 discard */
 	int32_t index;		       /* PHC: N of /dev/ptpN, -1; OPEN_HOST_PHC:
 					  N, < PRIVSEP_PTP_INDEX_MAX */
-	char path[PRIVSEP_PATH_MAX];   /* CONFIG, RELOAD, PHC */
+	char path[PRIVSEP_PATH_MAX];   /* CONFIG, PHC */
 	char name[PRIVSEP_NAME_MAX];   /* PHC: clock_name */
-	const char *text;	       /* CONFIG, RELOAD,
-					  NOTIFY, RESUME: into the decoded buffer,
+	const char *text;	       /* CONFIG, REFUSED, NOTIFY, RESUME:
+					  into the decoded buffer,
 					  NUL-terminated there */
 	size_t text_len;
 };

@@ -1,10 +1,12 @@
 /* supervise.c: the parent of privilege separation: it runs the worker
- * (phcbrokerd again, with --worker-fd), relays SIGHUP and the stop
- * signals to it and its notifications to systemd, keeps systemd's
+ * (phcbrokerd again, with --worker-fd), gives it the configuration's
+ * text (at its start and, read again, on a reload), relays SIGHUP and the
+ * stop signals to it and its notifications to systemd, keeps systemd's
  * watchdog fed while the worker's heartbeats come, answers the worker's
  * open requests from its own copy of the configuration (opener.c), and
  * restarts the worker with backoff when it dies or stops answering. It
- * never parses anything but the worker's fixed messages (privsep_msg.c). */
+ * never parses anything but the worker's fixed messages (privsep_msg.c)
+ * and its own configuration file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -30,7 +32,9 @@
 
 struct supervisor {
 	char **argv; /* the worker's, with "FD" to fill in */
-	const char *cfg_path; /* re-read on SIGHUP */
+	const char *cfg_path; /* re-read when the worker asks (RELOAD) */
+	char *cfg_text;	      /* the file as last taken, the worker's too */
+	uint32_t cfg_generation; /* counts the texts taken */
 	struct opener *op;    /* what the parent opens, by its configuration */
 	int fd_arg;  /* which element is "FD" */
 	int chan;    /* our end of the worker's channel, -1: none */
@@ -229,6 +233,62 @@ static void answer_open(struct supervisor *s, const struct privsep_msg *m,
 		close(fd);
 }
 
+/* RELOAD: read the file again. Taken (its text kept, the opener told)
+ * when it parses and a reload can apply it, as the worker will judge;
+ * the worker is sent what was read either way, so that it reports what
+ * is wrong with it, or REFUSED with why it could not be read. */
+static int reread_config(struct supervisor *s, char **text, char *err,
+			 size_t errlen)
+{
+	struct config *nc = malloc(sizeof(*nc));
+	int r = nc ? config_read_text(s->cfg_path, text, err, errlen)
+		   : -ENOMEM;
+
+	if (r == -ENOMEM && !nc)
+		snprintf(err, errlen, "%s: out of memory", s->cfg_path);
+	if (r == 0 && config_parse(*text, s->cfg_path, nc, err, errlen) == 0 &&
+	    !config_reload_check(&s->op->cfg, nc)) {
+		opener_set_config(s->op, nc);
+		free(s->cfg_text);
+		s->cfg_text = strdup(*text);
+		s->cfg_generation++;
+	} else if (r == 0) {
+		log_debug(NULL, "reload: the parent keeps its configuration");
+	}
+	free(nc);
+	return r;
+}
+
+/* HELLO (a worker starting: the text the parent runs on) or RELOAD. */
+static void answer_config(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct privsep_msg ans = {.seq = m->seq, .type = PRIVSEP_CONFIG};
+	char err[512], *text = NULL;
+	int r = 0;
+
+	if (m->type == PRIVSEP_HELLO && m->version != PRIVSEP_VERSION) {
+		ans.type = PRIVSEP_ERR;
+		ans.error = EPROTO;
+	} else if (m->type == PRIVSEP_RELOAD &&
+		   (r = reread_config(s, &text, err, sizeof(err))) < 0) {
+		ans.type = PRIVSEP_REFUSED;
+		ans.text = err;
+		ans.text_len = strlen(err);
+	} else {
+		const char *t = text ? text : s->cfg_text;
+
+		ans.generation = s->cfg_generation;
+		snprintf(ans.path, sizeof(ans.path), "%s", s->cfg_path);
+		ans.text = t;
+		ans.text_len = strlen(t);
+	}
+	r = privsep_send(s->chan, &ans, -1);
+	if (r < 0)
+		log_warn(NULL, "cannot answer the worker's %s: %s",
+			 privsep_type_name(m->type), strerror(-r));
+	free(text);
+}
+
 static void on_chan(struct supervisor *s)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
@@ -258,6 +318,10 @@ static void on_chan(struct supervisor *s)
 		relay_notify(s, m.text);
 		break;
 	case PRIVSEP_HEARTBEAT:
+		break;
+	case PRIVSEP_HELLO:
+	case PRIVSEP_RELOAD:
+		answer_config(s, &m);
 		break;
 	case PRIVSEP_RESUME:
 		if (m.text_len < sizeof(s->resume))
@@ -335,24 +399,6 @@ static void reap(struct supervisor *s)
 			reaped(s, st);
 }
 
-/* SIGHUP: take the file again as the worker will (all or nothing; a
- * change that needs a restart is refused there too), before the worker
- * asks for the opens of changed sources. */
-static void reload_config(struct supervisor *s)
-{
-	struct config *nc = malloc(sizeof(*nc));
-	char err[512];
-
-	if (!nc)
-		return;
-	if (config_load(s->cfg_path, nc, err, sizeof(err)) == 0 &&
-	    !config_reload_check(&s->op->cfg, nc))
-		opener_set_config(s->op, nc);
-	else
-		log_debug(NULL, "reload: the parent keeps its configuration");
-	free(nc);
-}
-
 static void on_signal(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
@@ -362,8 +408,7 @@ static void on_signal(struct supervisor *s)
 		case SIGCHLD:
 			reap(s);
 			break;
-		case SIGHUP:
-			reload_config(s);
+		case SIGHUP: /* the worker asks for the file (RELOAD) */
 			if (s->pid > 0)
 				kill(s->pid, SIGHUP);
 			break;
@@ -457,7 +502,7 @@ static int open_fds(struct supervisor *s)
 }
 
 int supervise_run(char **worker_argv, const char *cfg_path,
-		  const struct config *cfg)
+		  const struct config *cfg, const char *cfg_text)
 {
 	struct supervisor s = {.argv = worker_argv,
 			       .cfg_path = cfg_path,
@@ -473,14 +518,18 @@ int supervise_run(char **worker_argv, const char *cfg_path,
 	if (s.fd_arg < 0)
 		return 2;
 	s.op = malloc(sizeof(*s.op));
-	if (!s.op) {
+	s.cfg_text = strdup(cfg_text);
+	if (!s.op || !s.cfg_text) {
 		log_err(NULL, "out of memory");
+		free(s.op);
+		free(s.cfg_text);
 		return 2;
 	}
 	opener_init(s.op, cfg);
 	if ((r = open_fds(&s)) < 0 || (r = start_worker(&s)) < 0) {
 		log_err(NULL, "cannot start the worker: %s", strerror(-r));
 		free(s.op);
+		free(s.cfg_text);
 		return 2;
 	}
 	arm_tick(&s);
@@ -511,5 +560,6 @@ int supervise_run(char **worker_argv, const char *cfg_path,
 	close(s.tick);
 	opener_close_all(s.op);
 	free(s.op);
+	free(s.cfg_text);
 	return s.exit_code;
 }

@@ -19,16 +19,19 @@
  * supervise_run - start the worker with @worker_argv (argv[0] is exec'd
  * through /proc/self/exe; one element must be the string "FD", replaced by
  * the number of the worker's end of the channel) and keep it running
- * until SIGTERM or SIGINT. SIGHUP re-reads @cfg_path into the parent's
- * copy of the configuration (@cfg at start), then is passed on; the
- * worker's open requests are answered from that copy. A worker that dies before
+ * until SIGTERM or SIGINT. The worker is given @cfg_text (the file as
+ * read, parsed into @cfg) when it starts (HELLO); SIGHUP is passed on to
+ * it, and it asks for @cfg_path to be read again (RELOAD), which the
+ * parent takes when it is valid and a reload can apply it: the worker
+ * reads no file. Its open requests are answered from the parent's copy
+ * of the configuration. A worker that dies before
  * it was ever ready ends the parent with the worker's exit status (a bad
  * configuration, another instance: as without privilege separation); a
  * worker that dies later is logged with the cause and started again.
  * Returns the exit status for main(): the worker's on a stop.
  */
 int supervise_run(char **worker_argv, const char *cfg_path,
-		  const struct config *cfg);
+		  const struct config *cfg, const char *cfg_text);
 
 /**
  * supervise_describe_exit - "exited with status N", "was killed by

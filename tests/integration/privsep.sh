@@ -25,7 +25,11 @@
 #  - a worker that keeps dying is started again after 1 s, then 2 s;
 #    SIGSYS is reported as its seccomp filter's doing;
 #  - a stopped (wedged) worker is killed after 10 s without heartbeats and
-#    replaced; SIGHUP reaches the worker (reload);
+#    replaced;
+#  - the configuration is root's, mode 0600, which the worker's
+#    credentials cannot read: the parent gives it the text at start and,
+#    read again, on SIGHUP (a change applies; a directory in its place is
+#    refused with why, the running configuration kept);
 #  - a worker that fails before it is ready (run_dir held by another
 #    instance) ends the parent with its exit status, 2, not a restart loop;
 #  - SIGTERM stops both (exit 0); a parent killed with SIGKILL takes its
@@ -71,6 +75,8 @@ EOC
 device $WORK/dev/ptp0
 sock $sock2
 EOC
+# root's alone: the worker gets the text from its parent (HELLO, RELOAD)
+chmod 600 "$WORK/broker.conf"
 ctl() { "$CTL" -s "$WORK/run/control.sock" "$@" 2>/dev/null; }
 field() { ctl "$1" | awk -v k="$2" '$1 == k { print $2; exit }'; }
 worker_of() { pgrep -P "$1" -x phcbrokerd | head -1; }
@@ -117,6 +123,9 @@ if [ "$(id -u "$UNIT_USER")" != 0 ]; then
 		fail "the worker's credentials opened a root 0600 file"
 	grep -q "Permission denied" <<<"$out" || fail "the worker's credentials: $out"
 	note "the worker's credentials: a root 0600 file refused (EACCES)"
+	as_worker() { setpriv --reuid "$wuid" --regid "$wgid" ${wgroups:+--groups "$wgroups"} ${wgroups:---clear-groups} \
+		--inh-caps=-all --ambient-caps=-all -- "$@"; }
+	as_worker cat "$WORK/broker.conf" >/dev/null 2>&1 && fail "the worker's credentials read the configuration: it is not the parent's alone"
 	note "worker: CapEff=CapPrm=CapAmb=0, NoNewPrivs; parent CapEff $cap_p"
 else
 	note "the unit's user is root: the worker keeps root's capabilities"
@@ -225,9 +234,27 @@ wait_until 10 sh -c "'$CTL' -s '$WORK/run/control.sock' 'GET GATE' | grep -q 'ov
 ctl 'SET GATE AUTO' >/dev/null || fail "SET GATE AUTO refused"
 note "SET GATE NTP kept across a worker restart"
 
-# ---- SIGHUP reaches the worker ----
+# ---- SIGHUP: the parent reads the file again for the worker ----
+# (mode 0600, root's: the worker could not read it itself); a change
+# applies, then a file that cannot be read is refused with why
+sed -i 's/^offset 5us/offset 7us/' "$WORK/broker.conf"
 kill -HUP "$parent"
 wait_until 10 grep -q "configuration reloaded" "$WORK/broker.log" || fail "SIGHUP did not reach the worker: $(tail -3 "$WORK/broker.log")"
+grep -q "PSEP: stopping (removed or changed" "$WORK/broker.log" ||
+	fail "the changed source PSEP was not restarted: $(grep PSEP "$WORK/broker.log" | tail -2)"
+# the restarted PSEP feeds chronyd (the old one stopped: 3 s without it
+# would show)
+fresh() { local l; l=$(lastrx); [ -n "$l" ] && [ "$l" -le 2 ] 2>/dev/null; }
+sleep 3
+wait_until 10 fresh || fail "chronyd gets no samples of PSEP after the reload: lastrx $(lastrx)"
+mv "$WORK/broker.conf" "$WORK/broker.conf.good"
+mkdir "$WORK/broker.conf"
+kill -HUP "$parent"
+wait_until 10 grep -q "reload refused: $WORK/broker.conf: not a regular file" "$WORK/broker.log" ||
+	fail "a directory in place of the file was not refused with why: $(grep reload "$WORK/broker.log" | tail -2)"
+rmdir "$WORK/broker.conf"
+mv "$WORK/broker.conf.good" "$WORK/broker.conf"
+note "reload through the parent: a change applied, a directory refused"
 
 # ---- a worker that never gets ready: the parent ends with its status ----
 out=$("${AS_UNIT[@]}" "$PHCBROKERD" --privsep -n -f "$WORK/broker.conf" 2>&1)
