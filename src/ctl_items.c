@@ -615,6 +615,35 @@ static void set_log_level(struct daemon *d, const struct control_peer *peer,
 	control_field(out, "log_level", "%s", log_level_name(lvl));
 }
 
+#ifdef PHCB_TEST_HOOKS
+#include <stdlib.h>
+
+#include "worker_filter.h" /* WORKER_FILTER_SANITIZER_BUILD */
+
+/*
+ * SET CRASH, in the test build only (tests/phcbrokerd-hooks, never
+ * installed): a fault in the process that serves the control socket (the
+ * worker under privilege separation), as a bug in a parser would cause
+ * one: a write through a null pointer (SIGSEGV). A sanitizer build would
+ * turn that into a report, so there it aborts (SIGABRT) as an assertion
+ * would.
+ */
+static int *volatile nowhere;
+
+static void set_crash(const struct control_peer *peer)
+{
+#ifdef WORKER_FILTER_SANITIZER_BUILD
+	log_warn(NULL, "SET CRASH by uid %u: crashing on purpose (SIGABRT, "
+		 "an abort)", (unsigned)peer->uid);
+	abort();
+#else
+	log_warn(NULL, "SET CRASH by uid %u: crashing on purpose (SIGSEGV, a "
+		 "write through a null pointer)", (unsigned)peer->uid);
+	*nowhere = 1;
+#endif
+}
+#endif
+
 static const struct {
 	const char *name;
 	item_fn fn;
@@ -637,6 +666,10 @@ void ctl_items_handle(void *ctx, const struct control_peer *peer,
 			set_log_level(d, peer, arg, out);
 		else if (strcmp(item, "GATE") == 0)
 			set_gate(d, peer, arg, out);
+#ifdef PHCB_TEST_HOOKS
+		else if (strcmp(item, "CRASH") == 0)
+			set_crash(peer);
+#endif
 		else
 			control_error(out, item, "unknown item for SET; "
 				      "expected GATE or LOG_LEVEL");

@@ -12,9 +12,10 @@
 #  - a PHC (fakephc, where /dev/fuse is) is opened by the parent, which
 #    holds it, also between workers; the worker reads a passed copy and
 #    chronyd gets its samples (sent on a socket the parent connected);
-#  - a worker that crashes (SIGABRT, as an assert or glibc's heap checks
-#    end a process; not SIGSEGV, which the sanitizer build turns into a
-#    report) is logged with its cause and started again
+#  - a worker that crashes (SET CRASH, a hook of the test build
+#    tests/phcbrokerd-hooks, the binary run here: a write through a null
+#    pointer, SIGSEGV; an abort in a sanitizer build, which would report
+#    the fault) is logged with its cause and started again
 #    at once after a stable run; feeding resumes and chronyd's last sample
 #    of the source never gets older than 3 s (its poll is 1 s);
 #  - the new worker takes over the gate's PTP (cause "resumed") and an
@@ -43,6 +44,9 @@ need_cmd setpriv
 make_workdir
 ulimit -c 0 # the crashes below leave no core files
 CTL="$PHCB_BUILDDIR/phcbrokerctl"
+# the daemon with the test-only hooks (SET CRASH), which make check builds
+PHCBROKERD="$PHCB_BUILDDIR/tests/phcbrokerd-hooks"
+[ -x "$PHCBROKERD" ] || fail "no $PHCBROKERD: make check builds it (make tests/phcbrokerd-hooks)"
 
 sock=/run/chrony.phcbt-psep-$$.sock sock2=/run/chrony.phcbt-psep2-$$.sock
 # a PHC the parent opens (a fakephc device) where FUSE is there
@@ -173,19 +177,22 @@ watch_lastrx() { # the largest LastRx chronyd shows, every 0.2 s for $1 s
 watch_lastrx 6 >"$WORK/lastrx" &
 wpid=$!
 t0=$(now_ns)
-kill -ABRT "$w1"
-wait_until 10 replaced "$w1" || fail "no new worker after SIGABRT: $(tail -3 "$WORK/broker.log")"
+"$CTL" -s "$WORK/run/control.sock" 'SET CRASH now' >/dev/null 2>&1 # no answer: it dies
+wait_until 10 replaced "$w1" || fail "no new worker after SET CRASH: $(tail -3 "$WORK/broker.log")"
 wait_until 10 feeding || fail "the new worker does not feed chronyd: $(ctl 'GET SOURCES')"
 gap=$(elapsed_s "$t0")
 wait "$wpid"
 max_lastrx=$(cat "$WORK/lastrx")
-grep -q "err: worker was killed by signal SIGABRT after [0-9]* s; starting it again in 0 s (restart 1)" "$WORK/broker.log" ||
-	fail "the crash was not logged with its cause: $(grep worker "$WORK/broker.log" | tail -3)"
+# SIGSEGV, or SIGABRT in a sanitizer build (the hook says which)
+sig=$(sed -n 's/.*SET CRASH by uid [0-9]*: crashing on purpose (\(SIG[A-Z]*\),.*/\1/p' "$WORK/broker.log" | head -1)
+[ -n "$sig" ] || fail "the worker did not take SET CRASH: $(grep -i crash "$WORK/broker.log" | head -3)"
+grep -q "err: worker was killed by signal $sig after [0-9]* s; starting it again in 0 s (restart 1)" "$WORK/broker.log" ||
+	fail "the crash was not logged with its cause ($sig): $(grep worker "$WORK/broker.log" | tail -3)"
 grep -q "PSEP: gate STARTUP -> PTP: resumed: the worker before this one fed the source" "$WORK/broker.log" ||
 	fail "the new worker did not take over the gate's PTP: $(grep 'PSEP: gate' "$WORK/broker.log" | tail -2)"
 [ "$max_lastrx" -le 3 ] || fail "chronyd's last PSEP sample got $max_lastrx s old across the restart"
 selected c PSEP || fail "chronyd lost PSEP after the restart: $(chronyc_of c sources)"
-note "SIGABRT: feeding again after ${gap}s, chronyd's last sample at most ${max_lastrx}s old, PSEP still selected"
+note "SET CRASH ($sig): feeding again after ${gap}s, chronyd's last sample at most ${max_lastrx}s old, PSEP still selected"
 scrape | grep -q '^phcbroker_build_info' || fail "the new worker does not serve /metrics"
 
 # ---- dying again at once: backoff 1 s, then 2 s; SIGSYS named ----
