@@ -17,6 +17,8 @@
 #include "source_gate.h"
 #include "vmclock.h"
 #include "log.h"
+#include "notify.h"
+#include "privsep_client.h"
 #include "timeutil.h"
 
 #ifndef PACKAGE_VERSION
@@ -84,7 +86,10 @@ static void get_status(struct daemon *d, struct evbuffer *out)
 	}
 	control_begin(out, "STATUS", NULL);
 	control_field(out, "version", "%s", PACKAGE_VERSION);
-	control_field(out, "pid", "%d", (int)getpid());
+	/* the one to signal: the parent under privilege separation */
+	control_field(out, "pid", "%d", (int)notify_main_pid());
+	if (privsep_client_active())
+		control_field(out, "worker_pid", "%d", (int)getpid());
 	control_field(out, "uptime_s", "%.0f", age_s(daemon_started_mono_ns(d), now));
 	control_field(out, "config", "%s", daemon_config_path(d));
 	control_field(out, "control_clients", "%d", control_clients(daemon_control(d)));

@@ -41,8 +41,9 @@ static void usage(FILE *out)
 		"      --privsep       run as a parent that opens what the\n"
 		"                      daemon needs and does its work in a\n"
 		"                      child without capabilities, started\n"
-		"                      again if it dies (not yet the default)\n"
-		"      --no-privsep    one process (the default)\n"
+		"                      again if it dies (the default)\n"
+		"      --no-privsep    one process with all the privileges:\n"
+		"                      for development and debugging only\n"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
 		"\n"
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 	};
 	const char *path = CONFIG_DEFAULT_PATH, *chrony_conf = NULL;
 	bool foreground = false, debug = false, check = false;
-	bool print_chrony = false, privsep = false;
+	bool print_chrony = false, privsep = true;
 	struct config *cfg;
 	char err[512], abs_path[PATH_MAX], *text = NULL;
 	int c, code, wfd = -1;
@@ -290,6 +291,10 @@ int main(int argc, char **argv)
 	log_init(foreground && !log_stderr_is_journal() ? LOG_TARGET_STDERR
 							: LOG_TARGET_JOURNAL,
 		 debug ? LOG_DEBUG : cfg->global.log_level);
+	if (!privsep)
+		log_notice(NULL, "one process (--no-privsep): for development and "
+			   "debugging only; every parser runs with the daemon's "
+			   "privileges");
 	if (privsep && wfd < 0)
 		code = run_parent(path, cfg, text, foreground, debug);
 	else if (wfd < 0 || (code = load_worker_filter()) == 0)

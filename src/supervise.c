@@ -49,6 +49,7 @@ struct supervisor {
 	int64_t restart_ns;  /* when to start the next one, 0: not due */
 	int64_t watchdog_ns; /* systemd's WatchdogSec=, 0: none */
 	int64_t fed_ns;	     /* the last WATCHDOG=1 we sent */
+	int64_t due_ns;	     /* when the tick was armed for, 0: not */
 	int backoff_s;
 	unsigned restarts;
 	unsigned long refused;	      /* messages refused, logged sparingly */
@@ -434,6 +435,18 @@ static void on_tick(struct supervisor *s)
 	if (read(s->tick, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		log_debug(NULL, "timerfd: %s", strerror(errno));
 	(void)ticks;
+	/* woken long after the time it was armed for: the parent did not run
+	 * either (stopped with its worker, the machine paused), so the
+	 * worker's silence is not its own; it gets two heartbeats' time */
+	if (s->due_ns && now - s->due_ns > SUPERVISE_LATE_MS * NS_PER_MS &&
+	    s->pid > 0 && s->ready) {
+		log_notice(NULL, "woken %.1f s late (stopped or paused?): the "
+			   "worker gets %d s to send its heartbeat",
+			   (double)(now - s->due_ns) / NS_PER_SEC,
+			   2 * PRIVSEP_HEARTBEAT_MS / 1000);
+		s->beat_ns = now - SUPERVISE_STALE_MS * NS_PER_MS +
+			     2 * PRIVSEP_HEARTBEAT_MS * NS_PER_MS;
+	}
 	/* silence counts once it is ready (its start may take a while) */
 	if (s->pid > 0 && s->ready &&
 	    now - s->beat_ns > SUPERVISE_STALE_MS * NS_PER_MS) {
@@ -470,6 +483,7 @@ static void arm_tick(struct supervisor *s)
 		due = s->restart_ns;
 	if (s->watchdog_ns && s->fed_ns + s->watchdog_ns / 2 < due)
 		due = s->fed_ns + s->watchdog_ns / 2;
+	s->due_ns = due != INT64_MAX ? due : 0;
 	if (due != INT64_MAX) {
 		if (due <= 0)
 			due = 1;

@@ -11,6 +11,9 @@
  * and started again (it sends one every PRIVSEP_HEARTBEAT_MS). */
 #define SUPERVISE_STALE_MS 10000
 #define PRIVSEP_HEARTBEAT_MS 2000
+/* A wake-up this late means the parent was not running either (stopped,
+ * paused): the worker's silence is then not held against it. */
+#define SUPERVISE_LATE_MS 1000
 /* Restart delays: 1, 2, 4 .. 30 s; none for a worker that ran this long. */
 #define SUPERVISE_BACKOFF_MAX_S 30
 #define SUPERVISE_STABLE_S 10

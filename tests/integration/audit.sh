@@ -73,7 +73,7 @@ start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust
 refclock PHC $dev/ptp0 poll 0 refid KVMP noselect"
 # chrony.conf where the daemon's user reads it, as /etc/chrony/chrony.conf
 # (0644): chronyd's own directory is 0750 _chrony, closed to a worker
-# without capabilities (--privsep)
+# without capabilities (privilege separation)
 publish_conf() { install -m 644 "$WORK/c/chrony.conf" "$WORK/chrony.conf"; }
 publish_conf
 conf=$WORK/broker.conf

@@ -49,7 +49,7 @@ for i in 1 2 3 4 5; do
 	sleep 1
 done
 selected c SIMF || fail "SIMF no longer selected"
-rss=$(rss_kib "$BROKER_PID")
+rss=$(tree_rss_kib "$BROKER_PID") # parent + worker
 stop_broker
 grep -q "summary: state=running" "$WORK/broker.log" || fail "no summary in the log"
 echo "feed: first_selection_s=$first_selection worst_offset_error_ns=$worst broker_rss_kib=$rss"

@@ -93,7 +93,7 @@ def bind_dgram(path):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
     # world-writable, as journald's own socket is: every process logs,
-    # a worker without capabilities (--privsep) too
+    # a worker without capabilities (privilege separation) too
     os.chmod(path, 0o666)
     return sock
 

@@ -245,7 +245,8 @@ EOC
 # start_broker CONF: phcbrokerd in the foreground as the unit runs it, log
 # in $WORK/broker.log.
 # PHCB_BROKER_ARGS: more options for every phcbrokerd the tests start
-# (PHCB_BROKER_ARGS=--privsep make check: the whole suite with a parent).
+# (PHCB_BROKER_ARGS=--no-privsep make check: the whole suite in one
+# process; the default is a parent and its worker).
 # METRICS_ADDR=address:port: start_broker hands phcbrokerd a socket
 # listening there, named "metrics", as systemd's phcbrokerd-metrics.socket
 # does (socket_activate.py; the config says metrics_listen systemd): the
@@ -399,6 +400,15 @@ gate_path_ok() {
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# tree_rss_kib PID: the RSS of PID and its children (a phcbrokerd parent
+# and its worker; a --no-privsep daemon alone)
+tree_rss_kib() {
+	local p sum=0
+	for p in "$1" $(pgrep -P "$1"); do
+		sum=$((sum + $(rss_kib "$p" || echo 0)))
+	done
+	echo "$sum"
+}
 
 # elapsed_s START_NS: seconds since START_NS, 1 decimal.
 elapsed_s() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }

@@ -1,8 +1,9 @@
 #!/bin/bash
 # notify.sh: the systemd protocol: READY=1 once sources are open, STATUS=
 # lines, WATCHDOG=1 from the event loop, STOPPING=1, with no systemd around;
-# once from the one process, once from a --privsep parent relaying its
-# worker's (the worker itself must not reach NOTIFY_SOCKET).
+# once from the one process (--no-privsep), once from the parent (the
+# default) relaying its worker's (the worker itself must not reach
+# NOTIFY_SOCKET).
 . "$(dirname "$0")/lib.sh"
 need_cmd python3
 make_workdir
@@ -104,8 +105,8 @@ check_notify() {
 	pings="$pings $1_watchdog_pings=$n"
 }
 pings=
-check_notify single
-# under --privsep the parent pings systemd while its worker's heartbeats
-# come; the worker has no NOTIFY_SOCKET (systemd's NotifyAccess=main)
-check_notify privsep --privsep
+check_notify single --no-privsep
+# with privilege separation the parent pings systemd while its worker's
+# heartbeats come; the worker has no NOTIFY_SOCKET (NotifyAccess=main)
+check_notify privsep
 echo "notify:$pings"

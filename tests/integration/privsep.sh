@@ -26,7 +26,7 @@
 #  - a worker that keeps dying is started again after 1 s, then 2 s;
 #    SIGSYS is reported as its seccomp filter's doing;
 #  - a stopped (wedged) worker is killed after 10 s without heartbeats and
-#    replaced;
+#    replaced; one stopped for 12 s with its parent is kept;
 #  - the configuration is root's, mode 0600, which the worker's
 #    credentials cannot read: the parent gives it the text at start and,
 #    read again, on SIGHUP (a change applies; a directory in its place is
@@ -229,6 +229,19 @@ wedged=$(elapsed_s "$t0")
 grep -q "worker (pid $w4) sent nothing for 10 s; killing it" "$WORK/broker.log" || fail "the wedge was not logged"
 wait_until 10 feeding || fail "not feeding after the wedged worker's replacement"
 note "a stopped worker replaced after ${wedged}s"
+
+# ---- parent and worker stopped together: no kill when they go on ----
+# (a paused machine, a benchmark stopping the pipeline: the parent did not
+# run either, so the worker's silence is not held against it)
+w5=$(worker_of "$parent")
+kill -STOP "$parent" "$w5"
+sleep 12
+kill -CONT "$w5" "$parent"
+wait_until 10 grep -q "woken [0-9.]* s late (stopped or paused?)" "$WORK/broker.log" ||
+	fail "the parent did not notice it ran late: $(tail -3 "$WORK/broker.log")"
+sleep 5 # past the grace: the heartbeats came
+[ "$(worker_of "$parent")" = "$w5" ] || fail "the worker stopped with its parent was replaced: $(grep worker "$WORK/broker.log" | tail -2)"
+note "stopped together for 12 s: the worker kept"
 
 # ---- an operator's override outlives the worker ----
 ctl 'SET GATE NTP' >/dev/null || fail "SET GATE NTP refused"

@@ -659,6 +659,32 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
+/* The text, at most CONFIG_TEXT_MAX bytes (one message to the worker). */
+static void test_read_text_limit(void **state)
+{
+	char path[] = "/tmp/phcb-test-conf-XXXXXX", want[300], *text;
+	static char big[CONFIG_TEXT_MAX + 1];
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	memset(big, '#', sizeof(big));
+	big[CONFIG_TEXT_MAX - 1] = '\n';
+	/* exactly the limit: read whole */
+	assert_int_equal(write(fd, big, CONFIG_TEXT_MAX), CONFIG_TEXT_MAX);
+	assert_int_equal(config_read_text(path, &text, err, sizeof(err)), 0);
+	assert_int_equal(strlen(text), CONFIG_TEXT_MAX);
+	free(text);
+	/* one byte more: refused, with why */
+	assert_int_equal(write(fd, "\n", 1), 1);
+	close(fd);
+	assert_int_equal(config_read_text(path, &text, err, sizeof(err)),
+			 -EFBIG);
+	assert_null(text);
+	snprintf(want, sizeof(want), "%s: larger than 64 KiB", path);
+	assert_string_equal(err, want);
+	unlink(path);
+}
+
 static void test_source_equal(void **state)
 {
 	struct config other;
@@ -1067,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_chronyd_interval),
 		cmocka_unit_test(test_errors_with_line),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_read_text_limit),
 		cmocka_unit_test(test_source_equal),
 		cmocka_unit_test(test_units_refuse_non_decimal),
 		cmocka_unit_test(test_format_duration),

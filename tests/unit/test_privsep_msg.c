@@ -99,6 +99,22 @@ static void test_fields(void **state)
 	round_trip(&m, &d);
 	assert_int_equal(d.error, ENOENT);
 
+	/* the configuration: CONFIG's text, REFUSED's reason */
+	m = (struct privsep_msg){ .type = PRIVSEP_CONFIG, .generation = 3,
+				  .text = "[global]\n", .text_len = 9 };
+	snprintf(m.path, sizeof(m.path), "/etc/phcbroker/phcbrokerd.conf");
+	round_trip(&m, &d);
+	assert_int_equal(d.generation, 3);
+	assert_string_equal(d.path, "/etc/phcbroker/phcbrokerd.conf");
+	assert_string_equal(d.text, "[global]\n");
+	m = (struct privsep_msg){ .type = PRIVSEP_REFUSED,
+				  .text = "x: not a regular file",
+				  .text_len = 21 };
+	round_trip(&m, &d);
+	assert_string_equal(d.text, "x: not a regular file");
+	m = (struct privsep_msg){ .type = PRIVSEP_RELOAD };
+	assert_int_equal(round_trip(&m, &d), PRIVSEP_HEADER_LEN);
+
 	m = (struct privsep_msg){ .type = PRIVSEP_OPEN_HOST_PHC, .index = 1023 };
 	round_trip(&m, &d);
 	assert_int_equal(d.index, 1023);
@@ -173,6 +189,8 @@ static void test_decode_refuses(void **state)
 	n = raw(PRIVSEP_OPEN_PHC, body, 5);
 	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), -EBADMSG);
 	n = raw(PRIVSEP_STOP, body, 1);
+	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), -EBADMSG);
+	n = raw(PRIVSEP_RELOAD, body, 1); /* RELOAD names nothing */
 	assert_int_equal(privsep_decode(buf, n, sizeof(buf), &d), -EBADMSG);
 	/* a source the parent cannot have */
 	body[0] = PRIVSEP_SOURCES_MAX;

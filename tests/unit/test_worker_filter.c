@@ -1,7 +1,9 @@
 /* test_worker_filter.c: the worker's own system call filter, loaded in a
- * child each time: the calls a worker never makes kill it with SIGSYS,
- * sockets other than AF_UNIX fail with EAFNOSUPPORT, the rest works, and
- * the filter outlives a fork. */
+ * child each time: calls outside its allow-list (exec, fork, listen,
+ * setuid, one it never makes) kill it with SIGSYS, sockets other than
+ * AF_UNIX fail with EAFNOSUPPORT, what it uses works. In a sanitizer build
+ * (a list of killed calls instead, exec and fork allowed) the filter
+ * outlives a fork. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -12,13 +14,19 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timex.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "worker_filter.h"
 
-enum attempt { EXEC, LISTEN, SETUID, INET, INET6, UNIX_SOCK, PLAIN, FORKED };
+enum attempt {
+	EXEC, FORK, LISTEN, SETUID, UNLISTED, SIGNAL_PARENT, INET, INET6,
+	UNIX_SOCK, PLAIN, CLOCKS, RAISE, FORKED
+};
 
 /* In the child, under the filter: the exit status says what happened. */
 static int attempt(enum attempt what)
@@ -31,6 +39,19 @@ static int attempt(enum attempt what)
 	case EXEC:
 		execv("/bin/true", argv);
 		return 10;
+	case FORK:
+		p = fork();
+		if (p == 0)
+			_exit(0);
+		return 20;
+	case SIGNAL_PARENT: /* its parent, the same user: not to be touched */
+		return kill(getppid(), 0) == 0 ? 24 : 25;
+	case RAISE: /* a signal to itself goes through: it ends it */
+		signal(SIGUSR1, SIG_DFL);
+		raise(SIGUSR1);
+		return 26;
+	case UNLISTED: /* a call the worker never makes */
+		return syscall(SYS_getpriority, 0, 0) >= 0 ? 21 : 22;
 	case LISTEN:
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		return listen(fd, 1) == 0 ? 11 : 12;
@@ -51,6 +72,15 @@ static int attempt(enum attempt what)
 	case PLAIN:
 		fd = open("/dev/null", O_WRONLY);
 		return fd >= 0 && write(fd, "x", 1) == 1 ? 0 : 18;
+	case CLOCKS: { /* what sampling and the kernel's metrics call */
+		struct timespec now, pause = {0, 1000};
+		struct timex tx = {0};
+
+		return clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+			       nanosleep(&pause, NULL) == 0 && adjtimex(&tx) >= 0
+			   ? 0
+			   : 23;
+	}
 	case FORKED: /* a grandchild is under it too */
 		p = fork();
 		if (p == 0)
@@ -96,8 +126,11 @@ static void assert_exit(int st, int code)
 static void test_killed(void **state)
 {
 	(void)state;
-#ifndef WORKER_FILTER_SANITIZER_BUILD /* there exec and ptrace stay allowed */
+#ifndef WORKER_FILTER_SANITIZER_BUILD /* there exec and fork stay allowed */
 	assert_killed(run(EXEC));
+	assert_killed(run(FORK));
+	assert_killed(run(UNLISTED));
+	assert_killed(run(SIGNAL_PARENT));
 #endif
 	assert_killed(run(LISTEN));
 	assert_killed(run(SETUID));
@@ -113,9 +146,17 @@ static void test_families(void **state)
 
 static void test_rest_works(void **state)
 {
+	int st;
+
 	(void)state;
 	assert_exit(run(PLAIN), 0);
+	assert_exit(run(CLOCKS), 0);
+	st = run(RAISE);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGUSR1);
+#ifdef WORKER_FILTER_SANITIZER_BUILD
 	assert_exit(run(FORKED), 0);
+#endif
 }
 
 int main(void)
