@@ -244,14 +244,15 @@ static int reread_config(struct supervisor *s, char **text, char *err,
 	struct config *nc = malloc(sizeof(*nc));
 	int r = nc ? config_read_text(s->cfg_path, text, err, errlen)
 		   : -ENOMEM;
+	char *keep = NULL;
 
 	if (r == -ENOMEM && !nc)
 		snprintf(err, errlen, "%s: out of memory", s->cfg_path);
 	if (r == 0 && config_parse(*text, s->cfg_path, nc, err, errlen) == 0 &&
-	    !config_reload_check(&s->op->cfg, nc)) {
+	    !config_reload_check(&s->op->cfg, nc) && (keep = strdup(*text))) {
 		opener_set_config(s->op, nc);
 		free(s->cfg_text);
-		s->cfg_text = strdup(*text);
+		s->cfg_text = keep;
 		s->cfg_generation++;
 	} else if (r == 0) {
 		log_debug(NULL, "reload: the parent keeps its configuration");
