@@ -37,6 +37,7 @@ struct supervisor {
 	uint32_t cfg_generation; /* counts the texts taken */
 	struct opener *op;    /* what the parent opens, by its configuration */
 	int fd_arg;  /* which element is "FD" */
+	int exe_fd;  /* this program (O_PATH), run again as each worker */
 	int chan;    /* our end of the worker's channel, -1: none */
 	pid_t pid;   /* the worker, 0: none */
 	int sigfd, tick;
@@ -105,7 +106,9 @@ static void exec_worker(struct supervisor *s, int child_end)
 	unsetenv("NOTIFY_SOCKET"); /* systemd hears the parent only */
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	execv("/proc/self/exe", argv);
+	/* the program this parent runs, even after an upgrade replaced the
+	 * file; by descriptor, which valgrind follows as well */
+	execveat(s->exe_fd, "", argv, environ, AT_EMPTY_PATH);
 	_exit(127);
 }
 
@@ -523,6 +526,7 @@ int supervise_run(char **worker_argv, const char *cfg_path,
 			       .cfg_path = cfg_path,
 			       .chan = -1,
 			       .fd_arg = -1,
+			       .exe_fd = -1,
 			       .sigfd = -1,
 			       .tick = -1};
 	int r;
@@ -541,8 +545,16 @@ int supervise_run(char **worker_argv, const char *cfg_path,
 		return 2;
 	}
 	opener_init(s.op, cfg);
-	if ((r = open_fds(&s)) < 0 || (r = start_worker(&s)) < 0) {
+	s.exe_fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
+	if (s.exe_fd < 0) {
+		r = -errno;
+	} else if ((r = open_fds(&s)) == 0) {
+		r = start_worker(&s);
+	}
+	if (r < 0) {
 		log_err(NULL, "cannot start the worker: %s", strerror(-r));
+		if (s.exe_fd >= 0)
+			close(s.exe_fd);
 		free(s.op);
 		free(s.cfg_text);
 		return 2;
@@ -573,6 +585,7 @@ int supervise_run(char **worker_argv, const char *cfg_path,
 	close_chan(&s);
 	close(s.sigfd);
 	close(s.tick);
+	close(s.exe_fd);
 	opener_close_all(s.op);
 	free(s.op);
 	free(s.cfg_text);

@@ -19,9 +19,10 @@
 #define SUPERVISE_STABLE_S 10
 
 /**
- * supervise_run - start the worker with @worker_argv (argv[0] is exec'd
- * through /proc/self/exe; one element must be the string "FD", replaced by
- * the number of the worker's end of the channel) and keep it running
+ * supervise_run - start the worker with @worker_argv (what is exec'd is
+ * this program, opened through /proc/self/exe at start; one element must
+ * be the string "FD", replaced by the number of the worker's end of the
+ * channel) and keep it running
  * until SIGTERM or SIGINT. The worker is given @cfg_text (the file as
  * read, parsed into @cfg) when it starts (HELLO); SIGHUP is passed on to
  * it, and it asks for @cfg_path to be read again (RELOAD), which the

@@ -18,16 +18,16 @@
 
 /* What a call outside the list does: kill the worker (the parent logs
  * SIGSYS as its filter's doing). SCMP_ACT_LOG instead only logs it to the
- * kernel's audit log: how the list was found. */
+ * kernel's audit log: how the list was checked. */
 #ifndef WORKER_FILTER_DEFAULT_ACTION
 #define WORKER_FILTER_DEFAULT_ACTION SCMP_ACT_KILL_PROCESS
 #endif
 
 #ifndef WORKER_FILTER_SANITIZER_BUILD
 /*
- * What the worker calls, glibc, libevent and libsystemd included, taken
- * from the calls the whole test suite made the worker make (a filter that
- * logged instead of killing, doc/design-notes.md). Anything else kills it:
+ * What the worker calls, glibc, libevent and libsystemd included, by
+ * families; checked with a filter that logged instead of killing under the
+ * whole test suite (doc/design-notes.md). Anything else kills it:
  * no exec, fork or clone, ptrace, process_vm_*, listen, set*id, capset,
  * mount, namespaces, kernel modules, bpf, keyrings, the clocks' setters,
  * no signal to another process.

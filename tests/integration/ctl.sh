@@ -108,9 +108,13 @@ echo "$out" | grep -q "phcbrokerd ERROR BOGUS" || fail "unknown item: $out"
 out=$("$CTL" -s "$WORK/ctl.sock" 'FROB STATUS'); [ $? = 2 ] || fail "unknown action accepted"
 out=$("$CTL" -s "$WORK/ctl.sock" 'SET LOG_LEVEL loud'); [ $? = 2 ] || fail "bad level accepted"
 # the test build's crash hook is not in the daemon that is installed
-out=$("$CTL" -s "$WORK/ctl.sock" 'SET CRASH now'); rc=$?
-[ $rc = 2 ] && echo "$out" | grep -q "unknown item for SET" || fail "SET CRASH in the installed daemon: exit $rc: $out"
-kill -0 "$BROKER_PID" || fail "SET CRASH ended the installed daemon"
+if [ "$PHCBROKERD" = "$PHCB_BUILDDIR/phcbrokerd" ]; then
+	out=$("$CTL" -s "$WORK/ctl.sock" 'SET CRASH now'); rc=$?
+	[ $rc = 2 ] && echo "$out" | grep -q "unknown item for SET" || fail "SET CRASH in the installed daemon: exit $rc: $out"
+	kill -0 "$BROKER_PID" || fail "SET CRASH ended the installed daemon"
+else
+	note "the daemon is the test build ($PHCBROKERD): SET CRASH not tried"
+fi
 out=$("$CTL" -s "$WORK/nonexistent.sock" 2>&1); [ $? = 2 ] || fail "missing socket: exit not 2"
 echo "$out" | grep -q "cannot connect" || fail "missing socket: $out"
 

@@ -5,8 +5,16 @@
 : "${PHCB_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PHCB_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 PHCBROKERD="$PHCB_BUILDDIR/phcbrokerd"
-# PHCB_WRAPPER runs the daemon under e.g. "valgrind --error-exitcode=99".
+# PHCB_WRAPPER runs the daemon under e.g. "valgrind --trace-children=yes
+# --error-exitcode=99" (--trace-children for the worker). valgrind cannot
+# run a process that loads a seccomp filter, so then the daemon is the
+# test build (tests/phcbrokerd-hooks), whose worker skips its own filter
+# when PHCB_TEST_NO_WORKER_FILTER is set.
 : "${PHCB_WRAPPER:=}"
+if [ -n "$PHCB_WRAPPER" ]; then
+	PHCBROKERD="$PHCB_BUILDDIR/tests/phcbrokerd-hooks"
+	export PHCB_TEST_NO_WORKER_FILTER=1
+fi
 
 # Tests run as production does: chronyd as its own user (Debian's unit runs
 # it as _chrony), phcbrokerd as its unit runs it: the unit's User= and
