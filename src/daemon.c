@@ -659,11 +659,29 @@ static void run_audit(struct daemon *d)
 		.chrony = d->chrony ? chronywatch_view(d->chrony) : NULL,
 	};
 	static const struct audit_report none = { 0 };
+	struct audit_host *h = malloc(sizeof(*h));
+	int err = 0;
 
-	if (!r)
+	if (!r || !h) {
+		free(r);
+		free(h);
 		return;
+	}
+	/* the host's part: read by the parent under privilege separation */
+	if (privsep_client_active())
+		err = privsep_audit_gather(h, sizeof(*h));
+	else
+		audit_scan_host(in.g, in.proc_root, h);
+	if (err < 0) {
+		log_warn(NULL, "audit: the parent did not gather the host's "
+			 "part: %s; keeping the last audit", strerror(-err));
+		free(r);
+		free(h);
+		return;
+	}
 	audit_broker_of(d, &b);
-	audit_scan(&in, r);
+	audit_judge(&in, h, r);
+	free(h);
 	add_foreign_step(d, r);
 	audit_diff(d->audit ? d->audit : &none, r, log_finding, NULL);
 	free(d->audit);

@@ -233,3 +233,21 @@ int privsep_config(bool reload, char *path, size_t path_len, char **text,
 	}
 	return take_config(&ans, path, path_len, text, err, errlen);
 }
+
+int privsep_audit_gather(void *host, size_t len)
+{
+	struct privsep_msg req = {.type = PRIVSEP_AUDIT_GATHER};
+	struct privsep_msg ans;
+	int fd, r = request(&req, &ans, &fd);
+
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return r;
+	if (ans.type == PRIVSEP_ERR)
+		return -ans.error;
+	if (ans.type != PRIVSEP_AUDIT_HOST || ans.text_len != len)
+		return -EPROTO;
+	memcpy(host, ans.text, len);
+	return 0;
+}

@@ -32,6 +32,15 @@ int privsep_config(bool reload, char *path, size_t path_len, char **text,
 		   char *err, size_t errlen);
 
 /**
+ * privsep_audit_gather - ask the parent for the host's part of an audit
+ * (struct audit_host: units, processes, Hyper-V, chrony's configuration;
+ * the parent reads what the worker cannot) into @host, @len bytes.
+ * Returns 0, the parent's -errno, -ETIMEDOUT, -ECONNRESET or -EPROTO (an
+ * answer of another kind or size).
+ */
+int privsep_audit_gather(void *host, size_t len);
+
+/**
  * privsep_open_phc - ask the parent for the PHC of source @src (its index
  * in the configuration): its resolved path, its clock_name and a
  * read-only descriptor into @fd.

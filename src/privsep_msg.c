@@ -22,6 +22,7 @@ enum body {
 	B_PHC,	   /* index i32, path, name */
 	B_CONFIG,  /* generation u32, path, text */
 	B_TEXT,	   /* text */
+	B_BYTES,   /* bytes, NUL among them (a struct of the same program) */
 };
 
 static const struct {
@@ -50,6 +51,8 @@ static const struct {
 	[PRIVSEP_COMMIT_TEXTFILE] = { "COMMIT_TEXTFILE", B_U32, false },
 	[PRIVSEP_OPEN_HOST_PHC] = { "OPEN_HOST_PHC", B_U32, false },
 	[PRIVSEP_REFUSED] = { "REFUSED", B_TEXT, false },
+	[PRIVSEP_AUDIT_GATHER] = { "AUDIT_GATHER", B_NONE, false },
+	[PRIVSEP_AUDIT_HOST] = { "AUDIT_HOST", B_BYTES, false },
 };
 
 static bool type_known(unsigned t)
@@ -87,7 +90,7 @@ static size_t fixed_len(enum body b)
 
 static bool has_text(enum body b)
 {
-	return b == B_CONFIG || b == B_TEXT;
+	return b == B_CONFIG || b == B_TEXT || b == B_BYTES;
 }
 
 /* The value of a B_U32 body for @m's type. */
@@ -156,9 +159,9 @@ static int check_out(const struct privsep_msg *m, enum body b)
 	if (b == B_PHC && !string_ok(m->name, sizeof(m->name)))
 		return -EINVAL;
 	if (has_text(b) &&
-	    (m->text_len > PRIVSEP_TEXT_MAX ||
-	     (m->text_len && (!m->text ||
-			      memchr(m->text, '\0', m->text_len)))))
+	    (m->text_len > PRIVSEP_TEXT_MAX || (m->text_len && !m->text) ||
+	     (m->text_len && b != B_BYTES &&
+	      memchr(m->text, '\0', m->text_len))))
 		return -EINVAL;
 	return 0;
 }
@@ -302,7 +305,7 @@ int privsep_decode(uint8_t *buf, size_t len, size_t cap,
 	if (has_text(b)) {
 		m->text = (const char *)buf + PRIVSEP_HEADER_LEN + fixed;
 		m->text_len = body - fixed;
-		if (memchr(m->text, '\0', m->text_len))
+		if (b != B_BYTES && memchr(m->text, '\0', m->text_len))
 			return -EBADMSG;
 		buf[len] = '\0';
 	}

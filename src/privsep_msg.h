@@ -41,6 +41,8 @@ enum privsep_type {
 	PRIVSEP_COMMIT_TEXTFILE, /* w: commit (1: rename, 0: discard) */
 	PRIVSEP_OPEN_HOST_PHC,	 /* w: N of dev_root/ptpN (the host probe) */
 	PRIVSEP_REFUSED,	 /* p: why the file could not be read, a line */
+	PRIVSEP_AUDIT_GATHER,	 /* w: -; the host's part of an audit */
+	PRIVSEP_AUDIT_HOST,	 /* p: struct audit_host, as bytes */
 	PRIVSEP_TYPE_END
 };
 
@@ -58,7 +60,8 @@ struct privsep_msg {
 					  N, < PRIVSEP_PTP_INDEX_MAX */
 	char path[PRIVSEP_PATH_MAX];   /* CONFIG, PHC */
 	char name[PRIVSEP_NAME_MAX];   /* PHC: clock_name */
-	const char *text;	       /* CONFIG, REFUSED, NOTIFY, RESUME:
+	const char *text;	       /* CONFIG, REFUSED, NOTIFY, RESUME,
+					  AUDIT_HOST (bytes, NULs allowed):
 					  into the decoded buffer,
 					  NUL-terminated there */
 	size_t text_len;

@@ -23,6 +23,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "audit_scan.h"
 #include "log.h"
 #include "opener.h"
 #include "privsep_chan.h"
@@ -294,6 +295,31 @@ static void answer_config(struct supervisor *s, const struct privsep_msg *m)
 	free(text);
 }
 
+/* AUDIT_GATHER: the host's part of an audit, read with the parent's
+ * rights (chrony's configuration in its 0750 directory), sent whole. */
+static void answer_audit(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct privsep_msg ans = {.seq = m->seq, .type = PRIVSEP_AUDIT_HOST};
+	struct audit_host *h = malloc(sizeof(*h));
+	int r;
+
+	_Static_assert(sizeof(*h) <= PRIVSEP_TEXT_MAX,
+		       "an audit's host part fits one message");
+	if (h) {
+		audit_scan_host(&s->op->cfg.global, "/proc", h);
+		ans.text = (const char *)h;
+		ans.text_len = sizeof(*h);
+	} else {
+		ans.type = PRIVSEP_ERR;
+		ans.error = ENOMEM;
+	}
+	r = privsep_send(s->chan, &ans, -1);
+	if (r < 0)
+		log_warn(NULL, "cannot answer the worker's AUDIT_GATHER: %s",
+			 strerror(-r));
+	free(h);
+}
+
 static void on_chan(struct supervisor *s)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
@@ -327,6 +353,9 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_HELLO:
 	case PRIVSEP_RELOAD:
 		answer_config(s, &m);
+		break;
+	case PRIVSEP_AUDIT_GATHER:
+		answer_audit(s, &m);
 		break;
 	case PRIVSEP_RESUME:
 		if (m.text_len < sizeof(s->resume))
