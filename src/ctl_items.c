@@ -515,7 +515,7 @@ static void get_environment(struct daemon *d, struct evbuffer *out)
 	control_field(out, "product_name", "%s", or_dash(e->product_name));
 	control_field(out, "phcs", "%d", e->n_phcs);
 	control_field(out, "hypervisor_phc", "%s", or_dash(e->expected_clock));
-	if (e->expected_clock) {
+	if (e->expected_clock[0]) {
 		control_field(out, "hypervisor_phc_present", "%s",
 			      yes_no(e->expected_present));
 		control_field(out, "hypervisor_phc_module", "%s",
@@ -534,13 +534,13 @@ static void get_environment(struct daemon *d, struct evbuffer *out)
 		control_field(out, "kind", "%s", hostenv_phc_kind_name(p->kind));
 		control_field(out, "of_hypervisor", "%s",
 			      p->kind == HOSTENV_PHC_HYPERVISOR
-				      ? or_dash(p->of_hypervisor ? p->of_hypervisor : "any")
+				      ? or_dash(p->of_hypervisor[0] ? p->of_hypervisor : "any")
 				      : "-");
 		control_field(out, "driver", "%s", or_dash(p->driver));
 		control_field(out, "interfaces", "%s", or_dash(p->interfaces));
 		control_field(out, "method", "%s", or_dash(p->method));
 		control_field(out, "cross_timestamping", "%s",
-			      p->method ? yes_no(p->cross_timestamping) : "-");
+			      p->method[0] ? yes_no(p->cross_timestamping) : "-");
 		control_field(out, "open_error", "%s",
 			      p->open_error ? strerror(p->open_error) : "-");
 		control_field(out, "used_by", "%s", users);

@@ -728,6 +728,28 @@ static void log_refused(const struct daemon *d, const char *reason,
 	log_event(LOG_ERR, LOG_EVENT_RELOAD_REFUSED, NULL, &f, "%s", line);
 }
 
+/* The host described: by the parent under privilege separation (D-Bus,
+ * sysfs and the PHCs are its to read); unknown ("none", no PHCs) when it
+ * does not answer. */
+static void describe_host(struct daemon *d)
+{
+	int r;
+
+	if (!privsep_client_active()) {
+		hostenv_probe(&d->cfg.global, &d->env);
+		return;
+	}
+	r = privsep_probe_host(&d->env, sizeof(d->env));
+	if (r < 0) {
+		log_warn(NULL, "host: the parent did not describe it: %s",
+			 strerror(-r));
+		memset(&d->env, 0, sizeof(d->env));
+		snprintf(d->env.hypervisor, sizeof(d->env.hypervisor), "none");
+		snprintf(d->env.detected_by, sizeof(d->env.detected_by),
+			 "none");
+	}
+}
+
 /* Describe the host again (a reload may follow a module load); log it
  * only if it changed. */
 static void redetect_host(struct daemon *d)
@@ -736,7 +758,7 @@ static void redetect_host(struct daemon *d)
 
 	if (before)
 		*before = d->env;
-	hostenv_probe(&d->cfg.global, &d->env);
+	describe_host(d);
 	hostenv_log(&d->env, before);
 	free(before);
 }
@@ -940,7 +962,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 		free(d);
 		return 2;
 	}
-	hostenv_probe(&d->cfg.global, &d->env);
+	describe_host(d);
 	hostenv_log(&d->env, NULL);
 	d->n_slots = cfg->n_sources;
 	for (int i = 0; i < cfg->n_sources; i++)

@@ -277,22 +277,6 @@ int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans, int *fd)
 	return 0;
 }
 
-int opener_host_phc(const struct opener *o, int n, int *fd)
-{
-	struct opener_phc p = {.fd = -1};
-	char path[CONFIG_PATH_MAX + 16];
-	int r;
-
-	*fd = -1;
-	if (n < 0 || n >= PRIVSEP_PTP_INDEX_MAX)
-		return -ERANGE;
-	snprintf(path, sizeof(path), "%s/ptp%d", o->cfg.global.dev_root, n);
-	if ((r = hold(&p, path)) < 0)
-		return r;
-	*fd = p.fd;
-	return 0;
-}
-
 int opener_feed(const struct opener *o, unsigned src, int *fd)
 {
 	struct sockaddr_un sa;

@@ -96,14 +96,6 @@ int opener_control(const struct opener *o, int *fd);
 int opener_vmclock(const struct opener *o, unsigned src, int *fd);
 
 /**
- * opener_host_phc - dev_root/ptp@n, the N of a request and the configured
- * root, never a path (OPEN_HOST_PHC, for the host probe), opened read-only
- * as OPEN_PHC opens, into @fd. Returns 0, -ERANGE for @n outside
- * 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV for anything but a PHC, or -errno.
- */
-int opener_host_phc(const struct opener *o, int n, int *fd);
-
-/**
  * opener_metrics - the listening socket of /metrics as configured
  * (OPEN_METRICS): systemd's (metrics_listen systemd) or one bound anew to
  * the address, into @fd. Returns 0, -EOPNOTSUPP when metrics are off, or

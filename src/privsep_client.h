@@ -41,6 +41,14 @@ int privsep_config(bool reload, char *path, size_t path_len, char **text,
 int privsep_audit_gather(void *host, size_t len);
 
 /**
+ * privsep_probe_host - ask the parent to describe the host (struct
+ * hostenv: systemd's answer over D-Bus, DMI and the PTP class in sysfs,
+ * each PHC opened for its method) into @env, @len bytes. Returns as
+ * privsep_audit_gather().
+ */
+int privsep_probe_host(void *env, size_t len);
+
+/**
  * privsep_open_phc - ask the parent for the PHC of source @src (its index
  * in the configuration): its resolved path, its clock_name and a
  * read-only descriptor into @fd.
@@ -114,13 +122,5 @@ int privsep_open_textfile(void);
  * privsep_open_phc (-ENOENT: no temporary file is open).
  */
 int privsep_commit_textfile(bool ok);
-
-/**
- * privsep_open_host_phc - ask the parent for dev_root/ptp@n, read-only,
- * for the host probe's method check (every PHC of the host, not only the
- * configured ones), into @fd. Returns as privsep_open_phc (-ERANGE: @n
- * outside 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV: not a PHC).
- */
-int privsep_open_host_phc(int n, int *fd);
 
 #endif

@@ -49,10 +49,11 @@ static const struct {
 	[PRIVSEP_STOP] = { "STOP", B_NONE, false },
 	[PRIVSEP_RESUME] = { "RESUME", B_TEXT, false },
 	[PRIVSEP_COMMIT_TEXTFILE] = { "COMMIT_TEXTFILE", B_U32, false },
-	[PRIVSEP_OPEN_HOST_PHC] = { "OPEN_HOST_PHC", B_U32, false },
 	[PRIVSEP_REFUSED] = { "REFUSED", B_TEXT, false },
 	[PRIVSEP_AUDIT_GATHER] = { "AUDIT_GATHER", B_NONE, false },
 	[PRIVSEP_AUDIT_HOST] = { "AUDIT_HOST", B_BYTES, false },
+	[PRIVSEP_PROBE_HOST] = { "PROBE_HOST", B_NONE, false },
+	[PRIVSEP_HOST] = { "HOST", B_BYTES, false },
 };
 
 static bool type_known(unsigned t)
@@ -103,8 +104,6 @@ static uint32_t u32_of(const struct privsep_msg *m)
 		return m->generation;
 	case PRIVSEP_COMMIT_TEXTFILE:
 		return m->commit;
-	case PRIVSEP_OPEN_HOST_PHC:
-		return (uint32_t)m->index;
 	default:
 		return m->source;
 	}
@@ -121,9 +120,6 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 		break;
 	case PRIVSEP_COMMIT_TEXTFILE:
 		m->commit = v;
-		break;
-	case PRIVSEP_OPEN_HOST_PHC:
-		m->index = (int32_t)v;
 		break;
 	default:
 		m->source = v;
@@ -147,9 +143,6 @@ static bool string_ok(const char *s, size_t cap)
 static int check_out(const struct privsep_msg *m, enum body b)
 {
 	if (names_source(m->type) && m->source >= PRIVSEP_SOURCES_MAX)
-		return -EINVAL;
-	if (m->type == PRIVSEP_OPEN_HOST_PHC &&
-	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
 		return -EINVAL;
 	if (b == B_ERR && (m->error <= 0 || m->error > ERRNO_MAX))
 		return -EINVAL;
@@ -268,9 +261,6 @@ static int take_body(struct privsep_msg *m, enum body b, uint8_t *p)
 	}
 	if (r == 0 && names_source(m->type) &&
 	    m->source >= PRIVSEP_SOURCES_MAX)
-		r = -ERANGE;
-	if (r == 0 && m->type == PRIVSEP_OPEN_HOST_PHC &&
-	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
 		r = -ERANGE;
 	return r;
 }

@@ -24,6 +24,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "audit_scan.h"
+#include "hostenv_probe.h"
 #include "log.h"
 #include "opener.h"
 #include "privsep_chan.h"
@@ -190,8 +191,6 @@ static int do_open(struct supervisor *s, const struct privsep_msg *m,
 	switch (m->type) {
 	case PRIVSEP_OPEN_PHC:
 		return opener_phc(s->op, m->source, ans, fd);
-	case PRIVSEP_OPEN_HOST_PHC:
-		return opener_host_phc(s->op, m->index, fd);
 	case PRIVSEP_CONNECT_FEED:
 		return opener_feed(s->op, m->source, fd);
 	case PRIVSEP_OPEN_CHRONY:
@@ -295,29 +294,52 @@ static void answer_config(struct supervisor *s, const struct privsep_msg *m)
 	free(text);
 }
 
-/* AUDIT_GATHER: the host's part of an audit, read with the parent's
- * rights (chrony's configuration in its 0750 directory), sent whole. */
-static void answer_audit(struct supervisor *s, const struct privsep_msg *m)
+/* Send @len bytes of @data as @t in answer to @m, or ERR ENOMEM for none. */
+static void answer_bytes(struct supervisor *s, const struct privsep_msg *m,
+			 enum privsep_type t, const void *data, size_t len)
 {
-	struct privsep_msg ans = {.seq = m->seq, .type = PRIVSEP_AUDIT_HOST};
-	struct audit_host *h = malloc(sizeof(*h));
+	struct privsep_msg ans = {.seq = m->seq, .type = t};
 	int r;
 
-	_Static_assert(sizeof(*h) <= PRIVSEP_TEXT_MAX,
-		       "an audit's host part fits one message");
-	if (h) {
-		audit_scan_host(&s->op->cfg.global, "/proc", h);
-		ans.text = (const char *)h;
-		ans.text_len = sizeof(*h);
+	if (data) {
+		ans.text = data;
+		ans.text_len = len;
 	} else {
 		ans.type = PRIVSEP_ERR;
 		ans.error = ENOMEM;
 	}
 	r = privsep_send(s->chan, &ans, -1);
 	if (r < 0)
-		log_warn(NULL, "cannot answer the worker's AUDIT_GATHER: %s",
-			 strerror(-r));
+		log_warn(NULL, "cannot answer the worker's %s: %s",
+			 privsep_type_name(m->type), strerror(-r));
+}
+
+/* AUDIT_GATHER: the host's part of an audit, read with the parent's
+ * rights (chrony's configuration in its 0750 directory), sent whole. */
+static void answer_audit(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct audit_host *h = malloc(sizeof(*h));
+
+	_Static_assert(sizeof(*h) <= PRIVSEP_TEXT_MAX,
+		       "an audit's host part fits one message");
+	if (h)
+		audit_scan_host(&s->op->cfg.global, "/proc", h);
+	answer_bytes(s, m, PRIVSEP_AUDIT_HOST, h, sizeof(*h));
 	free(h);
+}
+
+/* PROBE_HOST: the host described (D-Bus, sysfs, its PHCs opened for their
+ * method), sent whole. */
+static void answer_host(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct hostenv *env = malloc(sizeof(*env));
+
+	_Static_assert(sizeof(*env) <= PRIVSEP_TEXT_MAX,
+		       "a host description fits one message");
+	if (env)
+		hostenv_probe(&s->op->cfg.global, env);
+	answer_bytes(s, m, PRIVSEP_HOST, env, sizeof(*env));
+	free(env);
 }
 
 static void on_chan(struct supervisor *s)
@@ -357,6 +379,9 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_AUDIT_GATHER:
 		answer_audit(s, &m);
 		break;
+	case PRIVSEP_PROBE_HOST:
+		answer_host(s, &m);
+		break;
 	case PRIVSEP_RESUME:
 		if (m.text_len < sizeof(s->resume))
 			memcpy(s->resume, m.text, m.text_len + 1);
@@ -370,7 +395,6 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_OPEN_VMCLOCK:
 	case PRIVSEP_OPEN_TEXTFILE:
 	case PRIVSEP_COMMIT_TEXTFILE:
-	case PRIVSEP_OPEN_HOST_PHC:
 		answer_open(s, &m, fd);
 		break;
 	default:
