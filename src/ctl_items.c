@@ -621,6 +621,8 @@ static void set_log_level(struct daemon *d, const struct control_peer *peer,
 }
 
 #ifdef PHCB_TEST_HOOKS
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "worker_filter.h" /* WORKER_FILTER_SANITIZER_BUILD */
@@ -645,6 +647,28 @@ static void set_crash(const struct control_peer *peer)
 	log_warn(NULL, "SET CRASH by uid %u: crashing on purpose (SIGSEGV, a "
 		 "write through a null pointer)", (unsigned)peer->uid);
 	*nowhere = 1;
+#endif
+}
+
+/*
+ * SET OPEN PATH, in the test build only: try to open PATH for reading and
+ * answer with what happened ("ok", or the error): the worker's filter
+ * refuses every open (EACCES), whatever the file's mode.
+ */
+static void set_open(const char *path, struct evbuffer *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int err = fd < 0 ? errno : 0;
+
+	if (fd >= 0)
+		close(fd);
+	control_begin(out, "OPEN", NULL);
+	control_field(out, "path", "%s", path);
+	control_field(out, "open", "%s", err ? strerror(err) : "ok");
+#ifdef WORKER_FILTER_SANITIZER_BUILD
+	control_field(out, "sanitizer_build", "yes"); /* no allow-list */
+#else
+	control_field(out, "sanitizer_build", "no");
 #endif
 }
 #endif
@@ -674,6 +698,8 @@ void ctl_items_handle(void *ctx, const struct control_peer *peer,
 #ifdef PHCB_TEST_HOOKS
 		else if (strcmp(item, "CRASH") == 0)
 			set_crash(peer);
+		else if (strcmp(item, "OPEN") == 0)
+			set_open(arg, out);
 #endif
 		else
 			control_error(out, item, "unknown item for SET; "

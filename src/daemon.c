@@ -937,7 +937,8 @@ static struct event_base *new_event_base(void)
 	return b;
 }
 
-int daemon_run(const char *cfg_path, const struct config *cfg)
+int daemon_run(const char *cfg_path, const struct config *cfg,
+	       int (*lock_down)(void))
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 	char status[512];
@@ -981,6 +982,12 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	on_textfile(-1, 0, d);
 	arm_audit(d);
 	run_audit(d);
+	if (lock_down && (code = lock_down()) != 0) {
+		teardown(d);
+		close(d->lock_fd);
+		free(d);
+		return code;
+	}
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);

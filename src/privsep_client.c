@@ -145,6 +145,17 @@ int privsep_connect_ptp4l(unsigned src, int sock)
 	return r < 0 ? r : plain_verdict(&ans, fd);
 }
 
+int privsep_open_ptp4l(unsigned src, unsigned generation, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_PTP4L,
+				  .source = src,
+				  .generation = generation};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
 int privsep_open_control(int *fd)
 {
 	return ask_fd(PRIVSEP_OPEN_CONTROL, 0, fd);

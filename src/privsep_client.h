@@ -93,6 +93,14 @@ int privsep_open_chrony(int *fd);
 int privsep_connect_ptp4l(unsigned src, int sock);
 
 /**
+ * privsep_open_ptp4l - ask the parent for source @src's ptp4l client
+ * socket of its start @generation, bound in run_dir (not connected: the
+ * first send asks for that, privsep_connect_ptp4l()), into @fd. Returns as
+ * privsep_open_phc (-EOPNOTSUPP: no ptp4l_socket; -EADDRINUSE).
+ */
+int privsep_open_ptp4l(unsigned src, unsigned generation, int *fd);
+
+/**
  * privsep_open_control - ask the parent for the control socket, bound at
  * control_socket in control_group (control_bind()) and listening, into
  * @fd. Returns as privsep_open_phc (-EADDRINUSE: another process listens

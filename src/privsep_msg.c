@@ -54,6 +54,7 @@ static const struct {
 	[PRIVSEP_AUDIT_HOST] = { "AUDIT_HOST", B_BYTES, false },
 	[PRIVSEP_PROBE_HOST] = { "PROBE_HOST", B_NONE, false },
 	[PRIVSEP_HOST] = { "HOST", B_BYTES, false },
+	[PRIVSEP_OPEN_PTP4L] = { "OPEN_PTP4L", B_PTP4L, false },
 };
 
 static bool type_known(unsigned t)
@@ -131,7 +132,8 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 static bool names_source(enum privsep_type t)
 {
 	return t == PRIVSEP_OPEN_PHC || t == PRIVSEP_CONNECT_FEED ||
-	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_CONNECT_PTP4L;
+	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_CONNECT_PTP4L ||
+	       t == PRIVSEP_OPEN_PTP4L;
 }
 
 static bool string_ok(const char *s, size_t cap)

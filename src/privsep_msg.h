@@ -43,6 +43,8 @@ enum privsep_type {
 	PRIVSEP_AUDIT_HOST,	 /* p: struct audit_host, as bytes */
 	PRIVSEP_PROBE_HOST,	 /* w: -; describe the host (hostenv_probe) */
 	PRIVSEP_HOST,		 /* p: struct hostenv, as bytes */
+	PRIVSEP_OPEN_PTP4L,	 /* w: source, generation: a bound client
+				    socket for ptp4l (OK + fd) */
 	PRIVSEP_TYPE_END
 };
 
@@ -53,7 +55,8 @@ struct privsep_msg {
 	uint32_t version;	       /* HELLO */
 	uint32_t source;	       /* OPEN_PHC, CONNECT_FEED, CONNECT_PTP4L,
 					  OPEN_VMCLOCK: index, < SOURCES_MAX */
-	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG */
+	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L,
+					  OPEN_PTP4L, CONFIG */
 	int32_t error;		       /* ERR: a positive errno */
 	uint32_t commit;	       /* COMMIT_TEXTFILE: 1 rename, 0 discard */
 	int32_t index;		       /* PHC: N of /dev/ptpN, -1 */

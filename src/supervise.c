@@ -197,6 +197,8 @@ static int do_open(struct supervisor *s, const struct privsep_msg *m,
 		return opener_chrony(s->op, fd);
 	case PRIVSEP_CONNECT_PTP4L:
 		return opener_ptp4l(s->op, m->source, given);
+	case PRIVSEP_OPEN_PTP4L:
+		return opener_ptp4l_bind(s->op, m->source, m->generation, fd);
 	case PRIVSEP_OPEN_CONTROL:
 		return opener_control(s->op, fd);
 	case PRIVSEP_OPEN_METRICS:
@@ -391,6 +393,7 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_OPEN_CHRONY:
 	case PRIVSEP_OPEN_METRICS:
 	case PRIVSEP_CONNECT_PTP4L:
+	case PRIVSEP_OPEN_PTP4L:
 	case PRIVSEP_OPEN_CONTROL:
 	case PRIVSEP_OPEN_VMCLOCK:
 	case PRIVSEP_OPEN_TEXTFILE:
