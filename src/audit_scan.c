@@ -1,6 +1,6 @@
-/* audit_scan.c: run one audit of competing clock disciplines on this host:
- * systemd's units over D-Bus, the processes, Hyper-V's TimeSync, chronyd's
- * configuration and live sources. */
+/* audit_scan.c: one audit of competing clock disciplines on this host:
+ * gathering systemd's units over D-Bus, the processes, Hyper-V's TimeSync
+ * and chronyd's configuration; judging them with chronyd's live sources. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -150,42 +150,49 @@ void audit_scan_hyperv(struct audit_report *r, const char *sysfs_root)
 	audit_check_hyperv(r, true, implicit);
 }
 
-/* chrony.conf against the broker's sources and chronyd's live ones. */
-static void scan_chrony(const struct audit_scan_input *in,
-			struct audit_report *r)
+/* chrony's configuration into @h: the file chrony_conf names, or the
+ * default places ("" in chrony_conf: none). */
+static void scan_chrony_conf(const struct global_config *g,
+			     struct audit_host *h)
 {
-	struct chronyconf_scan *scan = calloc(1, sizeof(*scan));
-	int index[CHRONYCONF_MAX_ENTRIES];
-	const char *conf = in->g->chrony_conf, *read_path = NULL;
-	int err;
+	const char *conf = g->chrony_conf, *read_path = NULL;
 
-	if (!scan)
-		return;
+	h->conf_named = 0;
 	if (conf[0]) {
 		/* the default falls back to Red Hat's place */
-		if (strcmp(conf, CONFIG_DEFAULT_CHRONY_CONF) == 0)
-			conf = NULL;
-		err = chronyconf_read(conf, scan, &read_path);
-		/* said, not skipped: a file we cannot read (under privilege
-		 * separation the worker reads it without capabilities) leaves
-		 * chronyd's refclocks unexplained; no chrony.conf in the
-		 * default places is no chrony */
-		if (err < 0 && read_path && (conf || err != -ENOENT))
-			audit_add(r, "chrony_conf", read_path, AUDIT_WARNING,
-				  "cannot read %s: %s; chronyd's sources are "
-				  "not checked against it",
-				  read_path, strerror(-err));
+		h->conf_named = strcmp(conf, CONFIG_DEFAULT_CHRONY_CONF) != 0;
+		h->conf_err = chronyconf_read(h->conf_named ? conf : NULL,
+					      &h->conf, &read_path);
+		if (read_path)
+			snprintf(h->conf_path, sizeof(h->conf_path), "%s",
+				 read_path);
 	}
-	chronyconf_indexes(scan, index);
-	audit_check_chrony(r, scan, index, in->broker, in->chrony);
-	free(scan);
+	chronyconf_indexes(&h->conf, h->conf_index);
 }
 
-void audit_scan(const struct audit_scan_input *in, struct audit_report *r)
+void audit_scan_host(const struct global_config *g, const char *proc_root,
+		     struct audit_host *h)
 {
-	audit_init(r);
-	(void)audit_scan_units(r);
-	(void)audit_scan_processes(r, in->proc_root);
-	audit_scan_hyperv(r, in->g->sysfs_root);
-	scan_chrony(in, r);
+	memset(h, 0, sizeof(*h));
+	audit_init(&h->found);
+	(void)audit_scan_units(&h->found);
+	(void)audit_scan_processes(&h->found, proc_root);
+	audit_scan_hyperv(&h->found, g->sysfs_root);
+	scan_chrony_conf(g, h);
+}
+
+void audit_judge(const struct audit_scan_input *in, const struct audit_host *h,
+		 struct audit_report *r)
+{
+	*r = h->found;
+	/* said, not skipped: a file that cannot be read leaves chronyd's
+	 * refclocks unexplained; no chrony.conf in the default places is no
+	 * chrony */
+	if (h->conf_err < 0 && h->conf_path[0] &&
+	    (h->conf_named || h->conf_err != -ENOENT))
+		audit_add(r, "chrony_conf", h->conf_path, AUDIT_WARNING,
+			  "cannot read %s: %s; chronyd's sources are not "
+			  "checked against it",
+			  h->conf_path, strerror(-h->conf_err));
+	audit_check_chrony(r, &h->conf, h->conf_index, in->broker, in->chrony);
 }

@@ -515,7 +515,7 @@ static void get_environment(struct daemon *d, struct evbuffer *out)
 	control_field(out, "product_name", "%s", or_dash(e->product_name));
 	control_field(out, "phcs", "%d", e->n_phcs);
 	control_field(out, "hypervisor_phc", "%s", or_dash(e->expected_clock));
-	if (e->expected_clock) {
+	if (e->expected_clock[0]) {
 		control_field(out, "hypervisor_phc_present", "%s",
 			      yes_no(e->expected_present));
 		control_field(out, "hypervisor_phc_module", "%s",
@@ -534,13 +534,13 @@ static void get_environment(struct daemon *d, struct evbuffer *out)
 		control_field(out, "kind", "%s", hostenv_phc_kind_name(p->kind));
 		control_field(out, "of_hypervisor", "%s",
 			      p->kind == HOSTENV_PHC_HYPERVISOR
-				      ? or_dash(p->of_hypervisor ? p->of_hypervisor : "any")
+				      ? or_dash(p->of_hypervisor[0] ? p->of_hypervisor : "any")
 				      : "-");
 		control_field(out, "driver", "%s", or_dash(p->driver));
 		control_field(out, "interfaces", "%s", or_dash(p->interfaces));
 		control_field(out, "method", "%s", or_dash(p->method));
 		control_field(out, "cross_timestamping", "%s",
-			      p->method ? yes_no(p->cross_timestamping) : "-");
+			      p->method[0] ? yes_no(p->cross_timestamping) : "-");
 		control_field(out, "open_error", "%s",
 			      p->open_error ? strerror(p->open_error) : "-");
 		control_field(out, "used_by", "%s", users);
@@ -621,6 +621,8 @@ static void set_log_level(struct daemon *d, const struct control_peer *peer,
 }
 
 #ifdef PHCB_TEST_HOOKS
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "worker_filter.h" /* WORKER_FILTER_SANITIZER_BUILD */
@@ -645,6 +647,28 @@ static void set_crash(const struct control_peer *peer)
 	log_warn(NULL, "SET CRASH by uid %u: crashing on purpose (SIGSEGV, a "
 		 "write through a null pointer)", (unsigned)peer->uid);
 	*nowhere = 1;
+#endif
+}
+
+/*
+ * SET OPEN PATH, in the test build only: try to open PATH for reading and
+ * answer with what happened ("ok", or the error): the worker's filter
+ * refuses every open (EACCES), whatever the file's mode.
+ */
+static void set_open(const char *path, struct evbuffer *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int err = fd < 0 ? errno : 0;
+
+	if (fd >= 0)
+		close(fd);
+	control_begin(out, "OPEN", NULL);
+	control_field(out, "path", "%s", path);
+	control_field(out, "open", "%s", err ? strerror(err) : "ok");
+#ifdef WORKER_FILTER_SANITIZER_BUILD
+	control_field(out, "sanitizer_build", "yes"); /* no allow-list */
+#else
+	control_field(out, "sanitizer_build", "no");
 #endif
 }
 #endif
@@ -674,6 +698,8 @@ void ctl_items_handle(void *ctx, const struct control_peer *peer,
 #ifdef PHCB_TEST_HOOKS
 		else if (strcmp(item, "CRASH") == 0)
 			set_crash(peer);
+		else if (strcmp(item, "OPEN") == 0)
+			set_open(arg, out);
 #endif
 		else
 			control_error(out, item, "unknown item for SET; "

@@ -659,11 +659,29 @@ static void run_audit(struct daemon *d)
 		.chrony = d->chrony ? chronywatch_view(d->chrony) : NULL,
 	};
 	static const struct audit_report none = { 0 };
+	struct audit_host *h = malloc(sizeof(*h));
+	int err = 0;
 
-	if (!r)
+	if (!r || !h) {
+		free(r);
+		free(h);
 		return;
+	}
+	/* the host's part: read by the parent under privilege separation */
+	if (privsep_client_active())
+		err = privsep_audit_gather(h, sizeof(*h));
+	else
+		audit_scan_host(in.g, in.proc_root, h);
+	if (err < 0) {
+		log_warn(NULL, "audit: the parent did not gather the host's "
+			 "part: %s; keeping the last audit", strerror(-err));
+		free(r);
+		free(h);
+		return;
+	}
 	audit_broker_of(d, &b);
-	audit_scan(&in, r);
+	audit_judge(&in, h, r);
+	free(h);
 	add_foreign_step(d, r);
 	audit_diff(d->audit ? d->audit : &none, r, log_finding, NULL);
 	free(d->audit);
@@ -710,6 +728,28 @@ static void log_refused(const struct daemon *d, const char *reason,
 	log_event(LOG_ERR, LOG_EVENT_RELOAD_REFUSED, NULL, &f, "%s", line);
 }
 
+/* The host described: by the parent under privilege separation (D-Bus,
+ * sysfs and the PHCs are its to read); unknown ("none", no PHCs) when it
+ * does not answer. */
+static void describe_host(struct daemon *d)
+{
+	int r;
+
+	if (!privsep_client_active()) {
+		hostenv_probe(&d->cfg.global, &d->env);
+		return;
+	}
+	r = privsep_probe_host(&d->env, sizeof(d->env));
+	if (r < 0) {
+		log_warn(NULL, "host: the parent did not describe it: %s",
+			 strerror(-r));
+		memset(&d->env, 0, sizeof(d->env));
+		snprintf(d->env.hypervisor, sizeof(d->env.hypervisor), "none");
+		snprintf(d->env.detected_by, sizeof(d->env.detected_by),
+			 "none");
+	}
+}
+
 /* Describe the host again (a reload may follow a module load); log it
  * only if it changed. */
 static void redetect_host(struct daemon *d)
@@ -718,7 +758,7 @@ static void redetect_host(struct daemon *d)
 
 	if (before)
 		*before = d->env;
-	hostenv_probe(&d->cfg.global, &d->env);
+	describe_host(d);
 	hostenv_log(&d->env, before);
 	free(before);
 }
@@ -897,7 +937,8 @@ static struct event_base *new_event_base(void)
 	return b;
 }
 
-int daemon_run(const char *cfg_path, const struct config *cfg)
+int daemon_run(const char *cfg_path, const struct config *cfg,
+	       int (*lock_down)(void))
 {
 	struct daemon *d = calloc(1, sizeof(*d));
 	char status[512];
@@ -922,7 +963,7 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 		free(d);
 		return 2;
 	}
-	hostenv_probe(&d->cfg.global, &d->env);
+	describe_host(d);
 	hostenv_log(&d->env, NULL);
 	d->n_slots = cfg->n_sources;
 	for (int i = 0; i < cfg->n_sources; i++)
@@ -941,6 +982,12 @@ int daemon_run(const char *cfg_path, const struct config *cfg)
 	on_textfile(-1, 0, d);
 	arm_audit(d);
 	run_audit(d);
+	if (lock_down && (code = lock_down()) != 0) {
+		teardown(d);
+		close(d->lock_fd);
+		free(d);
+		return code;
+	}
 	/* sources are open or their failure is logged: never hold chronyd */
 	status_line(d, status, sizeof(status));
 	notify_ready(status);

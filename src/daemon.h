@@ -9,11 +9,16 @@
 
 /**
  * daemon_run - run until SIGTERM or SIGINT.
- * @cfg_path: file re-read on SIGHUP
- * @cfg:      the configuration already loaded from it
+ * @cfg_path:   file re-read on SIGHUP
+ * @cfg:        the configuration already loaded from it
+ * @lock_down:  called once the start is done (run_dir taken, sources,
+ *              sockets and the first audit set up), before READY=1: the
+ *              worker's system call filter; a non-zero return is the exit
+ *              code. NULL: none.
  * Returns the process exit code (0 on a clean stop).
  */
-int daemon_run(const char *cfg_path, const struct config *cfg);
+int daemon_run(const char *cfg_path, const struct config *cfg,
+	       int (*lock_down)(void));
 
 /**
  * daemon_set_resume - before daemon_run(): the gates' states the worker

@@ -209,7 +209,7 @@ static void choose_hypervisor(const struct hostenv_probes *pr,
 		by = "none";
 	}
 	snprintf(out->hypervisor, sizeof(out->hypervisor), "%s", name);
-	out->detected_by = by;
+	snprintf(out->detected_by, sizeof(out->detected_by), "%s", by);
 }
 
 static int hv_clock_of(const char *clock_name)
@@ -272,7 +272,9 @@ static void describe_phc(const char *sysfs, int idx, struct hostenv_phc *p)
 	hv = hv_clock_of(p->clock_name);
 	if (hv >= 0) {
 		p->kind = HOSTENV_PHC_HYPERVISOR;
-		p->of_hypervisor = hv_clocks[hv].hypervisor;
+		snprintf(p->of_hypervisor, sizeof(p->of_hypervisor), "%s",
+			 hv_clocks[hv].hypervisor ? hv_clocks[hv].hypervisor
+						  : "");
 	} else if (p->interfaces[0]) {
 		p->kind = HOSTENV_PHC_NIC;
 	}
@@ -312,9 +314,11 @@ static void check_expected(const char *sysfs, struct hostenv *out)
 		if (!hv_clocks[i].hypervisor ||
 		    strcmp(hv_clocks[i].hypervisor, out->hypervisor) != 0)
 			continue;
-		out->expected_clock = hv_clocks[i].clock_name;
-		out->expected_module = hv_clocks[i].module;
-		out->hint = hv_clocks[i].hint;
+		snprintf(out->expected_clock, sizeof(out->expected_clock), "%s",
+			 hv_clocks[i].clock_name);
+		snprintf(out->expected_module, sizeof(out->expected_module),
+			 "%s", hv_clocks[i].module);
+		snprintf(out->hint, sizeof(out->hint), "%s", hv_clocks[i].hint);
 		snprintf(path, sizeof(path), "%s/module/%s", sysfs,
 			 hv_clocks[i].module);
 		out->module_loaded = is_dir(path);
@@ -342,7 +346,7 @@ void hostenv_detect(const struct discover_roots *roots,
 	snprintf(out->product_name, sizeof(out->product_name), "%s",
 		 dmi[DMI_PRODUCT]);
 	choose_hypervisor(probes, dmi, out);
-	out->cloud = cloud_of_dmi(dmi);
+	snprintf(out->cloud, sizeof(out->cloud), "%s", cloud_of_dmi(dmi));
 	list_phcs(roots->sysfs, out);
 	check_expected(roots->sysfs, out);
 }

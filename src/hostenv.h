@@ -24,9 +24,10 @@ struct hostenv_phc {
 	char driver[32];	       /* driver bound to its parent device */
 	char interfaces[64];	       /* a NIC's interfaces, comma-separated */
 	enum hostenv_phc_kind kind;
-	const char *of_hypervisor;     /* whose clock, for hypervisor clocks */
+	char of_hypervisor[16];	       /* whose clock, for hypervisor clocks;
+					  "": any (VMClock) */
 	/* filled by hostenv_probe_methods(): how it reads, from opening it */
-	const char *method;	       /* "precise", ..., NULL: not probed */
+	char method[16];	       /* "precise", ..., "": not probed */
 	bool cross_timestamping;       /* PTP_CLOCK_GETCAPS says so */
 	int open_error;		       /* errno of a failed open, 0 */
 };
@@ -43,19 +44,19 @@ struct hostenv_probes {
 /* The host. */
 struct hostenv {
 	char hypervisor[24];  /* systemd's names: "none", "kvm", "microsoft" */
-	const char *detected_by; /* "config", "systemd", "cpuid", "dmi" or
-				    "none" */
-	const char *cloud;    /* "aws", "azure", "gcp", ... or "" */
+	char detected_by[8];  /* "config", "systemd", "cpuid", "dmi" or
+				 "none" */
+	char cloud[16];	      /* "aws", "azure", "gcp", ... or "" */
 	char sys_vendor[64];  /* DMI, "" if unreadable */
 	char product_name[64];
 	int n_phcs;
 	struct hostenv_phc phcs[HOSTENV_MAX_PHCS];
 	/* the hypervisor's own PHC, where this hypervisor has one */
-	const char *expected_clock;  /* its clock_name, NULL: none expected */
-	const char *expected_module; /* the kernel module that provides it */
+	char expected_clock[32];  /* its clock_name, "": none expected */
+	char expected_module[32]; /* the kernel module that provides it */
 	bool expected_present;	     /* a PHC with that clock_name exists */
 	bool module_loaded;	     /* <sysfs>/module/<module> exists */
-	const char *hint;	     /* what to do when it is missing */
+	char hint[160];		     /* what to do when it is missing */
 };
 
 /**

@@ -12,7 +12,6 @@
 
 #include "driver.h"
 #include "hostenv_probe.h"
-#include "privsep_client.h"
 #include "log.h"
 
 #define SYSTEMD_BUS_TIMEOUT_US 2000000 /* a start must not hang on D-Bus */
@@ -107,18 +106,15 @@ void hostenv_probe_methods(const char *dev_root, struct hostenv *env)
 		int r;
 
 		snprintf(path, sizeof(path), "%s/ptp%d", dev_root, p->index);
-		/* under privilege separation the parent opens it */
-		r = privsep_client_active()
-			? privsep_open_host_phc(p->index, &args.fd)
-			: 0;
-		if (r == 0)
-			r = phc_driver_ptp.open(&args, &dev);
+		/* under privilege separation this is the parent */
+		r = phc_driver_ptp.open(&args, &dev);
 		if (r < 0) {
 			p->open_error = -r;
 			continue;
 		}
 		phc_driver_ptp.info(dev, &info);
-		p->method = phc_method_name(info.method);
+		snprintf(p->method, sizeof(p->method), "%s",
+			 phc_method_name(info.method));
 		p->cross_timestamping = info.cross_timestamping;
 		phc_driver_ptp.close(dev);
 	}
@@ -132,7 +128,7 @@ void hostenv_log(const struct hostenv *env, const struct hostenv *before)
 		return;
 	hostenv_summary(env, line, sizeof(line));
 	log_notice(NULL, "%s", line);
-	if (env->expected_clock && !env->expected_present)
+	if (env->expected_clock[0] && !env->expected_present)
 		log_warn(NULL, "host: no '%s' PHC on this %s guest (module "
 			 "%s %s): %s", env->expected_clock, env->hypervisor,
 			 env->expected_module,

@@ -104,8 +104,9 @@ static int worker_fd(const char *arg)
 	return (int)fd;
 }
 
-/* In the worker: its own system call filter, or exit status 2 (a
- * security fence that cannot be set up is not skipped). */
+/* In the worker, once its start is done (daemon_run's lock_down): its own
+ * system call filter, or exit status 2 (a security fence that cannot be
+ * set up is not skipped). */
 static int load_worker_filter(void)
 {
 	int r;
@@ -308,8 +309,8 @@ int main(int argc, char **argv)
 			   "privileges");
 	if (privsep && wfd < 0)
 		code = run_parent(path, cfg, text, foreground, debug);
-	else if (wfd < 0 || (code = load_worker_filter()) == 0)
-		code = daemon_run(path, cfg);
+	else
+		code = daemon_run(path, cfg, wfd >= 0 ? load_worker_filter : NULL);
 	free(text);
 	free(cfg);
 	return code;

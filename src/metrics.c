@@ -378,7 +378,7 @@ static void render_host(struct daemon *d, struct evbuffer *out)
 	mtx_family(out, "phcbroker_host_hypervisor_phc_missing", "gauge",
 		   "1 when the hypervisor offers a PHC this host lacks");
 	mtx_gauge(out, "phcbroker_host_hypervisor_phc_missing", NULL,
-		  e->expected_clock && !e->expected_present);
+		  e->expected_clock[0] && !e->expected_present);
 }
 
 static void render_daemon(struct daemon *d, const struct metrics_self *self,

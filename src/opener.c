@@ -17,6 +17,7 @@
 #include "control.h"
 #include "metrics_socket.h"
 #include "opener.h"
+#include "ptp4l_client.h"
 #include "textfile.h"
 #include "uds.h"
 #include "vmclock_map.h"
@@ -93,6 +94,25 @@ int opener_ptp4l(const struct opener *o, unsigned src, int sock)
 	if (r < 0)
 		return r;
 	return connect(sock, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
+}
+
+int opener_ptp4l_bind(const struct opener *o, unsigned src,
+		      unsigned generation, int *fd)
+{
+	const struct source_config *sc;
+	char path[CONFIG_PATH_MAX + 64];
+
+	*fd = -1;
+	if (src >= (unsigned)o->cfg.n_sources)
+		return -ERANGE;
+	sc = &o->cfg.sources[src];
+	if (!sc->ptp4l_socket[0])
+		return -EOPNOTSUPP;
+	/* the path from the parent's copy: run_dir, the name, a number */
+	ptpmgmt_client_path(path, sizeof(path), o->cfg.global.run_dir,
+			    sc->name, generation);
+	*fd = uds_bind(SOCK_DGRAM, path, 0600, (gid_t)-1, NULL);
+	return *fd < 0 ? *fd : 0;
 }
 
 int opener_control(const struct opener *o, int *fd)
@@ -274,22 +294,6 @@ int opener_phc(struct opener *o, unsigned src, struct privsep_msg *ans, int *fd)
 	snprintf(ans->path, sizeof(ans->path), "%s", path);
 	if (discover_clock_name(&roots, path, ans->name, sizeof(ans->name)) < 0)
 		ans->name[0] = '\0';
-	return 0;
-}
-
-int opener_host_phc(const struct opener *o, int n, int *fd)
-{
-	struct opener_phc p = {.fd = -1};
-	char path[CONFIG_PATH_MAX + 16];
-	int r;
-
-	*fd = -1;
-	if (n < 0 || n >= PRIVSEP_PTP_INDEX_MAX)
-		return -ERANGE;
-	snprintf(path, sizeof(path), "%s/ptp%d", o->cfg.global.dev_root, n);
-	if ((r = hold(&p, path)) < 0)
-		return r;
-	*fd = p.fd;
 	return 0;
 }
 

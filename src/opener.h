@@ -67,6 +67,17 @@ int opener_feed(const struct opener *o, unsigned src, int *fd);
 int opener_chrony(const struct opener *o, int *fd);
 
 /**
+ * opener_ptp4l_bind - a datagram socket bound, mode 0600, at source @src's
+ * ptp4l client path for its start @generation in run_dir
+ * (ptpmgmt_client_path(); OPEN_PTP4L), into @fd: the worker binds
+ * nothing itself. Returns 0, -ERANGE for a source the configuration does
+ * not have, -EOPNOTSUPP for one without ptp4l_socket, or uds_bind()'s
+ * -errno (-EADDRINUSE: a live socket is there).
+ */
+int opener_ptp4l_bind(const struct opener *o, unsigned src,
+		      unsigned generation, int *fd);
+
+/**
  * opener_ptp4l - connect @sock, the worker's bound datagram socket, to
  * source @src's ptp4l_socket (CONNECT_PTP4L). The parent's privilege is in
  * the connect (ptp4l's socket is root's); it never reads the socket.
@@ -94,14 +105,6 @@ int opener_control(const struct opener *o, int *fd);
  * or file), or the -errno of resolving or opening.
  */
 int opener_vmclock(const struct opener *o, unsigned src, int *fd);
-
-/**
- * opener_host_phc - dev_root/ptp@n, the N of a request and the configured
- * root, never a path (OPEN_HOST_PHC, for the host probe), opened read-only
- * as OPEN_PHC opens, into @fd. Returns 0, -ERANGE for @n outside
- * 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV for anything but a PHC, or -errno.
- */
-int opener_host_phc(const struct opener *o, int n, int *fd);
 
 /**
  * opener_metrics - the listening socket of /metrics as configured

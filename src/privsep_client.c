@@ -145,6 +145,17 @@ int privsep_connect_ptp4l(unsigned src, int sock)
 	return r < 0 ? r : plain_verdict(&ans, fd);
 }
 
+int privsep_open_ptp4l(unsigned src, unsigned generation, int *fd)
+{
+	struct privsep_msg req = {.type = PRIVSEP_OPEN_PTP4L,
+				  .source = src,
+				  .generation = generation};
+	struct privsep_msg ans;
+	int r = request(&req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
 int privsep_open_control(int *fd)
 {
 	return ask_fd(PRIVSEP_OPEN_CONTROL, 0, fd);
@@ -170,19 +181,6 @@ int privsep_commit_textfile(bool ok)
 	int fd, r = request(&req, &ans, &fd);
 
 	return r < 0 ? r : plain_verdict(&ans, fd);
-}
-
-int privsep_open_host_phc(int n, int *fd)
-{
-	struct privsep_msg req = {.type = PRIVSEP_OPEN_HOST_PHC, .index = n};
-	struct privsep_msg ans;
-	int r;
-
-	*fd = -1;
-	if (n < 0 || n >= PRIVSEP_PTP_INDEX_MAX)
-		return -ERANGE;
-	r = request(&req, &ans, fd);
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
 }
 
 /* The CONFIG answer's path and a copy of its text, or REFUSED's line into
@@ -232,4 +230,35 @@ int privsep_config(bool reload, char *path, size_t path_len, char **text,
 		return -ans.error;
 	}
 	return take_config(&ans, path, path_len, text, err, errlen);
+}
+
+/* A request of type @t answered with @want: a struct of this program,
+ * @len bytes, into @out. */
+static int ask_bytes(enum privsep_type t, enum privsep_type want, void *out,
+		     size_t len)
+{
+	struct privsep_msg req = {.type = t};
+	struct privsep_msg ans;
+	int fd, r = request(&req, &ans, &fd);
+
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		return r;
+	if (ans.type == PRIVSEP_ERR)
+		return -ans.error;
+	if (ans.type != want || ans.text_len != len)
+		return -EPROTO;
+	memcpy(out, ans.text, len);
+	return 0;
+}
+
+int privsep_audit_gather(void *host, size_t len)
+{
+	return ask_bytes(PRIVSEP_AUDIT_GATHER, PRIVSEP_AUDIT_HOST, host, len);
+}
+
+int privsep_probe_host(void *env, size_t len)
+{
+	return ask_bytes(PRIVSEP_PROBE_HOST, PRIVSEP_HOST, env, len);
 }

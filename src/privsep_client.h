@@ -32,6 +32,23 @@ int privsep_config(bool reload, char *path, size_t path_len, char **text,
 		   char *err, size_t errlen);
 
 /**
+ * privsep_audit_gather - ask the parent for the host's part of an audit
+ * (struct audit_host: units, processes, Hyper-V, chrony's configuration;
+ * the parent reads what the worker cannot) into @host, @len bytes.
+ * Returns 0, the parent's -errno, -ETIMEDOUT, -ECONNRESET or -EPROTO (an
+ * answer of another kind or size).
+ */
+int privsep_audit_gather(void *host, size_t len);
+
+/**
+ * privsep_probe_host - ask the parent to describe the host (struct
+ * hostenv: systemd's answer over D-Bus, DMI and the PTP class in sysfs,
+ * each PHC opened for its method) into @env, @len bytes. Returns as
+ * privsep_audit_gather().
+ */
+int privsep_probe_host(void *env, size_t len);
+
+/**
  * privsep_open_phc - ask the parent for the PHC of source @src (its index
  * in the configuration): its resolved path, its clock_name and a
  * read-only descriptor into @fd.
@@ -76,6 +93,14 @@ int privsep_open_chrony(int *fd);
 int privsep_connect_ptp4l(unsigned src, int sock);
 
 /**
+ * privsep_open_ptp4l - ask the parent for source @src's ptp4l client
+ * socket of its start @generation, bound in run_dir (not connected: the
+ * first send asks for that, privsep_connect_ptp4l()), into @fd. Returns as
+ * privsep_open_phc (-EOPNOTSUPP: no ptp4l_socket; -EADDRINUSE).
+ */
+int privsep_open_ptp4l(unsigned src, unsigned generation, int *fd);
+
+/**
  * privsep_open_control - ask the parent for the control socket, bound at
  * control_socket in control_group (control_bind()) and listening, into
  * @fd. Returns as privsep_open_phc (-EADDRINUSE: another process listens
@@ -105,13 +130,5 @@ int privsep_open_textfile(void);
  * privsep_open_phc (-ENOENT: no temporary file is open).
  */
 int privsep_commit_textfile(bool ok);
-
-/**
- * privsep_open_host_phc - ask the parent for dev_root/ptp@n, read-only,
- * for the host probe's method check (every PHC of the host, not only the
- * configured ones), into @fd. Returns as privsep_open_phc (-ERANGE: @n
- * outside 0..PRIVSEP_PTP_INDEX_MAX-1, -ENODEV: not a PHC).
- */
-int privsep_open_host_phc(int n, int *fd);
 
 #endif

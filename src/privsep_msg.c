@@ -22,6 +22,7 @@ enum body {
 	B_PHC,	   /* index i32, path, name */
 	B_CONFIG,  /* generation u32, path, text */
 	B_TEXT,	   /* text */
+	B_BYTES,   /* bytes, NUL among them (a struct of the same program) */
 };
 
 static const struct {
@@ -48,8 +49,12 @@ static const struct {
 	[PRIVSEP_STOP] = { "STOP", B_NONE, false },
 	[PRIVSEP_RESUME] = { "RESUME", B_TEXT, false },
 	[PRIVSEP_COMMIT_TEXTFILE] = { "COMMIT_TEXTFILE", B_U32, false },
-	[PRIVSEP_OPEN_HOST_PHC] = { "OPEN_HOST_PHC", B_U32, false },
 	[PRIVSEP_REFUSED] = { "REFUSED", B_TEXT, false },
+	[PRIVSEP_AUDIT_GATHER] = { "AUDIT_GATHER", B_NONE, false },
+	[PRIVSEP_AUDIT_HOST] = { "AUDIT_HOST", B_BYTES, false },
+	[PRIVSEP_PROBE_HOST] = { "PROBE_HOST", B_NONE, false },
+	[PRIVSEP_HOST] = { "HOST", B_BYTES, false },
+	[PRIVSEP_OPEN_PTP4L] = { "OPEN_PTP4L", B_PTP4L, false },
 };
 
 static bool type_known(unsigned t)
@@ -87,7 +92,7 @@ static size_t fixed_len(enum body b)
 
 static bool has_text(enum body b)
 {
-	return b == B_CONFIG || b == B_TEXT;
+	return b == B_CONFIG || b == B_TEXT || b == B_BYTES;
 }
 
 /* The value of a B_U32 body for @m's type. */
@@ -100,8 +105,6 @@ static uint32_t u32_of(const struct privsep_msg *m)
 		return m->generation;
 	case PRIVSEP_COMMIT_TEXTFILE:
 		return m->commit;
-	case PRIVSEP_OPEN_HOST_PHC:
-		return (uint32_t)m->index;
 	default:
 		return m->source;
 	}
@@ -119,9 +122,6 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 	case PRIVSEP_COMMIT_TEXTFILE:
 		m->commit = v;
 		break;
-	case PRIVSEP_OPEN_HOST_PHC:
-		m->index = (int32_t)v;
-		break;
 	default:
 		m->source = v;
 		break;
@@ -132,7 +132,8 @@ static void set_u32(struct privsep_msg *m, uint32_t v)
 static bool names_source(enum privsep_type t)
 {
 	return t == PRIVSEP_OPEN_PHC || t == PRIVSEP_CONNECT_FEED ||
-	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_CONNECT_PTP4L;
+	       t == PRIVSEP_OPEN_VMCLOCK || t == PRIVSEP_CONNECT_PTP4L ||
+	       t == PRIVSEP_OPEN_PTP4L;
 }
 
 static bool string_ok(const char *s, size_t cap)
@@ -145,9 +146,6 @@ static int check_out(const struct privsep_msg *m, enum body b)
 {
 	if (names_source(m->type) && m->source >= PRIVSEP_SOURCES_MAX)
 		return -EINVAL;
-	if (m->type == PRIVSEP_OPEN_HOST_PHC &&
-	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
-		return -EINVAL;
 	if (b == B_ERR && (m->error <= 0 || m->error > ERRNO_MAX))
 		return -EINVAL;
 	if ((b == B_PHC || b == B_CONFIG) &&
@@ -156,9 +154,9 @@ static int check_out(const struct privsep_msg *m, enum body b)
 	if (b == B_PHC && !string_ok(m->name, sizeof(m->name)))
 		return -EINVAL;
 	if (has_text(b) &&
-	    (m->text_len > PRIVSEP_TEXT_MAX ||
-	     (m->text_len && (!m->text ||
-			      memchr(m->text, '\0', m->text_len)))))
+	    (m->text_len > PRIVSEP_TEXT_MAX || (m->text_len && !m->text) ||
+	     (m->text_len && b != B_BYTES &&
+	      memchr(m->text, '\0', m->text_len))))
 		return -EINVAL;
 	return 0;
 }
@@ -266,9 +264,6 @@ static int take_body(struct privsep_msg *m, enum body b, uint8_t *p)
 	if (r == 0 && names_source(m->type) &&
 	    m->source >= PRIVSEP_SOURCES_MAX)
 		r = -ERANGE;
-	if (r == 0 && m->type == PRIVSEP_OPEN_HOST_PHC &&
-	    (m->index < 0 || m->index >= PRIVSEP_PTP_INDEX_MAX))
-		r = -ERANGE;
 	return r;
 }
 
@@ -302,7 +297,7 @@ int privsep_decode(uint8_t *buf, size_t len, size_t cap,
 	if (has_text(b)) {
 		m->text = (const char *)buf + PRIVSEP_HEADER_LEN + fixed;
 		m->text_len = body - fixed;
-		if (memchr(m->text, '\0', m->text_len))
+		if (b != B_BYTES && memchr(m->text, '\0', m->text_len))
 			return -EBADMSG;
 		buf[len] = '\0';
 	}

@@ -15,7 +15,6 @@
 #define PRIVSEP_PATH_MAX 256
 #define PRIVSEP_NAME_MAX 64
 #define PRIVSEP_SOURCES_MAX 16	/* CONFIG_MAX_SOURCES */
-#define PRIVSEP_PTP_INDEX_MAX 1024 /* the N of /dev/ptpN a request names */
 
 /* What a message is. Requests come from the worker, answers from the
  * parent with the request's seq; RELOAD and STOP come unasked. */
@@ -39,8 +38,13 @@ enum privsep_type {
 	PRIVSEP_STOP,		 /* p: - */
 	PRIVSEP_RESUME,		 /* w: the gates' states, for its successor */
 	PRIVSEP_COMMIT_TEXTFILE, /* w: commit (1: rename, 0: discard) */
-	PRIVSEP_OPEN_HOST_PHC,	 /* w: N of dev_root/ptpN (the host probe) */
 	PRIVSEP_REFUSED,	 /* p: why the file could not be read, a line */
+	PRIVSEP_AUDIT_GATHER,	 /* w: -; the host's part of an audit */
+	PRIVSEP_AUDIT_HOST,	 /* p: struct audit_host, as bytes */
+	PRIVSEP_PROBE_HOST,	 /* w: -; describe the host (hostenv_probe) */
+	PRIVSEP_HOST,		 /* p: struct hostenv, as bytes */
+	PRIVSEP_OPEN_PTP4L,	 /* w: source, generation: a bound client
+				    socket for ptp4l (OK + fd) */
 	PRIVSEP_TYPE_END
 };
 
@@ -51,14 +55,16 @@ struct privsep_msg {
 	uint32_t version;	       /* HELLO */
 	uint32_t source;	       /* OPEN_PHC, CONNECT_FEED, CONNECT_PTP4L,
 					  OPEN_VMCLOCK: index, < SOURCES_MAX */
-	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L, CONFIG */
+	uint32_t generation;	       /* OPEN_CHRONY, CONNECT_PTP4L,
+					  OPEN_PTP4L, CONFIG */
 	int32_t error;		       /* ERR: a positive errno */
 	uint32_t commit;	       /* COMMIT_TEXTFILE: 1 rename, 0 discard */
-	int32_t index;		       /* PHC: N of /dev/ptpN, -1; OPEN_HOST_PHC:
-					  N, < PRIVSEP_PTP_INDEX_MAX */
+	int32_t index;		       /* PHC: N of /dev/ptpN, -1 */
 	char path[PRIVSEP_PATH_MAX];   /* CONFIG, PHC */
 	char name[PRIVSEP_NAME_MAX];   /* PHC: clock_name */
-	const char *text;	       /* CONFIG, REFUSED, NOTIFY, RESUME:
+	const char *text;	       /* CONFIG, REFUSED, NOTIFY, RESUME,
+					  AUDIT_HOST, HOST (bytes, NULs
+					  allowed):
 					  into the decoded buffer,
 					  NUL-terminated there */
 	size_t text_len;

@@ -4,6 +4,7 @@
 #include "uds.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -46,31 +47,77 @@ static int ptpmgmt_bind_client(struct ptpmgmt_client *c, const char *path)
 	return 0;
 }
 
-int ptpmgmt_client_open(const char *server_path, const char *client_path,
-			int domain, struct ptpmgmt_client **out)
+/* A socket bound at @path by the parent, taken as ours: its file's
+ * identity, for the unlink at close. */
+static int ptpmgmt_adopt_client(struct ptpmgmt_client *c, const char *path,
+				int fd)
+{
+	if (strlen(path) >= sizeof(c->client_path))
+		return -ENAMETOOLONG;
+	c->fd = fd;
+	if (lstat(path, &c->client_st) < 0)
+		return -errno;
+	memcpy(c->client_path, path, strlen(path) + 1);
+	return 0;
+}
+
+void ptpmgmt_client_path(char *buf, size_t len, const char *dir,
+			 const char *name, unsigned generation)
+{
+	snprintf(buf, len, "%s/ptp4l.%s.%u.sock", dir, name, generation);
+}
+
+/* A client for @server_path: bound at @client_path here (@fd -1), or the
+ * socket @fd the parent bound there (closed on failure). */
+static int client_new(const char *server_path, const char *client_path,
+		      int domain, int fd, struct ptpmgmt_client **out)
 {
 	struct ptpmgmt_client *c;
 	int err;
 
-	if (!server_path || !client_path || !out || domain < 0 || domain > 255)
+	if (!server_path || !client_path || !out || domain < 0 ||
+	    domain > 255) {
+		if (fd >= 0)
+			close(fd);
 		return -EINVAL;
+	}
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
-	if (!c)
+	if (!c) {
+		if (fd >= 0)
+			close(fd);
 		return -ENOMEM;
+	}
 	c->fd = -1;
 	c->parent_src = -1;
 	c->domain = (uint8_t)domain;
 	c->source.port = (uint16_t)getpid();
 	err = uds_addr(&c->server, &c->server_len, server_path);
 	if (!err)
-		err = ptpmgmt_bind_client(c, client_path);
+		err = fd < 0 ? ptpmgmt_bind_client(c, client_path)
+			     : ptpmgmt_adopt_client(c, client_path, fd);
 	if (err) {
+		if (fd >= 0 && c->fd != fd) /* not taken yet */
+			close(fd);
 		ptpmgmt_client_close(c);
 		return err;
 	}
 	*out = c;
 	return 0;
+}
+
+int ptpmgmt_client_open(const char *server_path, const char *client_path,
+			int domain, struct ptpmgmt_client **out)
+{
+	return client_new(server_path, client_path, domain, -1, out);
+}
+
+int ptpmgmt_client_adopt(const char *server_path, const char *client_path,
+			 int domain, int fd, struct ptpmgmt_client **out)
+{
+	if (fd < 0)
+		return -EBADF;
+	return client_new(server_path, client_path, domain, fd, out);
 }
 
 void ptpmgmt_client_close(struct ptpmgmt_client *client)

@@ -59,6 +59,24 @@ int ptpmgmt_client_open(const char *server_path, const char *client_path,
 			int domain, struct ptpmgmt_client **out);
 
 /*
+ * ptpmgmt_client_adopt - as ptpmgmt_client_open(), with @fd a datagram
+ * socket already bound at @client_path (by the parent of privilege
+ * separation, OPEN_PTP4L); the client owns it from here on (closed on
+ * failure too) and removes @client_path at close if the file is still it.
+ */
+int ptpmgmt_client_adopt(const char *server_path, const char *client_path,
+			 int domain, int fd, struct ptpmgmt_client **out);
+
+/*
+ * ptpmgmt_client_path - the client socket of the source @name started as
+ * @generation, in @dir (run_dir): "DIR/ptp4l.NAME.GEN.sock", a name of its
+ * own per start (on reload the old watcher still holds its socket while
+ * the new one binds).
+ */
+void ptpmgmt_client_path(char *buf, size_t len, const char *dir,
+			 const char *name, unsigned generation);
+
+/*
  * ptpmgmt_client_via_parent - under privilege separation: reach ptp4l on
  * the client's own socket, which the parent connects to source @src's
  * ptp4l_socket (privsep_connect_ptp4l(): ptp4l's socket is root's) before

@@ -299,10 +299,30 @@ static void on_poll(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* The client: bound here, or under privilege separation by the parent
+ * (which also connects it to ptp4l when it is first used). */
+static int open_client(const char *server_path, const char *client_path,
+		       int domain, int parent_src, unsigned generation,
+		       struct ptpmgmt_client **out)
+{
+	int fd, r;
+
+	if (parent_src < 0 || !privsep_client_active())
+		return ptpmgmt_client_open(server_path, client_path, domain,
+					   out);
+	r = privsep_open_ptp4l((unsigned)parent_src, generation, &fd);
+	if (r == 0)
+		r = ptpmgmt_client_adopt(server_path, client_path, domain, fd,
+					 out);
+	if (r == 0)
+		ptpmgmt_client_via_parent(*out, (unsigned)parent_src);
+	return r;
+}
+
 int ptpwatch_open(struct event_base *base, const char *name,
 		  const char *server_path,
 		  const char *client_path, int domain, int interval_ms,
-		  int parent_src, struct ptpwatch **out)
+		  int parent_src, unsigned generation, struct ptpwatch **out)
 {
 	struct timeval tv = { interval_ms / 1000, (interval_ms % 1000) * 1000 };
 	struct ptpwatch *w = calloc(1, sizeof(*w));
@@ -317,14 +337,13 @@ int ptpwatch_open(struct event_base *base, const char *name,
 		free(w);
 		return -ENOMEM;
 	}
-	r = ptpmgmt_client_open(server_path, client_path, domain, &w->client);
+	r = open_client(server_path, client_path, domain, parent_src,
+			generation, &w->client);
 	if (r < 0) {
 		free(w->server_path);
 		free(w);
 		return r;
 	}
-	if (parent_src >= 0 && privsep_client_active())
-		ptpmgmt_client_via_parent(w->client, (unsigned)parent_src);
 	w->ev_read = event_new(base, ptpmgmt_client_fd(w->client),
 			       EV_READ | EV_PERSIST, on_readable, w);
 	w->ev_poll = event_new(base, -1, EV_PERSIST, on_poll, w);

@@ -70,13 +70,15 @@ struct ptpwatch;
  * once at warning level and shown in the view (sub); polling goes on.
  * ptp4l need not be running: it is found when it starts. @parent_src: the
  * source's index in the configuration, for a worker under privilege
- * separation (its parent connects the socket to ptp4l), or -1.
+ * separation (its parent binds the socket at @client_path, the one
+ * ptpmgmt_client_path() names for @generation, and connects it to ptp4l),
+ * or -1.
  * Returns 0 and sets *@out, or a negative errno.
  */
 int ptpwatch_open(struct event_base *base, const char *name,
 		  const char *server_path,
 		  const char *client_path, int domain, int interval_ms,
-		  int parent_src, struct ptpwatch **out);
+		  int parent_src, unsigned generation, struct ptpwatch **out);
 
 /** ptpwatch_close - stop, remove the client socket, free. */
 void ptpwatch_close(struct ptpwatch *w);

@@ -146,11 +146,15 @@ static void try_open(struct source *s, int64_t mono_ns)
 	int r;
 
 	s->path[0] = '\0';
-	r = resolve_device(s);
-	if (r == 0 && s->drv != &phc_driver_sim && privsep_client_active())
+	if (strcmp(s->cfg.device, "sim") != 0 && privsep_client_active()) {
+		/* the parent resolves it (sysfs) and opens it */
+		s->drv = &phc_driver_ptp;
 		r = privsep_open_phc((unsigned)s->index, s->path,
 				     sizeof(s->path), s->clock_name,
 				     sizeof(s->clock_name), &args.fd);
+	} else {
+		r = resolve_device(s);
+	}
 	if (r == 0)
 		r = s->drv->open(&args, &s->dev);
 	if (r < 0) {

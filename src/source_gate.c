@@ -306,12 +306,10 @@ int source_gate_open(struct source_gate *g, struct event_base *base,
 	memset(g, 0, sizeof(*g));
 	if (!sc->ptp4l_socket[0])
 		return 0;
-	/* a name of its own per start: on reload the old watcher of this
-	 * source still holds its socket while the new one binds */
-	snprintf(client, sizeof(client), "%s/ptp4l.%s.%u.sock", run_dir,
-		 sc->name, generation);
+	ptpmgmt_client_path(client, sizeof(client), run_dir, sc->name,
+			    generation);
 	r = ptpwatch_open(base, sc->name, sc->ptp4l_socket, client, sc->domain,
-			  PTP_POLL_MS, index, &g->ptp);
+			  PTP_POLL_MS, index, generation, &g->ptp);
 	if (r < 0)
 		log_err(sc->name, "cannot watch ptp4l at %s (client socket "
 			"%s): %s; gating on the device alone", sc->ptp4l_socket,

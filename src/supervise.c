@@ -23,6 +23,8 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "audit_scan.h"
+#include "hostenv_probe.h"
 #include "log.h"
 #include "opener.h"
 #include "privsep_chan.h"
@@ -189,14 +191,14 @@ static int do_open(struct supervisor *s, const struct privsep_msg *m,
 	switch (m->type) {
 	case PRIVSEP_OPEN_PHC:
 		return opener_phc(s->op, m->source, ans, fd);
-	case PRIVSEP_OPEN_HOST_PHC:
-		return opener_host_phc(s->op, m->index, fd);
 	case PRIVSEP_CONNECT_FEED:
 		return opener_feed(s->op, m->source, fd);
 	case PRIVSEP_OPEN_CHRONY:
 		return opener_chrony(s->op, fd);
 	case PRIVSEP_CONNECT_PTP4L:
 		return opener_ptp4l(s->op, m->source, given);
+	case PRIVSEP_OPEN_PTP4L:
+		return opener_ptp4l_bind(s->op, m->source, m->generation, fd);
 	case PRIVSEP_OPEN_CONTROL:
 		return opener_control(s->op, fd);
 	case PRIVSEP_OPEN_METRICS:
@@ -294,6 +296,54 @@ static void answer_config(struct supervisor *s, const struct privsep_msg *m)
 	free(text);
 }
 
+/* Send @len bytes of @data as @t in answer to @m, or ERR ENOMEM for none. */
+static void answer_bytes(struct supervisor *s, const struct privsep_msg *m,
+			 enum privsep_type t, const void *data, size_t len)
+{
+	struct privsep_msg ans = {.seq = m->seq, .type = t};
+	int r;
+
+	if (data) {
+		ans.text = data;
+		ans.text_len = len;
+	} else {
+		ans.type = PRIVSEP_ERR;
+		ans.error = ENOMEM;
+	}
+	r = privsep_send(s->chan, &ans, -1);
+	if (r < 0)
+		log_warn(NULL, "cannot answer the worker's %s: %s",
+			 privsep_type_name(m->type), strerror(-r));
+}
+
+/* AUDIT_GATHER: the host's part of an audit, read with the parent's
+ * rights (chrony's configuration in its 0750 directory), sent whole. */
+static void answer_audit(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct audit_host *h = malloc(sizeof(*h));
+
+	_Static_assert(sizeof(*h) <= PRIVSEP_TEXT_MAX,
+		       "an audit's host part fits one message");
+	if (h)
+		audit_scan_host(&s->op->cfg.global, "/proc", h);
+	answer_bytes(s, m, PRIVSEP_AUDIT_HOST, h, sizeof(*h));
+	free(h);
+}
+
+/* PROBE_HOST: the host described (D-Bus, sysfs, its PHCs opened for their
+ * method), sent whole. */
+static void answer_host(struct supervisor *s, const struct privsep_msg *m)
+{
+	struct hostenv *env = malloc(sizeof(*env));
+
+	_Static_assert(sizeof(*env) <= PRIVSEP_TEXT_MAX,
+		       "a host description fits one message");
+	if (env)
+		hostenv_probe(&s->op->cfg.global, env);
+	answer_bytes(s, m, PRIVSEP_HOST, env, sizeof(*env));
+	free(env);
+}
+
 static void on_chan(struct supervisor *s)
 {
 	static uint8_t buf[PRIVSEP_MSG_MAX + 1];
@@ -328,6 +378,12 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_RELOAD:
 		answer_config(s, &m);
 		break;
+	case PRIVSEP_AUDIT_GATHER:
+		answer_audit(s, &m);
+		break;
+	case PRIVSEP_PROBE_HOST:
+		answer_host(s, &m);
+		break;
 	case PRIVSEP_RESUME:
 		if (m.text_len < sizeof(s->resume))
 			memcpy(s->resume, m.text, m.text_len + 1);
@@ -337,11 +393,11 @@ static void on_chan(struct supervisor *s)
 	case PRIVSEP_OPEN_CHRONY:
 	case PRIVSEP_OPEN_METRICS:
 	case PRIVSEP_CONNECT_PTP4L:
+	case PRIVSEP_OPEN_PTP4L:
 	case PRIVSEP_OPEN_CONTROL:
 	case PRIVSEP_OPEN_VMCLOCK:
 	case PRIVSEP_OPEN_TEXTFILE:
 	case PRIVSEP_COMMIT_TEXTFILE:
-	case PRIVSEP_OPEN_HOST_PHC:
 		answer_open(s, &m, fd);
 		break;
 	default:

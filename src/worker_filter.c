@@ -41,26 +41,19 @@ static const int allowed[] = {
     SCMP_SYS(dup3), SCMP_SYS(pipe2), SCMP_SYS(ioctl), SCMP_SYS(mmap),
     SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap), SCMP_SYS(brk),
     SCMP_SYS(madvise),
-    /* files the worker keeps in run_dir (its lock, its client sockets),
-     * the host probe and the audit (sysfs, /proc, chrony.conf) */
-    SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(getdents64),
-    SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(access),
-    SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(unlink),
-    SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat),
-    SCMP_SYS(renameat2), SCMP_SYS(mkdir), SCMP_SYS(mkdirat),
-    SCMP_SYS(fchmod), SCMP_SYS(fchmodat), SCMP_SYS(fchown),
-    SCMP_SYS(fchownat), SCMP_SYS(flock), SCMP_SYS(fsync),
-    SCMP_SYS(fdatasync), SCMP_SYS(ftruncate), SCMP_SYS(umask),
-    SCMP_SYS(getcwd),
+    /* files: no opening (below); what it holds, a PHC's symlink read for
+     * its number, and its own sockets in run_dir removed at close */
+    SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(unlink),
+    SCMP_SYS(unlinkat),
     /* the event loop */
     SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait),
     SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_pwait2), SCMP_SYS(poll),
     SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
     SCMP_SYS(eventfd2), SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
     SCMP_SYS(timerfd_gettime), SCMP_SYS(signalfd4),
-    /* sockets (socket() itself: below, AF_UNIX only) */
-    SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind),
-    SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockname),
+    /* sockets (socket() itself: below, AF_UNIX only; no bind, no
+     * connect: below) */
+    SCMP_SYS(socketpair), SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(getsockname),
     SCMP_SYS(getpeername), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
     SCMP_SYS(sendto), SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg),
     SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(recvmmsg),
@@ -82,6 +75,15 @@ static const int allowed[] = {
     SCMP_SYS(sched_yield), SCMP_SYS(futex), SCMP_SYS(set_robust_list),
     SCMP_SYS(rseq), SCMP_SYS(getrandom), SCMP_SYS(prctl),
     SCMP_SYS(restart_syscall), SCMP_SYS(exit), SCMP_SYS(exit_group),
+};
+
+/* What fails with EACCES rather than killing: opening a file, binding or
+ * connecting a socket. The worker does none of it once started (its
+ * parent opens, binds and connects for it); a library that tries anyway
+ * is refused, as its user would be without the rights. */
+static const int refused[] = {
+    SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(creat),
+    SCMP_SYS(bind), SCMP_SYS(connect),
 };
 #else
 /* A sanitizer build: its runtime needs far more (LeakSanitizer traces the
@@ -171,6 +173,11 @@ int worker_filter_load(void)
 		r = add_socket_rules(ctx);
 	if (r == 0)
 		r = add_signal_rules(ctx);
+#ifndef WORKER_FILTER_SANITIZER_BUILD
+	for (size_t i = 0; r == 0 && i < sizeof(refused) / sizeof(refused[0]);
+	     i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), refused[i], 0);
+#endif
 	if (r == 0)
 		r = seccomp_load(ctx); /* NO_NEW_PRIVS: set by the parent */
 	if (ctx)

@@ -5,7 +5,8 @@
 #  - the parent runs the worker as its child with the same bounding set,
 #    but without any capability (CapEff, CapPrm, CapAmb 0; its
 #    credentials cannot open a root 0600 file, as the PHCs are), and with
-#    a seccomp filter of its own on top of the parent's;
+#    a seccomp filter of its own on top of the parent's, which refuses
+#    its own open() (EACCES; SET OPEN, a hook of the test build);
 #    the pid file names the parent;
 #  - the worker reads chronyd's view on the client socket the parent
 #    bound and connected (OPEN_CHRONY);
@@ -143,6 +144,19 @@ else
 	[ "$(filters "$w1")" -gt "$(filters "$parent")" ] ||
 		fail "the worker has $(filters "$w1") seccomp filters, its parent $(filters "$parent"): none of its own"
 	note "the worker runs under $(filters "$w1") seccomp filters, its parent $(filters "$parent")"
+fi
+# the worker opens, binds and connects nothing itself once started: its
+# filter refuses even a file every user may read (EACCES; the test
+# build's SET OPEN tries it in the worker)
+out=$(ctl 'SET OPEN /dev/null')
+if grep -q "no system call filter of its own" "$WORK/broker.log"; then
+	:
+elif grep -qP '^\t\tsanitizer_build\s+yes' <<<"$out"; then
+	note "a sanitizer build: its worker filter lists what it kills, open() is not among them"
+else
+	grep -qP '^\t\topen\s+Permission denied' <<<"$out" || fail "the worker opened /dev/null itself: $out"
+	[ "$(worker_of "$parent")" = "$w1" ] || fail "the refused open() cost the worker its life"
+	note "the worker's own open() of /dev/null: refused (EACCES), the worker unharmed"
 fi
 # chronyd's command socket: the client socket the parent bound (in
 # chronyd's group) and connected, used by the worker

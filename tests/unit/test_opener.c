@@ -499,22 +499,6 @@ static void test_textfile(void **state)
 	opener_close_all(&to);
 }
 
-/* OPEN_HOST_PHC: dev_root/ptpN by its number, a PHC only. */
-static void test_host_phc(void **state)
-{
-	int fd = -1;
-
-	(void)state;
-	assert_int_equal(opener_host_phc(&op, 3, &fd), 0); /* the file */
-	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDONLY);
-	close(fd);
-	assert_int_equal(opener_host_phc(&op, 4, &fd), -ENODEV); /* FIFO */
-	assert_int_equal(opener_host_phc(&op, 7, &fd), -ENOENT);
-	assert_int_equal(opener_host_phc(&op, -1, &fd), -ERANGE);
-	assert_int_equal(opener_host_phc(&op, 1024, &fd), -ERANGE);
-	assert_int_equal(fd, -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,7 +513,6 @@ int main(void)
 	    cmocka_unit_test(test_control),
 	    cmocka_unit_test(test_vmclock),
 	    cmocka_unit_test(test_textfile),
-	    cmocka_unit_test(test_host_phc),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/timex.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -25,7 +26,7 @@
 
 enum attempt {
 	EXEC, FORK, LISTEN, SETUID, UNLISTED, SIGNAL_PARENT, INET, INET6,
-	UNIX_SOCK, PLAIN, CLOCKS, RAISE, FORKED
+	UNIX_SOCK, OPEN, CONNECT, PLAIN, CLOCKS, RAISE, FORKED
 };
 
 /* In the child, under the filter: the exit status says what happened. */
@@ -69,9 +70,31 @@ static int attempt(enum attempt what)
 			   : 16;
 	case UNIX_SOCK:
 		return socket(AF_UNIX, SOCK_DGRAM, 0) >= 0 ? 0 : 17;
-	case PLAIN:
-		fd = open("/dev/null", O_WRONLY);
-		return fd >= 0 && write(fd, "x", 1) == 1 ? 0 : 18;
+	case OPEN: /* any file, even one every user may read */
+		return open("/dev/null", O_RDONLY) < 0 && errno == EACCES ? 0 : 27;
+	case CONNECT: { /* the parent connects for it */
+		struct sockaddr_un sa = {.sun_family = AF_UNIX,
+					 .sun_path = "/run/nothing.sock"};
+
+		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		return fd >= 0 &&
+			       connect(fd, (struct sockaddr *)&sa, sizeof(sa)) <
+				   0 &&
+			       errno == EACCES &&
+			       bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
+			       errno == EACCES
+			   ? 0
+			   : 28;
+	}
+	case PLAIN: { /* descriptors it has */
+		int pp[2];
+		char c;
+
+		return pipe2(pp, 0) == 0 && write(pp[1], "x", 1) == 1 &&
+			       read(pp[0], &c, 1) == 1
+			   ? 0
+			   : 18;
+	}
 	case CLOCKS: { /* what sampling and the kernel's metrics call */
 		struct timespec now, pause = {0, 1000};
 		struct timex tx = {0};
@@ -142,6 +165,10 @@ static void test_families(void **state)
 	assert_exit(run(INET), 0);
 	assert_exit(run(INET6), 0);
 	assert_exit(run(UNIX_SOCK), 0);
+#ifndef WORKER_FILTER_SANITIZER_BUILD
+	assert_exit(run(OPEN), 0);
+	assert_exit(run(CONNECT), 0);
+#endif
 }
 
 static void test_rest_works(void **state)
