@@ -71,9 +71,10 @@ ln -s "$mnt/kvm" "$dev/ptp0"
 sock=/run/chrony.phcbt-audit-$$.sock
 start_chronyd c "refclock SOCK $sock refid AU poll 0 prefer trust
 refclock PHC $dev/ptp0 poll 0 refid KVMP noselect"
-# chrony.conf where the daemon's user reads it, as /etc/chrony/chrony.conf
-# (0644): chronyd's own directory is 0750 _chrony, closed to a worker
-# without capabilities (privilege separation)
+# chrony.conf at a place of its own, 0644 as Debian ships
+# /etc/chrony/chrony.conf, published again when chronyd's own file changes
+# (the parent, which reads it for the audit, could read it in chronyd's
+# 0750 directory too: the copy is the test's fixed path)
 publish_conf() { install -m 644 "$WORK/c/chrony.conf" "$WORK/chrony.conf"; }
 publish_conf
 conf=$WORK/broker.conf
