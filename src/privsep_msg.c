@@ -72,6 +72,11 @@ bool privsep_carries_fd(enum privsep_type t)
 	return type_known((unsigned)t) && types[t].fd;
 }
 
+bool privsep_carries_bytes(enum privsep_type t)
+{
+	return type_known((unsigned)t) && types[t].body == B_BYTES;
+}
+
 /* The fixed part of a body, before any text. */
 static size_t fixed_len(enum body b)
 {

@@ -81,6 +81,13 @@ const char *privsep_type_name(enum privsep_type t);
 bool privsep_carries_fd(enum privsep_type t);
 
 /**
+ * privsep_carries_bytes - whether the text of a message of @t is bytes (a
+ * struct of this program, NULs allowed: AUDIT_HOST, HOST) rather than text
+ * without NUL.
+ */
+bool privsep_carries_bytes(enum privsep_type t);
+
+/**
  * privsep_encode - the wire form of @m into @buf (@len bytes).
  * Returns its length, or -EINVAL for a type out of range, an index or
  * error out of range, a path or name without its NUL, or a text longer
