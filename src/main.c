@@ -267,6 +267,7 @@ int main(int argc, char **argv)
 	}
 	if (read_config(wfd >= 0, &path, &text, cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "phcbrokerd: %s\n", err);
+		free(text);
 		free(cfg);
 		return 1;
 	}
@@ -278,12 +279,14 @@ int main(int argc, char **argv)
 		if (r < 0)
 			fprintf(stderr, "phcbrokerd: %s: %s\n", chrony_conf,
 				strerror(-r));
+		free(text);
 		free(cfg);
 		return r < 0 ? 1 : 0;
 	}
 	if (check) {
 		printf("%s: configuration OK, %d source%s\n", path,
 		       cfg->n_sources, cfg->n_sources == 1 ? "" : "s");
+		free(text);
 		free(cfg);
 		return 0;
 	}
@@ -297,6 +300,7 @@ int main(int argc, char **argv)
 	if (!foreground && wfd < 0 && detach() < 0) {
 		fprintf(stderr, "phcbrokerd: cannot detach: %s\n",
 			strerror(errno));
+		free(text);
 		free(cfg);
 		return 2;
 	}
