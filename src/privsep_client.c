@@ -94,15 +94,22 @@ static int plain_verdict(const struct privsep_msg *ans, int fd)
 					  : -EPROTO;
 }
 
+/* @req, whose answer is OK with a descriptor, into @fd. */
+static int ask_fd_for(struct privsep_msg *req, int *fd)
+{
+	struct privsep_msg ans;
+	int r = request(req, &ans, fd);
+
+	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+}
+
 /* A request of type @t (naming source @src where it names one) whose
  * answer is OK with a descriptor, into @fd. */
 static int ask_fd(enum privsep_type t, unsigned src, int *fd)
 {
 	struct privsep_msg req = {.type = t, .source = src};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
 
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd_for(&req, fd);
 }
 
 int privsep_open_phc(unsigned src, char *path, size_t path_len, char *name,
@@ -150,10 +157,8 @@ int privsep_open_ptp4l(unsigned src, unsigned generation, int *fd)
 	struct privsep_msg req = {.type = PRIVSEP_OPEN_PTP4L,
 				  .source = src,
 				  .generation = generation};
-	struct privsep_msg ans;
-	int r = request(&req, &ans, fd);
 
-	return r < 0 ? r : verdict(&ans, PRIVSEP_OK, fd);
+	return ask_fd_for(&req, fd);
 }
 
 int privsep_open_control(int *fd)

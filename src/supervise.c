@@ -4,9 +4,11 @@
  * stop signals to it and its notifications to systemd, keeps systemd's
  * watchdog fed while the worker's heartbeats come, answers the worker's
  * open requests from its own copy of the configuration (opener.c), and
- * restarts the worker with backoff when it dies or stops answering. It
- * never parses anything but the worker's fixed messages (privsep_msg.c)
- * and its own configuration file. */
+ * restarts the worker with backoff when it dies or stops answering. Of
+ * what the worker sends it parses only the fixed messages (privsep_msg.c);
+ * it never sees chronyd's, ptp4l's or the control clients' bytes. It
+ * reads its configuration file, and for the worker describes the host and
+ * gathers the audit's facts (sysfs, /proc, D-Bus, chrony.conf). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
