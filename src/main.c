@@ -86,6 +86,7 @@ enum {
 	OPT_PRIVSEP,
 	OPT_NO_PRIVSEP,
 	OPT_WORKER_FD,
+	OPT_WORKER_STATUS,
 	OPT_RESUME,
 };
 
@@ -163,7 +164,8 @@ static int read_config(bool from_parent, const char **path, char **text,
 static int run_parent(const char *path, const struct config *cfg,
 		      const char *text, bool foreground, bool debug)
 {
-	char *argv[8];
+	const char *notify = getenv("NOTIFY_SOCKET");
+	char *argv[9];
 	int n = 0;
 
 	argv[n++] = "phcbrokerd";
@@ -175,6 +177,10 @@ static int run_parent(const char *path, const struct config *cfg,
 	argv[n++] = (char *)path;
 	argv[n++] = "--worker-fd";
 	argv[n++] = "FD";
+	/* its STATUS= lines only when there is a service manager to pass
+	 * them on to: else they would wake both processes for nothing */
+	if (notify && notify[0])
+		argv[n++] = "--worker-status";
 	argv[n] = NULL;
 	return supervise_run(argv, path, cfg, text);
 }
@@ -192,6 +198,7 @@ int main(int argc, char **argv)
 		{ "privsep", no_argument, NULL, OPT_PRIVSEP },
 		{ "no-privsep", no_argument, NULL, OPT_NO_PRIVSEP },
 		{ "worker-fd", required_argument, NULL, OPT_WORKER_FD },
+		{ "worker-status", no_argument, NULL, OPT_WORKER_STATUS },
 		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -203,6 +210,7 @@ int main(int argc, char **argv)
 	struct config *cfg;
 	char err[512], abs_path[PATH_MAX], *text = NULL;
 	int c, code, wfd = -1;
+	bool worker_status = false;
 
 	while ((c = getopt_long(argc, argv, "f:ndVh", opts, NULL)) != -1) {
 		switch (c) {
@@ -234,6 +242,9 @@ int main(int argc, char **argv)
 			if ((wfd = worker_fd(optarg)) < 0)
 				return 1;
 			break;
+		case OPT_WORKER_STATUS: /* internal: its parent has systemd */
+			worker_status = true;
+			break;
 		case OPT_RESUME: /* internal: from the parent, to a worker */
 			daemon_set_resume(optarg);
 			break;
@@ -262,7 +273,7 @@ int main(int argc, char **argv)
 	if (wfd >= 0) {
 		/* exec'd by descriptor: its number in ps and pgrep otherwise */
 		prctl(PR_SET_NAME, "phcbrokerd", 0, 0, 0);
-		notify_use_parent(wfd);
+		notify_use_parent(wfd, worker_status);
 		privsep_client_init(wfd);
 	}
 	if (read_config(wfd >= 0, &path, &text, cfg, err, sizeof(err)) < 0) {

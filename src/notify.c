@@ -15,10 +15,12 @@
 #include "supervise.h"
 
 static int parent_fd = -1;
+static bool parent_forwards; /* the parent has a NOTIFY_SOCKET */
 
-void notify_use_parent(int fd)
+void notify_use_parent(int fd, bool forwarded)
 {
 	parent_fd = fd;
+	parent_forwards = forwarded;
 	/* a parent that does not read must not stop the event loop: a
 	 * notification that does not fit is dropped */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -71,7 +73,9 @@ bool notify_enabled(void)
 {
 	const char *e = getenv("NOTIFY_SOCKET");
 
-	return parent_fd >= 0 || (e && e[0]);
+	if (parent_fd >= 0)
+		return parent_forwards;
+	return e && e[0];
 }
 
 void notify_ready(const char *status)

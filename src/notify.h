@@ -9,9 +9,11 @@
 /**
  * notify_use_parent - in a worker: send everything below to the parent on
  * the channel @fd (made non-blocking) instead of to systemd; the watchdog
- * pings become heartbeats, one every PRIVSEP_HEARTBEAT_MS.
+ * pings become heartbeats, one every PRIVSEP_HEARTBEAT_MS. @forwarded:
+ * the parent has a service manager to pass STATUS= lines on to (else
+ * notify_enabled() says no, and they are not made).
  */
-void notify_use_parent(int fd);
+void notify_use_parent(int fd, bool forwarded);
 
 /**
  * notify_resume_state - in a worker: hand the parent @text, the gates'
@@ -34,7 +36,9 @@ uint64_t notify_watchdog_usec(void);
 
 /**
  * notify_enabled - whether a service manager listens (NOTIFY_SOCKET is
- * set): without one the STATUS= lines go nowhere and need not be made.
+ * set; in a worker, the parent's): without one the STATUS= lines go
+ * nowhere and need not be made. READY=1 and the heartbeats are sent to a
+ * parent either way.
  */
 bool notify_enabled(void);
 

@@ -10,7 +10,7 @@
 /* How long a ready worker may go without a heartbeat before it is killed
  * and started again (it sends one every PRIVSEP_HEARTBEAT_MS). */
 #define SUPERVISE_STALE_MS 10000
-#define PRIVSEP_HEARTBEAT_MS 2000
+#define PRIVSEP_HEARTBEAT_MS 4000
 /* A wake-up this late means the parent was not running either (stopped,
  * paused): the worker's silence is then not held against it. */
 #define SUPERVISE_LATE_MS 1000

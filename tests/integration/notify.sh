@@ -83,21 +83,24 @@ EOC
 check_notify() {
 	local notes="$WORK/notes.$1" lpid n
 	rm -f "$WORK/notify.sock"
-	python3 "$WORK/listen.py" "$WORK/notify.sock" 6 "$notes" &
+	python3 "$WORK/listen.py" "$WORK/notify.sock" 8 "$notes" &
 	lpid=$!
 	at_exit "kill $lpid"
 	wait_until 5 test -S "$WORK/notify.sock" || fail "listener did not start"
 	NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=1000000 PHCB_BROKER_ARGS="${2:-}" start_broker "$WORK/broker.conf"
-	sleep 4
+	sleep 6
 	stop_broker
 	wait "$lpid"
 
 	grep -q " READY=1" "$notes" || fail "$1: no READY=1: $(cat "$notes")"
 	# 16 sources: the line is cut at its buffer, never overrun
 	grep " STATUS=" "$notes" | head -1 | grep -q "^[0-9.]* STATUS=NTFY: running, gate STARTUP; S3: running, gate STARTUP" || fail "$1: first STATUS wrong: $(grep STATUS "$notes" | head -1)"
+	# READY=1's, then one every 5 s (a worker makes them because its
+	# parent has a NOTIFY_SOCKET to pass them on to)
+	[ "$(grep -c " STATUS=" "$notes")" -ge 2 ] || fail "$1: no STATUS= after READY=1: $(grep STATUS "$notes")"
 	n=$(grep -c " WATCHDOG=1" "$notes")
-	# 4 s at one ping per 0.5 s
-	[ "$n" -ge 6 ] || fail "$1: only $n watchdog pings in 4 s"
+	# 6 s at one ping per 0.5 s
+	[ "$n" -ge 10 ] || fail "$1: only $n watchdog pings in 6 s"
 	grep -q " STOPPING=1" "$notes" || fail "$1: no STOPPING=1"
 	grep -q "GONE: cannot open /nonexistent/ptp7: No such file or directory" "$WORK/broker.log" || fail "$1: missing device not logged"
 	# everything from the main process, as NotifyAccess=main accepts

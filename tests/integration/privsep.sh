@@ -105,6 +105,8 @@ cap_w=$(awk '/^CapBnd/ { print $2 }' "/proc/$w1/status")
 # worker alone would only get it restarted)
 [ "$(cat "$WORK/run/phcbrokerd.pid")" = "$parent" ] || fail "phcbrokerd.pid holds $(cat "$WORK/run/phcbrokerd.pid"), not the parent $parent"
 grep -q -- "--worker-fd" "/proc/$w1/cmdline" || fail "worker started without --worker-fd: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
+# no NOTIFY_SOCKET here: the worker makes no STATUS= lines for nobody
+grep -q -- "--worker-status" "/proc/$w1/cmdline" && fail "worker told to send STATUS= without a NOTIFY_SOCKET: $(tr '\0' ' ' <"/proc/$w1/cmdline")"
 note "parent $parent, worker $w1, CapBnd $cap_w"
 # the worker has no capabilities (the parent cleared its ambient set; as
 # the unit's user the exec left it none); the parent keeps the unit's
@@ -253,7 +255,7 @@ sleep 12
 kill -CONT "$w5" "$parent"
 wait_until 10 grep -q "woken [0-9.]* s late (stopped or paused?)" "$WORK/broker.log" ||
 	fail "the parent did not notice it ran late: $(tail -3 "$WORK/broker.log")"
-sleep 5 # past the grace: the heartbeats came
+sleep 10 # past the grace (two heartbeats, 8 s): the heartbeats came
 [ "$(worker_of "$parent")" = "$w5" ] || fail "the worker stopped with its parent was replaced: $(grep worker "$WORK/broker.log" | tail -2)"
 note "stopped together for 12 s: the worker kept"
 
