@@ -241,11 +241,9 @@ wait_until 10 gone chrony_conf "$WORK/missing.conf" || fail "the unreadable chro
 note "chrony_conf: an unreadable file is a warning, cleared when it reads again"
 sed -i 's/^audit_interval .*/audit_interval 0/' "$conf"
 # the earlier reloads logged the same line: wait for one more
-reloads() { grep -c "configuration reloaded" "$WORK/broker.log" || true; }
-before=$(reloads)
+before=$(log_count "configuration reloaded")
 kill -HUP "$BROKER_PID"
-reloaded_again() { [ "$(reloads)" -gt "$before" ]; }
-wait_until 10 reloaded_again || fail "reload with audit_interval 0 not applied: $(tail -3 "$WORK/broker.log")"
+wait_until 10 more_logged "configuration reloaded" "$before" || fail "reload with audit_interval 0 not applied: $(tail -3 "$WORK/broker.log")"
 "$WORK/phc2sys" 60 &
 p2s=$!
 at_exit "kill $p2s"

@@ -163,6 +163,12 @@ unit_syscall_filter() {
 now_ns() { date +%s%N; }
 
 # wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+# log_count TEXT: how many lines of the broker's log have TEXT
+log_count() { grep -c -- "$1" "$WORK/broker.log" || true; }
+# more_logged TEXT N: TEXT is logged more than N times now (after a
+# signal: an earlier line of the same text does not count)
+more_logged() { [ "$(log_count "$1")" -gt "$2" ]; }
+
 wait_until() {
 	local timeout=$1 start
 	shift

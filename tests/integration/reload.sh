@@ -44,9 +44,6 @@ EOC
 rlb_offset_near() {
 	chronyc_of c sources | awk -F, -v x="$1" '$3 == "RLB" { d = $9 - x; if (d < 1e-6 && d > -1e-6) f = 1 } END { exit !f }'
 }
-log_count() { grep -c -- "$1" "$WORK/broker.log"; }
-# more_logged TEXT N: TEXT is logged more than N times now
-more_logged() { [ "$(log_count "$1")" -gt "$2" ]; }
 # reload_ok: SIGHUP, and the daemon logs that it reloaded
 reload_ok() {
 	local n
